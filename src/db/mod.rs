@@ -1,0 +1,49 @@
+//! The database: opening pools, the one-transaction import, and named read
+//! queries. Nothing here knows about HTTP; nothing outside reads seed files
+//! into SQL.
+
+pub mod import;
+pub mod queries;
+pub mod search;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+pub use import::{ImportOutcome, import};
+
+/// Opens (creating if needed) a writable database and runs migrations.
+pub async fn open_writable(path: &Path) -> Result<SqlitePool, sqlx::Error> {
+    let opts = base_options(path)?.create_if_missing(true);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(opts)
+        .await?;
+    sqlx::migrate!("./migrations").run(&pool).await?;
+    Ok(pool)
+}
+
+/// Opens an existing database for serving. The connections are read-only at
+/// the SQLite level, so no code path reachable from HTTP can write, and any
+/// number of replicas can serve one snapshot file.
+pub async fn open_read_only(path: &Path) -> Result<SqlitePool, sqlx::Error> {
+    let opts = base_options(path)?.read_only(true);
+    SqlitePoolOptions::new()
+        .max_connections(8)
+        .min_connections(1)
+        .connect_with(opts)
+        .await
+}
+
+fn base_options(path: &Path) -> Result<SqliteConnectOptions, sqlx::Error> {
+    // A rollback journal, not WAL: the file is then self-contained after each
+    // import, which is what an immutable snapshot copied to replicas needs.
+    Ok(SqliteConnectOptions::from_str("sqlite:")?
+        .filename(path)
+        .journal_mode(SqliteJournalMode::Delete)
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5)))
+}

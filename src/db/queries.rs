@@ -1,0 +1,323 @@
+//! Named read queries, each returning exactly what its name says.
+
+use sqlx::{FromRow, SqlitePool};
+
+type Result<T> = std::result::Result<T, sqlx::Error>;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct SourceRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub title_en: Option<String>,
+    pub publisher: String,
+    pub publisher_en: Option<String>,
+    pub published: String,
+    pub url: Option<String>,
+    pub language: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct BlockRow {
+    pub kind: String,
+    pub n: Option<i64>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct RecordRow {
+    pub id: i64,
+    pub kind: String,
+    pub slug: String,
+    pub title: String,
+    pub english: Option<String>,
+    pub english_note: Option<String>,
+    pub summary: String,
+}
+
+/// A record seen from another: through a link, a citation or a list.
+#[derive(Debug, Clone, FromRow)]
+pub struct LinkedRow {
+    pub role: String,
+    pub kind: String,
+    pub slug: String,
+    pub title: String,
+    pub english: Option<String>,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct CitationRow {
+    pub source_slug: String,
+    pub source_title: String,
+    pub publisher: String,
+    pub published: String,
+    pub paragraph: i64,
+    pub paragraph_text: String,
+    pub span: String,
+    pub span_start: i64,
+}
+
+/// A record citing a paragraph, with the words it rests on.
+#[derive(Debug, Clone, FromRow)]
+pub struct CitingRow {
+    pub paragraph: i64,
+    pub kind: String,
+    pub slug: String,
+    pub title: String,
+    pub english: Option<String>,
+    pub span: String,
+    pub span_start: i64,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct FieldRow {
+    pub record_id: i64,
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct LinkPairRow {
+    pub from_id: i64,
+    pub role: String,
+    pub kind: String,
+    pub slug: String,
+    pub title: String,
+    pub english: Option<String>,
+}
+
+const RECORD_COLUMNS: &str = "id, kind, slug, title, english, english_note, summary";
+
+pub async fn data_version(pool: &SqlitePool) -> Result<Option<String>> {
+    sqlx::query_scalar("SELECT value FROM meta WHERE key = 'data_version'")
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn all_sources(pool: &SqlitePool) -> Result<Vec<SourceRow>> {
+    sqlx::query_as("SELECT * FROM sources ORDER BY published, slug")
+        .fetch_all(pool)
+        .await
+}
+
+pub async fn source_by_slug(pool: &SqlitePool, slug: &str) -> Result<Option<SourceRow>> {
+    sqlx::query_as("SELECT * FROM sources WHERE slug = ?")
+        .bind(slug)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn source_blocks(pool: &SqlitePool, source_id: i64) -> Result<Vec<BlockRow>> {
+    sqlx::query_as("SELECT kind, n, text FROM source_blocks WHERE source_id = ? ORDER BY position")
+        .bind(source_id)
+        .fetch_all(pool)
+        .await
+}
+
+pub async fn paragraph_count(pool: &SqlitePool, source_id: i64) -> Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM source_blocks WHERE source_id = ? AND n IS NOT NULL")
+        .bind(source_id)
+        .fetch_one(pool)
+        .await
+}
+
+/// Paragraphs `from..=to` of a source, for a paragraph with its neighbours.
+pub async fn paragraphs_between(
+    pool: &SqlitePool,
+    source_id: i64,
+    from: i64,
+    to: i64,
+) -> Result<Vec<BlockRow>> {
+    sqlx::query_as(
+        "SELECT kind, n, text FROM source_blocks WHERE source_id = ? AND n BETWEEN ? AND ? ORDER BY n",
+    )
+    .bind(source_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(pool)
+    .await
+}
+
+/// The section heading a paragraph stands under, if any.
+pub async fn heading_before_paragraph(
+    pool: &SqlitePool,
+    source_id: i64,
+    n: i64,
+) -> Result<Option<String>> {
+    sqlx::query_scalar(
+        "SELECT text FROM source_blocks WHERE source_id = ?1 AND kind = 'heading' AND position < \
+         (SELECT position FROM source_blocks WHERE source_id = ?1 AND n = ?2) \
+         ORDER BY position DESC LIMIT 1",
+    )
+    .bind(source_id)
+    .bind(n)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Every citation into a source, by paragraph, with the citing record.
+pub async fn citations_into_source(pool: &SqlitePool, source_id: i64) -> Result<Vec<CitingRow>> {
+    sqlx::query_as(
+        "SELECT c.paragraph, r.kind, r.slug, r.title, r.english, c.span, c.span_start \
+         FROM citations c JOIN records r ON r.id = c.record_id \
+         WHERE c.source_id = ? ORDER BY c.paragraph, r.position, c.position",
+    )
+    .bind(source_id)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn citations_into_paragraph(
+    pool: &SqlitePool,
+    source_id: i64,
+    n: i64,
+) -> Result<Vec<CitingRow>> {
+    sqlx::query_as(
+        "SELECT c.paragraph, r.kind, r.slug, r.title, r.english, c.span, c.span_start \
+         FROM citations c JOIN records r ON r.id = c.record_id \
+         WHERE c.source_id = ? AND c.paragraph = ? ORDER BY r.position, c.position",
+    )
+    .bind(source_id)
+    .bind(n)
+    .fetch_all(pool)
+    .await
+}
+
+/// Events the sources report on, for the home page.
+pub async fn subject_records(pool: &SqlitePool) -> Result<Vec<RecordRow>> {
+    sqlx::query_as(
+        "SELECT DISTINCT id, kind, slug, title, english, english_note, summary FROM records WHERE id IN (SELECT record_id FROM source_subjects) ORDER BY position",
+    )
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn records_of_kind(pool: &SqlitePool, kind: &str) -> Result<Vec<RecordRow>> {
+    sqlx::query_as(
+        "SELECT id, kind, slug, title, english, english_note, summary FROM records WHERE kind = ? ORDER BY position",
+    )
+    .bind(kind)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn record_by_kind_and_slug(
+    pool: &SqlitePool,
+    kind: &str,
+    slug: &str,
+) -> Result<Option<RecordRow>> {
+    sqlx::query_as(
+        "SELECT id, kind, slug, title, english, english_note, summary FROM records WHERE kind = ? AND slug = ?",
+    )
+    .bind(kind)
+    .bind(slug)
+    .fetch_optional(pool)
+    .await
+}
+
+pub async fn records_by_ids(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<RecordRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders = vec!["?"; ids.len()].join(",");
+    let sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE id IN ({placeholders})");
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for id in ids {
+        q = q.bind(id);
+    }
+    q.fetch_all(pool).await
+}
+
+/// Number of records of each kind.
+pub async fn kind_counts(pool: &SqlitePool) -> Result<Vec<(String, i64)>> {
+    sqlx::query_as("SELECT kind, count(*) FROM records GROUP BY kind")
+        .fetch_all(pool)
+        .await
+}
+
+pub async fn record_aliases(pool: &SqlitePool, record_id: i64) -> Result<Vec<String>> {
+    sqlx::query_scalar("SELECT alias FROM record_aliases WHERE record_id = ? ORDER BY position")
+        .bind(record_id)
+        .fetch_all(pool)
+        .await
+}
+
+pub async fn record_fields(pool: &SqlitePool, record_id: i64) -> Result<Vec<FieldRow>> {
+    sqlx::query_as("SELECT record_id, name, value FROM record_fields WHERE record_id = ?")
+        .bind(record_id)
+        .fetch_all(pool)
+        .await
+}
+
+/// One field of every record of a kind (a project's sector, an agreement's
+/// form), for grouping list pages.
+pub async fn field_of_kind(pool: &SqlitePool, kind: &str, name: &str) -> Result<Vec<FieldRow>> {
+    sqlx::query_as(
+        "SELECT f.record_id, f.name, f.value FROM record_fields f JOIN records r ON r.id = f.record_id \
+         WHERE r.kind = ? AND f.name = ?",
+    )
+    .bind(kind)
+    .bind(name)
+    .fetch_all(pool)
+    .await
+}
+
+/// Every field of every record of a kind, for list pages.
+pub async fn fields_of_kind(pool: &SqlitePool, kind: &str) -> Result<Vec<FieldRow>> {
+    sqlx::query_as(
+        "SELECT f.record_id, f.name, f.value FROM record_fields f JOIN records r ON r.id = f.record_id \
+         WHERE r.kind = ?",
+    )
+    .bind(kind)
+    .fetch_all(pool)
+    .await
+}
+
+/// Links made by every record of a kind, with their targets.
+pub async fn links_from_kind(pool: &SqlitePool, kind: &str) -> Result<Vec<LinkPairRow>> {
+    sqlx::query_as(
+        "SELECT l.from_id, l.role, t.kind, t.slug, t.title, t.english \
+         FROM record_links l JOIN records f ON f.id = l.from_id JOIN records t ON t.id = l.to_id \
+         WHERE f.kind = ? ORDER BY l.from_id, l.position",
+    )
+    .bind(kind)
+    .fetch_all(pool)
+    .await
+}
+
+/// The records a record links to.
+pub async fn links_from(pool: &SqlitePool, record_id: i64) -> Result<Vec<LinkedRow>> {
+    sqlx::query_as(
+        "SELECT l.role, t.kind, t.slug, t.title, t.english FROM record_links l \
+         JOIN records t ON t.id = l.to_id WHERE l.from_id = ? ORDER BY l.role, l.position",
+    )
+    .bind(record_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// The records that link to a record (its backlinks).
+pub async fn links_to(pool: &SqlitePool, record_id: i64) -> Result<Vec<LinkedRow>> {
+    sqlx::query_as(
+        "SELECT l.role, f.kind, f.slug, f.title, f.english FROM record_links l \
+         JOIN records f ON f.id = l.from_id WHERE l.to_id = ? ORDER BY f.position",
+    )
+    .bind(record_id)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn record_citations(pool: &SqlitePool, record_id: i64) -> Result<Vec<CitationRow>> {
+    sqlx::query_as(
+        "SELECT s.slug AS source_slug, s.title AS source_title, s.publisher, s.published, \
+         c.paragraph, b.text AS paragraph_text, c.span, c.span_start \
+         FROM citations c JOIN sources s ON s.id = c.source_id \
+         JOIN source_blocks b ON b.source_id = c.source_id AND b.n = c.paragraph \
+         WHERE c.record_id = ? ORDER BY c.position",
+    )
+    .bind(record_id)
+    .fetch_all(pool)
+    .await
+}

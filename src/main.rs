@@ -1,0 +1,153 @@
+//! The command line: `serve` (the default), `import` and `check`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+use summitkb::ImportOutcome;
+use summitkb::seeds;
+
+#[derive(Parser)]
+#[command(name = "summitkb", version, about = "A web knowledge base of summit outcomes")]
+struct Cli {
+    /// Directory of curated seed files.
+    #[arg(long, global = true, env = "SUMMITKB_SEEDS", default_value = "seeds")]
+    seeds: PathBuf,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate, import the seeds, and serve (the default).
+    Serve(ServeArgs),
+    /// Build or refresh a database file without serving.
+    Import {
+        /// SQLite database file.
+        #[arg(long, env = "SUMMITKB_DB", default_value = "summitkb.sqlite")]
+        db: PathBuf,
+    },
+    /// Validate the seeds only, and print a summary.
+    Check,
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "SUMMITKB_ADDR", default_value = "127.0.0.1:3000")]
+    addr: SocketAddr,
+    /// SQLite database file.
+    #[arg(long, env = "SUMMITKB_DB", default_value = "summitkb.sqlite")]
+    db: PathBuf,
+    /// Public base URL used in copied citations (default: http://ADDR).
+    #[arg(long, env = "SUMMITKB_BASE_URL")]
+    base_url: Option<String>,
+    /// Directory of static assets.
+    #[arg(long, env = "SUMMITKB_STATIC", default_value = "static")]
+    static_dir: PathBuf,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("summitkb=info,tower_http=info")),
+        )
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cannot start runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let command = cli.command.unwrap_or(Command::Serve(ServeArgs {
+        addr: "127.0.0.1:3000".parse().expect("valid default address"),
+        db: "summitkb.sqlite".into(),
+        base_url: None,
+        static_dir: "static".into(),
+    }));
+    let result = runtime.block_on(async {
+        match command {
+            Command::Check => check(&cli.seeds),
+            Command::Import { db } => import(&db, &cli.seeds).await,
+            Command::Serve(args) => serve(args, &cli.seeds).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn check(seeds_dir: &std::path::Path) -> anyhow::Result<()> {
+    let set = seeds::load(seeds_dir)?;
+    print!("{}", seeds::coverage::Coverage::of(&set).summary());
+    Ok(())
+}
+
+async fn import(db: &std::path::Path, seeds_dir: &std::path::Path) -> anyhow::Result<()> {
+    let (set, outcome) = summitkb::prepare_database(db, seeds_dir).await?;
+    report(db, &set, outcome);
+    Ok(())
+}
+
+fn report(db: &std::path::Path, set: &seeds::SeedSet, outcome: ImportOutcome) {
+    match outcome {
+        ImportOutcome::Unchanged => tracing::info!(
+            db = %db.display(), version = %set.version, "database already holds these seeds"
+        ),
+        ImportOutcome::Imported { sources, records } => tracing::info!(
+            db = %db.display(), sources, records, version = %set.version, "imported seeds"
+        ),
+    }
+}
+
+async fn serve(args: ServeArgs, seeds_dir: &std::path::Path) -> anyhow::Result<()> {
+    let db_path = std::path::absolute(&args.db).unwrap_or(args.db.clone());
+    tracing::info!(db = %db_path.display(), "using SQLite database file");
+    let (set, outcome) = summitkb::prepare_database(&db_path, seeds_dir).await?;
+    report(&db_path, &set, outcome);
+    let base_url = args
+        .base_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", args.addr));
+    let app = summitkb::build_app(&db_path, &base_url, &args.static_dir).await?;
+    let listener = tokio::net::TcpListener::bind(args.addr).await?;
+    tracing::info!("listening on http://{}", listener.local_addr()?);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on SIGINT or SIGTERM, so in-flight requests can finish.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

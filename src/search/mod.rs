@@ -1,0 +1,44 @@
+//! Search: text normalisation (shared by the index and the query), query
+//! building and highlighting. This module knows no SQL connection: the
+//! importer asks it for the index columns, the read queries for conditions.
+//!
+//! The index is an FTS5 table with the `trigram` tokenizer over three folded
+//! columns per record or paragraph: `names` (title, aliases, English name),
+//! `pinyin` (of the names, with initials) and `body` (summary, fields, quoted
+//! words, or the paragraph text). See [`query`] for why matching uses `LIKE`.
+
+pub mod highlight;
+pub mod normalize;
+pub mod query;
+pub mod rank;
+
+pub use normalize::{fold, pinyin};
+pub use query::Query;
+
+/// Index columns for one record, folded.
+pub struct IndexColumns {
+    pub names: String,
+    pub pinyin: String,
+    pub body: String,
+}
+
+/// Builds the index columns from a record's names and body texts.
+pub fn index_columns<'a>(
+    names: impl IntoIterator<Item = &'a str>,
+    chinese_names: impl IntoIterator<Item = &'a str>,
+    body: impl IntoIterator<Item = &'a str>,
+) -> IndexColumns {
+    let names: Vec<String> = names.into_iter().map(fold).collect();
+    let mut py = Vec::new();
+    for n in chinese_names {
+        let (full, initials) = pinyin(n);
+        py.push(full);
+        py.push(initials);
+    }
+    let body: Vec<String> = body.into_iter().map(fold).collect();
+    IndexColumns {
+        names: names.join(" | "),
+        pinyin: py.join(" | "),
+        body: body.join(" | "),
+    }
+}

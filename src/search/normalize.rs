@@ -1,0 +1,171 @@
+//! Text folding shared by indexing and querying: both sides go through
+//! [`fold`], so a query matches whatever form the text was written in.
+//!
+//! Choices:
+//! - Traditional → simplified with `fast2s`: table-driven, MIT, and strictly
+//!   one character out per character in, so offsets into the original text
+//!   survive and highlights land on the right characters. (`zhconv` is GPL;
+//!   `charabia` folds 铁 to the Japanese 鉄.)
+//! - Compatibility decomposition (NFKD, `unicode-normalization`) turns
+//!   full-width letters and digits into ASCII and splits tone marks off pinyin
+//!   (`Zhōngjíwū` → `zhongjiwu`); the combining marks are then dropped.
+//! - Dashes and quote marks of every script fold to `-` and `"`.
+//! - Pinyin with the `pinyin` crate, plus a few curated readings for
+//!   characters with more than one (重申 is chong, not zhong).
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Folded text, with, for each folded character, the index of the original
+/// character it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Folded {
+    pub text: String,
+    pub origin: Vec<usize>,
+}
+
+/// Folds `s` for matching: simplified Chinese, half-width, lowercase, no tone
+/// marks, one kind of dash and quote, runs of white space as one space.
+pub fn fold(s: &str) -> String {
+    fold_mapped(s).text
+}
+
+/// [`fold`], keeping the way back to the original characters.
+pub fn fold_mapped(s: &str) -> Folded {
+    let simplified = fast2s::convert(s);
+    let mut text = String::with_capacity(s.len());
+    let mut origin = Vec::with_capacity(s.len());
+    let mut last_space = true;
+    // fast2s maps each char to exactly one char, so zip keeps alignment.
+    for (i, c) in simplified.chars().enumerate() {
+        let mut one = [0u8; 4];
+        for d in c.encode_utf8(&mut one).nfkd() {
+            if is_combining_mark(d) {
+                continue;
+            }
+            let d = fold_punct(d);
+            if d.is_whitespace() {
+                if !last_space {
+                    text.push(' ');
+                    origin.push(i);
+                    last_space = true;
+                }
+                continue;
+            }
+            for l in d.to_lowercase() {
+                text.push(l);
+                origin.push(i);
+            }
+            last_space = false;
+        }
+    }
+    if text.ends_with(' ') {
+        text.pop();
+        origin.pop();
+    }
+    Folded { text, origin }
+}
+
+fn fold_punct(c: char) -> char {
+    match c {
+        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{2E3A}' | '\u{2E3B}' | '\u{FE58}' | '\u{FE63}'
+        | '\u{FF0D}' => '-',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}' | '\u{300C}'
+        | '\u{300D}' | '\u{300E}' | '\u{300F}' | '\u{FF02}' => '"',
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{FF07}' => '\'',
+        '\u{3000}' => ' ',
+        c if c.is_control() => ' ',
+        c => c,
+    }
+}
+
+/// Words whose reading differs from the first reading the `pinyin` crate
+/// gives for one of their characters. Matched longest first.
+const READINGS: &[(&str, &[&str])] = &[
+    ("重申", &["chong", "shen"]),
+    ("重庆", &["chong", "qing"]),
+    ("单边", &["dan", "bian"]),
+    ("行动", &["xing", "dong"]),
+    ("银行", &["yin", "hang"]),
+    ("长期", &["chang", "qi"]),
+    ("秘书长", &["mi", "shu", "zhang"]),
+    ("鲁班", &["lu", "ban"]),
+    ("卡", &["ka"]),
+    ("塔", &["ta"]),
+    ("曾", &["zeng"]),
+    ("朝", &["chao"]),
+];
+
+/// Pinyin of `s` without tones or spaces (`中吉乌铁路` → `zhongjiwutielu`),
+/// and the initials (`zjwtl`). Non-Chinese letters and digits are kept as
+/// folded; everything else is dropped.
+pub fn pinyin(s: &str) -> (String, String) {
+    use pinyin::ToPinyin;
+    let folded = fold(s);
+    let chars: Vec<char> = folded.chars().collect();
+    let mut full = String::new();
+    let mut initials = String::new();
+    let mut i = 0;
+    'outer: while i < chars.len() {
+        for (word, syllables) in READINGS {
+            let n = word.chars().count();
+            if i + n <= chars.len() && chars[i..i + n].iter().copied().eq(word.chars()) {
+                for syl in *syllables {
+                    full.push_str(syl);
+                    initials.push_str(&syl[..1]);
+                }
+                i += n;
+                continue 'outer;
+            }
+        }
+        let c = chars[i];
+        if let Some(p) = c.to_pinyin() {
+            let plain = p.plain().replace('ü', "v");
+            full.push_str(&plain);
+            initials.push_str(&plain[..1]);
+        } else if c.is_ascii_alphanumeric() {
+            full.push(c);
+        }
+        i += 1;
+    }
+    (full, initials)
+}
+
+/// Whether `s` looks like romanised input (letters, digits, spaces, dashes,
+/// apostrophes), for which the pinyin columns are worth searching.
+pub fn is_romanised(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '\''))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_traditional_width_case_dashes() {
+        assert_eq!(fold("中吉烏鐵路"), "中吉乌铁路");
+        assert_eq!(fold("ＡＢＣ１２３"), "abc123");
+        assert_eq!(fold("China–Kyrgyzstan—Uzbekistan"), "china-kyrgyzstan-uzbekistan");
+        assert_eq!(fold("“中国—中亚精神”"), "\"中国-中亚精神\"");
+        assert_eq!(fold("  a \t\n b  "), "a b");
+        assert_eq!(fold("Zhōngjíwū"), "zhongjiwu");
+    }
+
+    #[test]
+    fn mapping_points_back_to_original_chars() {
+        let f = fold_mapped("Ａ鐵 路");
+        assert_eq!(f.text, "a铁 路");
+        assert_eq!(f.origin, vec![0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn pinyin_with_overrides() {
+        assert_eq!(pinyin("中吉乌铁路").0, "zhongjiwutielu");
+        assert_eq!(pinyin("中吉乌铁路").1, "zjwtl");
+        assert_eq!(pinyin("托卡耶夫").0, "tuokayefu");
+        assert_eq!(pinyin("重申").0, "chongshen");
+        assert_eq!(pinyin("阿斯塔纳").0, "asitana");
+    }
+}

@@ -1,0 +1,61 @@
+//! Ordering hits: exact names first, then names, then pinyin, then the rest of
+//! a record, then bare paragraphs. Pure, so it is tested without a database.
+
+use super::query::{Query, pinyin_term};
+
+/// How well a hit matches, higher first. Ties are broken by the caller.
+pub fn score(q: &Query, is_record: bool, names: &str, pinyin: &str) -> u32 {
+    if !is_record {
+        return 10;
+    }
+    let phrase = q.phrase();
+    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let exact = names
+        .split(" | ")
+        .any(|n| n == phrase || squash(n) == squash(&phrase));
+    if exact {
+        return 1000;
+    }
+    let in_names = |t: &String| names.contains(t.as_str());
+    let in_pinyin = |t: &String| {
+        pinyin_term(t).is_some_and(|p| !p.is_empty() && pinyin.contains(p.as_str()))
+    };
+    if q.terms.iter().all(in_names) {
+        let prefix = names.split(" | ").any(|n| n.starts_with(q.terms[0].as_str()));
+        return if prefix { 700 } else { 600 };
+    }
+    let pinyin_phrase = pinyin_term(&phrase).map(|p| squash(&p)).unwrap_or_default();
+    if !pinyin_phrase.is_empty() && pinyin.split(" | ").any(|p| p == pinyin_phrase) {
+        return 900;
+    }
+    if q.terms.iter().all(|t| in_names(t) || in_pinyin(t)) {
+        return 500;
+    }
+    if q.terms.iter().any(|t| in_names(t) || in_pinyin(t)) {
+        return 300;
+    }
+    200
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_beats_partial_beats_body() {
+        let q = Query::parse("中吉乌铁路");
+        assert_eq!(score(&q, true, "中吉乌铁路 | china-kyrgyzstan-uzbekistan railway", ""), 1000);
+        assert_eq!(score(&q, true, "中吉乌铁路项目", ""), 700);
+        assert_eq!(score(&q, true, "铁路", ""), 200);
+        assert_eq!(score(&q, false, "", ""), 10);
+    }
+
+    #[test]
+    fn pinyin_with_or_without_spaces() {
+        let names = "中吉乌铁路";
+        let py = "zhongjiwutielu | zjwtl";
+        assert_eq!(score(&Query::parse("zhongjiwu tielu"), true, names, py), 900);
+        assert_eq!(score(&Query::parse("zhongjiwutielu"), true, names, py), 900);
+        assert_eq!(score(&Query::parse("tielu"), true, names, py), 500);
+    }
+}

@@ -1,0 +1,267 @@
+//! How completely the records cover their sources, as checks that can fail:
+//! every body paragraph cited, every number captured, every 《title》 and
+//! “term” named by a record, every record linked; or else waived with a
+//! reason in `waivers.toml`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use super::{SeedSet, WaiverKind};
+use crate::model::Kind;
+use crate::search::fold;
+
+/// A gap: something the records should cover and do not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gap {
+    pub source: String,
+    pub paragraph: Option<u32>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Coverage {
+    pub counts: BTreeMap<&'static str, usize>,
+    pub paragraphs: usize,
+    pub paragraphs_cited: usize,
+    pub paragraphs_waived: usize,
+    pub uncited_paragraphs: Vec<Gap>,
+    pub numbers: usize,
+    pub numbers_waived: usize,
+    pub uncaptured_numbers: Vec<Gap>,
+    pub terms: usize,
+    pub terms_waived: usize,
+    pub unnamed_terms: Vec<Gap>,
+    pub unlinked_records: Vec<String>,
+    pub waivers: usize,
+}
+
+impl Coverage {
+    pub fn of(set: &SeedSet) -> Coverage {
+        let mut c = Coverage {
+            waivers: set.waivers.0.len(),
+            ..Coverage::default()
+        };
+        for k in Kind::ALL {
+            c.counts
+                .insert(k.as_str(), set.records.iter().filter(|r| r.kind == k).count());
+        }
+
+        // Everything records say, folded, where a number or term may be found.
+        let mut said = String::new();
+        let mut names: Vec<String> = Vec::new();
+        for r in &set.records {
+            for cite in &r.citations {
+                said.push_str(&cite.span);
+                said.push('\n');
+            }
+            for (_, v) in &r.fields {
+                said.push_str(v);
+                said.push('\n');
+            }
+            said.push_str(&r.summary);
+            said.push('\n');
+            names.push(fold(&r.title));
+            names.extend(r.aliases.iter().map(|a| fold(a)));
+        }
+
+        for s in &set.sources {
+            for p in s.paragraphs() {
+                let n = p.n.unwrap_or(0);
+                c.paragraphs += 1;
+                let cited = set.records.iter().any(|r| {
+                    r.citations
+                        .iter()
+                        .any(|ci| ci.source == s.slug && ci.paragraph == n)
+                });
+                if cited {
+                    c.paragraphs_cited += 1;
+                } else if set.waivers.paragraph(&s.slug, n).is_some() {
+                    c.paragraphs_waived += 1;
+                } else {
+                    c.uncited_paragraphs.push(Gap {
+                        source: s.slug.clone(),
+                        paragraph: Some(n),
+                        text: p.text.chars().take(30).collect(),
+                    });
+                }
+            }
+            for b in &s.blocks {
+                for num in numbers_in(&b.text) {
+                    c.numbers += 1;
+                    if said.contains(&num) {
+                        continue;
+                    }
+                    if set.waivers.text(WaiverKind::Number, &num).is_some() {
+                        c.numbers_waived += 1;
+                    } else {
+                        c.uncaptured_numbers.push(Gap {
+                            source: s.slug.clone(),
+                            paragraph: b.n,
+                            text: num,
+                        });
+                    }
+                }
+                for term in terms_in(&b.text) {
+                    c.terms += 1;
+                    if names.contains(&fold(&term)) {
+                        continue;
+                    }
+                    if set.waivers.text(WaiverKind::Term, &term).is_some() {
+                        c.terms_waived += 1;
+                    } else {
+                        c.unnamed_terms.push(Gap {
+                            source: s.slug.clone(),
+                            paragraph: b.n,
+                            text: term,
+                        });
+                    }
+                }
+            }
+        }
+
+        for r in &set.records {
+            let linked = !r.links.is_empty()
+                || set
+                    .records
+                    .iter()
+                    .any(|o| o.links.iter().any(|l| l.target == r.slug));
+            if !linked {
+                c.unlinked_records.push(format!("{} `{}`", r.kind.as_str(), r.slug));
+            }
+        }
+        c
+    }
+
+    /// Whether nothing is left uncovered and unwaived.
+    pub fn is_complete(&self) -> bool {
+        self.uncited_paragraphs.is_empty()
+            && self.uncaptured_numbers.is_empty()
+            && self.unnamed_terms.is_empty()
+            && self.unlinked_records.is_empty()
+    }
+
+    /// The report `summitkb check` prints.
+    pub fn summary(&self) -> String {
+        let mut out = String::new();
+        let total: usize = self.counts.values().sum();
+        let _ = writeln!(out, "seeds are valid: {total} records");
+        for (k, n) in &self.counts {
+            let _ = writeln!(out, "  {k:<13} {n:>4}");
+        }
+        let _ = writeln!(
+            out,
+            "paragraphs: {} of {} cited, {} waived",
+            self.paragraphs_cited, self.paragraphs, self.paragraphs_waived
+        );
+        let _ = writeln!(
+            out,
+            "numbers:    {} of {} captured, {} waived",
+            self.numbers - self.numbers_waived - self.uncaptured_numbers.len(),
+            self.numbers,
+            self.numbers_waived
+        );
+        let _ = writeln!(
+            out,
+            "《》/“” terms: {} of {} named by a record, {} waived",
+            self.terms - self.terms_waived - self.unnamed_terms.len(),
+            self.terms,
+            self.terms_waived
+        );
+        let _ = writeln!(out, "waivers:    {}", self.waivers);
+        for g in &self.uncited_paragraphs {
+            let _ = writeln!(out, "gap: {} ¶{} is cited by no record: {}…", g.source, g.paragraph.unwrap_or(0), g.text);
+        }
+        for g in &self.uncaptured_numbers {
+            let _ = writeln!(out, "gap: {} ¶{}: number \"{}\" is captured by no record", g.source, g.paragraph.unwrap_or(0), g.text);
+        }
+        for g in &self.unnamed_terms {
+            let _ = writeln!(out, "gap: {} ¶{}: \"{}\" is no record's title or alias", g.source, g.paragraph.unwrap_or(0), g.text);
+        }
+        for r in &self.unlinked_records {
+            let _ = writeln!(out, "gap: {r} links to no record and no record links to it");
+        }
+        if self.is_complete() {
+            let _ = writeln!(out, "coverage: complete");
+        }
+        out
+    }
+}
+
+/// Numbers as written: digit runs with what qualifies them (`30多`, `35%`,
+/// `948亿美元` → `948亿`), and Chinese approximate or counted quantities
+/// (`十余`, `百余`, `三大`, `六大`, `两年`).
+pub fn numbers_in(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_ascii_digit() {
+            let start = i;
+            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
+                i += 1;
+            }
+            while i < chars.len() && matches!(chars[i], '%' | '多' | '余' | '亿' | '万') {
+                i += 1;
+            }
+            out.push(chars[start..i].iter().collect());
+            continue;
+        }
+        let numeral = matches!(c, '十' | '百' | '千' | '两' | '三' | '四' | '五' | '六' | '七' | '八' | '九');
+        if numeral {
+            if let Some(&next) = chars.get(i + 1) {
+                let counted = matches!(next, '余' | '多')
+                    || (next == '大' && c != '十' && c != '百' && c != '千')
+                    || (c == '两' && next == '年');
+                // 四梁八柱 and similar idioms are not quantities.
+                if counted {
+                    out.push([c, next].iter().collect());
+                    i += 2;
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Titles in 《》 and terms in “”, as written.
+pub fn terms_in(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (open, close) in [('《', '》'), ('“', '”')] {
+        let mut rest = text;
+        while let Some(s) = rest.find(open) {
+            let after = &rest[s + open.len_utf8()..];
+            let Some(e) = after.find(close) else { break };
+            let term = &after[..e];
+            if !term.is_empty() && term.chars().count() <= 40 {
+                out.push(term.to_owned());
+            }
+            rest = &after[e + close.len_utf8()..];
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_numbers_as_written() {
+        assert_eq!(
+            numbers_in("通过建交30多年来，达成百余项，增长35%，达到948亿美元，三大全球倡议，四梁八柱"),
+            vec!["30多", "百余", "35%", "948亿", "三大"]
+        );
+        assert_eq!(numbers_in("2025年6月16日"), vec!["2025", "6", "16"]);
+    }
+
+    #[test]
+    fn finds_titles_and_quoted_terms() {
+        assert_eq!(
+            terms_in("签署了《阿斯塔纳宣言》，宣布“中国—中亚精神”，共建“一带一路”"),
+            vec!["阿斯塔纳宣言", "中国—中亚精神", "一带一路"]
+        );
+    }
+}

@@ -1,0 +1,604 @@
+//! Curated records: `records/*.toml`, each an array of tables per kind.
+//!
+//! ```toml
+//! source = "wang-yi-2025-china-central-asia-summit"   # default for `cite`
+//!
+//! [[project]]
+//! slug = "china-kyrgyzstan-uzbekistan-railway"
+//! title = "中吉乌铁路"
+//! english = "China–Kyrgyzstan–Uzbekistan Railway"
+//! summary = "…"
+//! sector = "交通"
+//! status = "高质量推进，力争早日建成"
+//! countries = ["china", "kyrgyzstan", "uzbekistan"]
+//! cite = [{ p = 10, span = "一致同意高质量推进中吉乌铁路建设" }]
+//! ```
+//!
+//! Raw TOML is parsed into `RawRecord` (unknown keys are an error), then
+//! checked against the kind's field and link rules in [`crate::model`] and
+//! against the sources, and only then becomes a [`Record`].
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use sha2::Sha256;
+use toml::Spanned;
+
+use super::{SeedError, SeedErrors, Source, hash_file, line_of, read_text, toml_error};
+use crate::model::{FieldName, Kind, LinkRole, is_valid_slug};
+
+/// A checked record.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub kind: Kind,
+    pub slug: String,
+    pub title: String,
+    pub english: Option<String>,
+    /// Why there is no English name, where none is established.
+    pub english_note: Option<String>,
+    pub aliases: Vec<String>,
+    pub summary: String,
+    pub fields: Vec<(FieldName, String)>,
+    pub links: Vec<Link>,
+    pub citations: Vec<Citation>,
+    pub file: PathBuf,
+    pub line: usize,
+}
+
+impl Record {
+    pub fn field(&self, name: FieldName) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub role: LinkRole,
+    pub target: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Citation {
+    pub source: String,
+    pub paragraph: u32,
+    /// The supporting words, verbatim from the paragraph.
+    pub span: String,
+    /// Where the span starts in the paragraph, in characters.
+    pub span_start: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RecordsFile {
+    source: Option<String>,
+    #[serde(default)]
+    agreement: Vec<Spanned<RawRecord>>,
+    #[serde(default)]
+    project: Vec<Spanned<RawRecord>>,
+    #[serde(default)]
+    initiative: Vec<Spanned<RawRecord>>,
+    #[serde(default)]
+    event: Vec<Spanned<RawRecord>>,
+    #[serde(default)]
+    figure: Vec<Spanned<RawRecord>>,
+    #[serde(default)]
+    quote: Vec<Spanned<RawRecord>>,
+    #[serde(default)]
+    person: Vec<Spanned<RawRecord>>,
+    #[serde(default)]
+    country: Vec<Spanned<RawRecord>>,
+    #[serde(default)]
+    organization: Vec<Spanned<RawRecord>>,
+}
+
+type Text = Option<Spanned<String>>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRecord {
+    slug: Spanned<String>,
+    title: Spanned<String>,
+    english: Option<String>,
+    english_note: Option<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    summary: Spanned<String>,
+    #[serde(default)]
+    cite: Vec<Spanned<RawCite>>,
+
+    form: Text,
+    signed: Text,
+    place: Text,
+    status: Text,
+    sector: Text,
+    #[serde(rename = "type")]
+    kind_of: Text,
+    date: Text,
+    original: Text,
+    value: Option<Spanned<f64>>,
+    unit: Text,
+    normalized: Text,
+    measure: Text,
+    period: Text,
+    words: Text,
+    quote_type: Text,
+    role: Text,
+    iso: Text,
+    capital: Text,
+
+    parties: Option<Spanned<OneOrMany>>,
+    countries: Option<Spanned<OneOrMany>>,
+    speaker: Option<Spanned<OneOrMany>>,
+    country: Option<Spanned<OneOrMany>>,
+    host: Option<Spanned<OneOrMany>>,
+    participants: Option<Spanned<OneOrMany>>,
+    members: Option<Spanned<OneOrMany>>,
+    proposed_by: Option<Spanned<OneOrMany>>,
+    event: Option<Spanned<OneOrMany>>,
+    related: Option<Spanned<OneOrMany>>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn into_vec(self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s],
+            OneOrMany::Many(v) => v,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCite {
+    source: Option<String>,
+    p: u32,
+    span: String,
+}
+
+/// Quote kinds the article distinguishes.
+pub const QUOTE_TYPES: [&str; 3] = ["direct", "paraphrase", "allusion"];
+
+impl RawRecord {
+    /// The kind-specific fields that are present, with their spans.
+    fn present_fields(&self) -> Vec<(FieldName, String, std::ops::Range<usize>)> {
+        use FieldName::*;
+        let texts: [(FieldName, &Text); 17] = [
+            (Form, &self.form),
+            (Signed, &self.signed),
+            (Place, &self.place),
+            (Status, &self.status),
+            (Sector, &self.sector),
+            (Type, &self.kind_of),
+            (Date, &self.date),
+            (Original, &self.original),
+            (Unit, &self.unit),
+            (Normalized, &self.normalized),
+            (Measure, &self.measure),
+            (Period, &self.period),
+            (Words, &self.words),
+            (QuoteType, &self.quote_type),
+            (Role, &self.role),
+            (Iso, &self.iso),
+            (Capital, &self.capital),
+        ];
+        let mut out: Vec<_> = texts
+            .into_iter()
+            .filter_map(|(n, v)| v.as_ref().map(|s| (n, s.get_ref().clone(), s.span())))
+            .collect();
+        if let Some(v) = &self.value {
+            out.push((Value, format_number(*v.get_ref()), v.span()));
+        }
+        out
+    }
+
+    fn take_links(&mut self) -> Vec<(LinkRole, Vec<String>, std::ops::Range<usize>)> {
+        use LinkRole::*;
+        let slots: [(LinkRole, &mut Option<Spanned<OneOrMany>>); 10] = [
+            (Parties, &mut self.parties),
+            (Countries, &mut self.countries),
+            (Speaker, &mut self.speaker),
+            (CountryOf, &mut self.country),
+            (Host, &mut self.host),
+            (Participants, &mut self.participants),
+            (Members, &mut self.members),
+            (ProposedBy, &mut self.proposed_by),
+            (AtEvent, &mut self.event),
+            (Related, &mut self.related),
+        ];
+        slots
+            .into_iter()
+            .filter_map(|(role, slot)| {
+                slot.take().map(|s| {
+                    let span = s.span();
+                    (role, s.into_inner().into_vec(), span)
+                })
+            })
+            .collect()
+    }
+}
+
+/// Numbers are stored as text; integral values lose their `.0`.
+fn format_number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// A record still carrying the line numbers needed for cross-record checks.
+struct Pending {
+    record: Record,
+    slug_line: usize,
+    link_lines: Vec<usize>,
+}
+
+pub(super) fn load_all(
+    files: &[PathBuf],
+    sources: &[Source],
+    hasher: &mut Sha256,
+    errors: &mut SeedErrors,
+) -> Vec<Record> {
+    let mut pending: Vec<Pending> = Vec::new();
+    for path in files {
+        let Some((text, bytes)) = read_text(path, errors) else {
+            continue;
+        };
+        hash_file(hasher, path, &bytes);
+        let file: RecordsFile = match toml::from_str(&text) {
+            Ok(f) => f,
+            Err(e) => {
+                errors.push(toml_error(path, &text, &e));
+                continue;
+            }
+        };
+        let default_source = file.source.clone();
+        let groups = [
+            (Kind::Agreement, file.agreement),
+            (Kind::Project, file.project),
+            (Kind::Initiative, file.initiative),
+            (Kind::Event, file.event),
+            (Kind::Figure, file.figure),
+            (Kind::Quote, file.quote),
+            (Kind::Person, file.person),
+            (Kind::Country, file.country),
+            (Kind::Organization, file.organization),
+        ];
+        for (kind, raws) in groups {
+            for raw in raws {
+                let ctx = Ctx {
+                    path,
+                    text: &text,
+                    sources,
+                    default_source: default_source.as_deref(),
+                };
+                if let Some(p) = ctx.check(kind, raw, errors) {
+                    pending.push(p);
+                }
+            }
+        }
+    }
+    check_cross(&pending, errors);
+    pending.into_iter().map(|p| p.record).collect()
+}
+
+struct Ctx<'a> {
+    path: &'a Path,
+    text: &'a str,
+    sources: &'a [Source],
+    default_source: Option<&'a str>,
+}
+
+impl Ctx<'_> {
+    fn line(&self, span: std::ops::Range<usize>) -> usize {
+        line_of(self.text.as_bytes(), span.start)
+    }
+
+    fn err(&self, errors: &mut SeedErrors, span: std::ops::Range<usize>, msg: String) {
+        errors.push(SeedError::at(self.path, self.line(span), msg));
+    }
+
+    /// Checks one record on its own (fields, citations); links are checked
+    /// once every file is read.
+    fn check(&self, kind: Kind, raw: Spanned<RawRecord>, errors: &mut SeedErrors) -> Option<Pending> {
+        let record_span = raw.span();
+        let mut raw = raw.into_inner();
+        let before = errors.len();
+        let slug = raw.slug.get_ref().clone();
+        let label = format!("{} `{}`", kind.as_str(), slug);
+
+        if !is_valid_slug(&slug) {
+            self.err(
+                errors,
+                raw.slug.span(),
+                format!("invalid slug `{slug}`: use lowercase ASCII words joined by hyphens"),
+            );
+        }
+        if raw.title.get_ref().trim().is_empty() {
+            self.err(errors, raw.title.span(), format!("{label}: empty title"));
+        }
+        if raw.summary.get_ref().trim().is_empty() {
+            self.err(errors, raw.summary.span(), format!("{label}: empty summary"));
+        }
+        match (&raw.english, &raw.english_note) {
+            (None, None) => self.err(
+                errors,
+                raw.slug.span(),
+                format!(
+                    "{label}: give `english` (its established English name) or `english_note` \
+                     (why none is established)"
+                ),
+            ),
+            (Some(e), _) if e.trim().is_empty() => {
+                self.err(errors, raw.slug.span(), format!("{label}: empty `english`"))
+            }
+            _ => {}
+        }
+        for (i, a) in raw.aliases.iter().enumerate() {
+            if a.trim().is_empty() || a == raw.title.get_ref() || raw.aliases[..i].contains(a) {
+                self.err(
+                    errors,
+                    raw.slug.span(),
+                    format!("{label}: alias `{a}` is empty, repeats the title or repeats another alias"),
+                );
+            }
+        }
+
+        // Kind-specific fields.
+        let allowed = kind.fields();
+        let present = raw.present_fields();
+        for (name, value, span) in &present {
+            if !allowed.iter().any(|d| d.name == *name) {
+                self.err(
+                    errors,
+                    span.clone(),
+                    format!("{label}: `{}` is not a field of a {}", name.as_str(), kind.as_str()),
+                );
+            } else if value.trim().is_empty() {
+                self.err(errors, span.clone(), format!("{label}: `{}` is empty", name.as_str()));
+            }
+        }
+        for def in allowed.iter().filter(|d| d.required) {
+            if !present.iter().any(|(n, _, _)| *n == def.name) {
+                self.err(
+                    errors,
+                    raw.slug.span(),
+                    format!("{label}: missing field `{}`", def.name.as_str()),
+                );
+            }
+        }
+        if let Some(qt) = &raw.quote_type {
+            if !QUOTE_TYPES.contains(&qt.get_ref().as_str()) {
+                self.err(
+                    errors,
+                    qt.span(),
+                    format!("{label}: quote_type must be one of {}", QUOTE_TYPES.join(", ")),
+                );
+            }
+        }
+
+        // Citations: at least one, each verbatim in an existing paragraph.
+        let mut citations = Vec::new();
+        if raw.cite.is_empty() {
+            self.err(
+                errors,
+                raw.slug.span(),
+                format!("{label}: no citation; every record must cite the paragraph it rests on"),
+            );
+        }
+        for c in &raw.cite {
+            let span = c.span();
+            let c = c.get_ref();
+            let Some(source_slug) = c.source.as_deref().or(self.default_source) else {
+                self.err(
+                    errors,
+                    span,
+                    format!("{label}: citation names no source and the file sets no default `source`"),
+                );
+                continue;
+            };
+            let Some(source) = self.sources.iter().find(|s| s.slug == source_slug) else {
+                self.err(errors, span, format!("{label}: unknown source `{source_slug}`"));
+                continue;
+            };
+            let Some(para) = source.paragraph(c.p) else {
+                let count = source.paragraphs().count();
+                self.err(
+                    errors,
+                    span,
+                    format!(
+                        "{label}: paragraph {} does not exist in `{source_slug}` (it has {count})",
+                        c.p
+                    ),
+                );
+                continue;
+            };
+            if c.span.trim().is_empty() {
+                self.err(errors, span, format!("{label}: empty citation span"));
+                continue;
+            }
+            match para.text.find(&c.span) {
+                Some(byte) => citations.push(Citation {
+                    source: source_slug.to_owned(),
+                    paragraph: c.p,
+                    span: c.span.clone(),
+                    span_start: para.text[..byte].chars().count(),
+                }),
+                None => self.err(
+                    errors,
+                    span,
+                    format!(
+                        "{label}: span \"{}\" is not verbatim in ¶{} of `{source_slug}`",
+                        c.span, c.p
+                    ),
+                ),
+            }
+        }
+
+        // Quoted words and a figure's original wording must stand verbatim in
+        // a cited paragraph: the record may not put words in anyone's mouth.
+        for (field, value) in [(FieldName::Words, &raw.words), (FieldName::Original, &raw.original)] {
+            let Some(v) = value else { continue };
+            let found = citations.iter().any(|c| {
+                self.sources
+                    .iter()
+                    .find(|s| s.slug == c.source)
+                    .and_then(|s| s.paragraph(c.paragraph))
+                    .is_some_and(|p| p.text.contains(v.get_ref().as_str()))
+            });
+            if !found && !citations.is_empty() {
+                self.err(
+                    errors,
+                    v.span(),
+                    format!(
+                        "{label}: `{}` \"{}\" is not verbatim in any paragraph it cites",
+                        field.as_str(),
+                        v.get_ref()
+                    ),
+                );
+            }
+        }
+
+        let link_fields = raw.take_links();
+        let mut links = Vec::new();
+        let mut link_lines = Vec::new();
+        let link_defs = kind.links();
+        for (role, targets, span) in link_fields {
+            if !link_defs.iter().any(|d| d.role == role) {
+                self.err(
+                    errors,
+                    span.clone(),
+                    format!("{label}: `{}` is not a link a {} can make", role.as_str(), kind.as_str()),
+                );
+                continue;
+            }
+            for t in targets {
+                if links.iter().any(|l: &Link| l.role == role && l.target == t) {
+                    self.err(errors, span.clone(), format!("{label}: `{t}` listed twice in `{}`", role.as_str()));
+                    continue;
+                }
+                links.push(Link { role, target: t });
+                link_lines.push(self.line(span.clone()));
+            }
+        }
+        for def in link_defs.iter().filter(|d| d.required) {
+            if !links.iter().any(|l| l.role == def.role) {
+                self.err(
+                    errors,
+                    raw.slug.span(),
+                    format!("{label}: missing link `{}`", def.role.as_str()),
+                );
+            }
+        }
+
+        if errors.len() > before {
+            return None;
+        }
+        let fields = {
+            let mut f: Vec<(FieldName, String)> =
+                present.into_iter().map(|(n, v, _)| (n, v)).collect();
+            f.sort_by_key(|(n, _)| *n);
+            f
+        };
+        Some(Pending {
+            slug_line: self.line(raw.slug.span()),
+            record: Record {
+                kind,
+                slug,
+                title: raw.title.into_inner(),
+                english: raw.english,
+                english_note: raw.english_note,
+                aliases: raw.aliases,
+                summary: raw.summary.into_inner(),
+                fields,
+                links,
+                citations,
+                file: self.path.to_path_buf(),
+                line: self.line(record_span),
+            },
+            link_lines,
+        })
+    }
+}
+
+/// Checks that span records: unique slugs, links to existing records of an
+/// allowed kind.
+fn check_cross(pending: &[Pending], errors: &mut SeedErrors) {
+    let mut by_slug: HashMap<&str, &Pending> = HashMap::new();
+    for p in pending {
+        if let Some(first) = by_slug.get(p.record.slug.as_str()) {
+            errors.push(SeedError::at(
+                &p.record.file,
+                p.slug_line,
+                format!(
+                    "duplicate slug `{}`: already used at {}:{}",
+                    p.record.slug,
+                    first.record.file.display(),
+                    first.slug_line
+                ),
+            ));
+        } else {
+            by_slug.insert(&p.record.slug, p);
+        }
+    }
+    for p in pending {
+        let r = &p.record;
+        let defs = r.kind.links();
+        for (link, line) in r.links.iter().zip(&p.link_lines) {
+            let label = format!("{} `{}`", r.kind.as_str(), r.slug);
+            match by_slug.get(link.target.as_str()) {
+                None => errors.push(SeedError::at(
+                    &r.file,
+                    *line,
+                    format!("{label}: `{}` links to `{}`, which is not a record", link.role.as_str(), link.target),
+                )),
+                Some(t) if t.record.slug == r.slug => errors.push(SeedError::at(
+                    &r.file,
+                    *line,
+                    format!("{label}: links to itself"),
+                )),
+                Some(t) => {
+                    let ok = defs
+                        .iter()
+                        .find(|d| d.role == link.role)
+                        .is_some_and(|d| d.targets.contains(&t.record.kind));
+                    if !ok {
+                        errors.push(SeedError::at(
+                            &r.file,
+                            *line,
+                            format!(
+                                "{label}: `{}` cannot link to {} `{}`",
+                                link.role.as_str(),
+                                t.record.kind.as_str(),
+                                link.target
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_number;
+
+    #[test]
+    fn numbers_keep_their_digits() {
+        assert_eq!(format_number(948.0), "948");
+        assert_eq!(format_number(94.8), "94.8");
+        assert_eq!(format_number(0.35), "0.35");
+    }
+}

@@ -1,0 +1,388 @@
+//! Source documents: a manifest (`sources/NAME.toml`) beside the verbatim text.
+//!
+//! The text file is kept exactly as received, so its SHA-256 can pin it: an
+//! edit to the text changes the hash, and the loader refuses to run until a
+//! curator has looked at what moved and updated the manifest. Structure that
+//! the raw text cannot express (which line is the title, which paragraphs a
+//! page break cut in two) is stated in the manifest's `[layout]`, by line
+//! number, and checked against the text.
+
+use std::path::Path;
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use toml::Spanned;
+
+use super::{SeedError, SeedErrors, hash_file, hex, read_text, toml_error};
+use crate::model::is_valid_slug;
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub slug: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub title_en: Option<String>,
+    pub publisher: String,
+    pub publisher_en: Option<String>,
+    /// ISO date, `YYYY-MM-DD`.
+    pub published: String,
+    pub url: Option<String>,
+    pub language: String,
+    pub sha256: String,
+    /// Slugs of the records (events) this source reports on.
+    pub about: Vec<String>,
+    pub blocks: Vec<Block>,
+    /// Where the manifest lives, for error messages about the source.
+    pub manifest: std::path::PathBuf,
+    pub manifest_line_of_about: usize,
+}
+
+impl Source {
+    /// Body paragraph `n` (1-based), if it exists.
+    pub fn paragraph(&self, n: u32) -> Option<&Block> {
+        self.blocks.iter().find(|b| b.n == Some(n))
+    }
+
+    pub fn paragraphs(&self) -> impl Iterator<Item = &Block> {
+        self.blocks.iter().filter(|b| b.kind == BlockKind::Paragraph)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    Title,
+    Subtitle,
+    Heading,
+    Paragraph,
+    Dateline,
+}
+
+impl BlockKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BlockKind::Title => "title",
+            BlockKind::Subtitle => "subtitle",
+            BlockKind::Heading => "heading",
+            BlockKind::Paragraph => "paragraph",
+            BlockKind::Dateline => "dateline",
+        }
+    }
+}
+
+/// One block of the source as published: a title, a heading, a dateline or a
+/// numbered body paragraph.
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub kind: BlockKind,
+    /// The permanent paragraph number, for body paragraphs only.
+    pub n: Option<u32>,
+    pub text: String,
+    /// First line of the block in the text file.
+    pub line: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Manifest {
+    slug: Spanned<String>,
+    file: Spanned<String>,
+    sha256: Spanned<String>,
+    publisher: String,
+    publisher_en: Option<String>,
+    published: Spanned<String>,
+    title_en: Option<String>,
+    url: Option<String>,
+    language: String,
+    about: Option<Spanned<Vec<String>>>,
+    layout: Layout,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Layout {
+    title: Spanned<usize>,
+    subtitle: Option<Spanned<usize>>,
+    #[serde(default)]
+    headings: Vec<Spanned<usize>>,
+    dateline: Option<Spanned<usize>>,
+    #[serde(default)]
+    joins: Vec<Spanned<[usize; 2]>>,
+}
+
+/// Characters that may end a complete paragraph. A body paragraph that ends
+/// otherwise was almost certainly cut by a page break.
+const TERMINAL: &[char] = &['。', '！', '？', '…', '”', '」', '』', '）', ')', '.', '!', '?'];
+
+pub(super) fn load(path: &Path, hasher: &mut Sha256, errors: &mut SeedErrors) -> Option<Source> {
+    let (text, bytes) = read_text(path, errors)?;
+    hash_file(hasher, path, &bytes);
+    let manifest: Manifest = match toml::from_str(&text) {
+        Ok(m) => m,
+        Err(e) => {
+            errors.push(toml_error(path, &text, &e));
+            return None;
+        }
+    };
+    let line = |span: std::ops::Range<usize>| super::line_of(text.as_bytes(), span.start);
+    let before = errors.len();
+
+    if !is_valid_slug(manifest.slug.get_ref()) {
+        errors.push(SeedError::at(
+            path,
+            line(manifest.slug.span()),
+            format!(
+                "invalid slug `{}`: use lowercase ASCII words joined by hyphens",
+                manifest.slug.get_ref()
+            ),
+        ));
+    }
+    if !is_iso_date(manifest.published.get_ref()) {
+        errors.push(SeedError::at(
+            path,
+            line(manifest.published.span()),
+            "`published` must be a date written YYYY-MM-DD",
+        ));
+    }
+    let file_name = manifest.file.get_ref();
+    if file_name.contains(['/', '\\']) || file_name.starts_with('.') {
+        errors.push(SeedError::at(
+            path,
+            line(manifest.file.span()),
+            "`file` must name a file in the same directory as the manifest",
+        ));
+        return None;
+    }
+    let text_path = path.with_file_name(file_name);
+    if !text_path.is_file() {
+        errors.push(SeedError::at(
+            path,
+            line(manifest.file.span()),
+            format!("source text `{}` not found", text_path.display()),
+        ));
+        return None;
+    }
+    let (body, body_bytes) = read_text(&text_path, errors)?;
+    hash_file(hasher, &text_path, &body_bytes);
+    let actual = hex(&Sha256::digest(&body_bytes));
+    if &actual != manifest.sha256.get_ref() {
+        errors.push(SeedError::at(
+            path,
+            line(manifest.sha256.span()),
+            format!(
+                "source text `{}` changed: its sha256 is {actual}, the manifest pins {}; \
+                 check that no cited paragraph moved, then update `sha256`",
+                text_path.display(),
+                manifest.sha256.get_ref()
+            ),
+        ));
+        return None;
+    }
+
+    let blocks = layout_blocks(&body, &manifest.layout, path, &text, errors);
+    if errors.len() > before {
+        return None;
+    }
+    let title = blocks
+        .iter()
+        .find(|b| b.kind == BlockKind::Title)
+        .map(|b| b.text.clone())
+        .unwrap_or_default();
+    let subtitle = blocks
+        .iter()
+        .find(|b| b.kind == BlockKind::Subtitle)
+        .map(|b| b.text.clone());
+    Some(Source {
+        slug: manifest.slug.into_inner(),
+        title,
+        subtitle,
+        title_en: manifest.title_en,
+        publisher: manifest.publisher,
+        publisher_en: manifest.publisher_en,
+        published: manifest.published.into_inner(),
+        url: manifest.url,
+        language: manifest.language,
+        sha256: actual,
+        manifest_line_of_about: manifest.about.as_ref().map(|a| line(a.span())).unwrap_or(1),
+        about: manifest.about.map(Spanned::into_inner).unwrap_or_default(),
+        blocks,
+        manifest: path.to_path_buf(),
+    })
+}
+
+/// Splits the text into blank-line separated blocks, assigns each the role
+/// the layout gives it, joins page-broken paragraphs and numbers the body.
+fn layout_blocks(
+    body: &str,
+    layout: &Layout,
+    manifest: &Path,
+    manifest_text: &str,
+    errors: &mut SeedErrors,
+) -> Vec<Block> {
+    let mline = |span: std::ops::Range<usize>| super::line_of(manifest_text.as_bytes(), span.start);
+    // (first line, text) of each block in the raw file.
+    let mut raw: Vec<(usize, String)> = Vec::new();
+    let mut current: Option<(usize, String)> = None;
+    for (i, l) in body.lines().enumerate() {
+        let l = l.trim_end_matches('\r');
+        if l.trim().is_empty() {
+            if let Some(b) = current.take() {
+                raw.push(b);
+            }
+        } else {
+            match &mut current {
+                // Lines of one block are joined as the PDF broke them: with
+                // nothing between, as Chinese text has no inter-word spaces.
+                Some((_, t)) => t.push_str(l.trim()),
+                None => current = Some((i + 1, l.trim().to_owned())),
+            }
+        }
+    }
+    if let Some(b) = current.take() {
+        raw.push(b);
+    }
+
+    let find = |line: usize| raw.iter().position(|(l, _)| *l == line);
+    let mut roles: Vec<Option<BlockKind>> = vec![None; raw.len()];
+    let mut assign = |spanned: &Spanned<usize>, kind: BlockKind, errors: &mut SeedErrors| {
+        let at = *spanned.get_ref();
+        match find(at) {
+            Some(i) => roles[i] = Some(kind),
+            None => errors.push(SeedError::at(
+                manifest,
+                mline(spanned.span()),
+                format!("layout names line {at}, but no block of the source text starts there"),
+            )),
+        }
+    };
+    assign(&layout.title, BlockKind::Title, errors);
+    if let Some(s) = &layout.subtitle {
+        assign(s, BlockKind::Subtitle, errors);
+    }
+    for h in &layout.headings {
+        assign(h, BlockKind::Heading, errors);
+    }
+    if let Some(d) = &layout.dateline {
+        assign(d, BlockKind::Dateline, errors);
+    }
+
+    // Joins: the second block continues the first, which must be the block
+    // just before it and must not already end a sentence.
+    let mut continues = vec![false; raw.len()];
+    for j in &layout.joins {
+        let [a, b] = *j.get_ref();
+        let at = mline(j.span());
+        match (find(a), find(b)) {
+            (Some(ia), Some(ib)) if ib == ia + 1 => {
+                if raw[ia].1.ends_with(TERMINAL) {
+                    errors.push(SeedError::at(
+                        manifest,
+                        at,
+                        format!("join [{a}, {b}]: line {a} already ends a sentence; nothing to join"),
+                    ));
+                }
+                continues[ib] = true;
+            }
+            (Some(_), Some(_)) => errors.push(SeedError::at(
+                manifest,
+                at,
+                format!("join [{a}, {b}]: line {b} is not the block right after line {a}"),
+            )),
+            _ => errors.push(SeedError::at(
+                manifest,
+                at,
+                format!("join [{a}, {b}]: no block of the source text starts at one of these lines"),
+            )),
+        }
+    }
+
+    let mut blocks: Vec<Block> = Vec::new();
+    for (i, (line, text)) in raw.iter().enumerate() {
+        if continues[i] {
+            if let Some(prev) = blocks.last_mut() {
+                prev.text.push_str(text);
+            }
+            continue;
+        }
+        blocks.push(Block {
+            kind: roles[i].unwrap_or(BlockKind::Paragraph),
+            n: None,
+            text: text.clone(),
+            line: *line,
+        });
+    }
+    let mut n = 0;
+    for b in &mut blocks {
+        if b.kind == BlockKind::Paragraph {
+            n += 1;
+            b.n = Some(n);
+            if !b.text.ends_with(TERMINAL) {
+                errors.push(SeedError::at(
+                    manifest,
+                    mline(layout.title.span()),
+                    format!(
+                        "paragraph {n} (text line {}) ends mid-sentence (\"…{}\"); if a page break cut it, \
+                         add [{}, NEXT_LINE] to layout.joins",
+                        b.line,
+                        tail(&b.text, 8),
+                        b.line
+                    ),
+                ));
+            }
+        }
+    }
+    if n == 0 {
+        errors.push(SeedError::at(manifest, 1, "the source text has no body paragraphs"));
+    }
+    blocks
+}
+
+fn tail(s: &str, chars: usize) -> String {
+    let count = s.chars().count();
+    s.chars().skip(count.saturating_sub(chars)).collect()
+}
+
+pub(crate) fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+/// A source's `about` must name existing records.
+pub(super) fn check_about(
+    sources: &[Source],
+    records: &[super::Record],
+    errors: &mut SeedErrors,
+) {
+    for s in sources {
+        for slug in &s.about {
+            if !records.iter().any(|r| &r.slug == slug) {
+                errors.push(SeedError::at(
+                    &s.manifest,
+                    s.manifest_line_of_about,
+                    format!("`about` names `{slug}`, which is not a record"),
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates() {
+        assert!(is_iso_date("2025-06-18"));
+        assert!(!is_iso_date("2025-6-18"));
+        assert!(!is_iso_date("18 June 2025"));
+    }
+
+    #[test]
+    fn tail_counts_chars() {
+        assert_eq!(tail("中国同中亚五国", 3), "亚五国");
+    }
+}

@@ -1,0 +1,326 @@
+//! The JSON API: the same data as the pages, for people who script against
+//! it. Errors answer `{"errors":[{"detail": …}]}`.
+
+use axum::Json;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use serde::Serialize;
+
+use super::params::Params;
+use super::views::{CitationView, CitingView, RecordRef, paragraph_url, record_url};
+use super::{ApiError, AppError, AppState};
+use crate::db::queries;
+use crate::db::search as db_search;
+use crate::model::Kind;
+
+#[derive(Serialize)]
+pub struct SourceSummary {
+    slug: String,
+    title: String,
+    subtitle: Option<String>,
+    publisher: String,
+    publisher_en: Option<String>,
+    published: String,
+    language: String,
+    sha256: String,
+    paragraphs: i64,
+    url: String,
+}
+
+#[derive(Serialize)]
+pub struct SourcesAnswer {
+    sources: Vec<SourceSummary>,
+}
+
+pub async fn sources(State(state): State<AppState>) -> Result<Json<SourcesAnswer>, ApiError> {
+    let mut out = Vec::new();
+    for s in queries::all_sources(&state.pool).await? {
+        out.push(SourceSummary {
+            paragraphs: queries::paragraph_count(&state.pool, s.id).await?,
+            url: format!("/sources/{}", s.slug),
+            slug: s.slug,
+            title: s.title,
+            subtitle: s.subtitle,
+            publisher: s.publisher,
+            publisher_en: s.publisher_en,
+            published: s.published,
+            language: s.language,
+            sha256: s.sha256,
+        });
+    }
+    Ok(Json(SourcesAnswer { sources: out }))
+}
+
+#[derive(Serialize)]
+pub struct ParagraphAnswer {
+    n: i64,
+    text: String,
+    url: String,
+    cited_by: Vec<CitingView>,
+}
+
+#[derive(Serialize)]
+pub struct BlockAnswer {
+    kind: String,
+    text: String,
+}
+
+#[derive(Serialize)]
+pub struct SourceAnswer {
+    slug: String,
+    title: String,
+    subtitle: Option<String>,
+    publisher: String,
+    published: String,
+    sha256: String,
+    url: String,
+    /// Every block as published: title, headings, paragraphs, dateline.
+    blocks: Vec<BlockAnswer>,
+    paragraphs: Vec<ParagraphAnswer>,
+}
+
+pub async fn source(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Json<SourceAnswer>, ApiError> {
+    let Path(slug) = path.map_err(|_| AppError::NotFound)?;
+    let pool = &state.pool;
+    let s = queries::source_by_slug(pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let blocks = queries::source_blocks(pool, s.id).await?;
+    let cites = queries::citations_into_source(pool, s.id).await?;
+    let paragraphs = blocks
+        .iter()
+        .filter_map(|b| {
+            let n = b.n?;
+            let rows: Vec<_> = cites.iter().filter(|c| c.paragraph == n).collect();
+            Some(ParagraphAnswer {
+                n,
+                text: b.text.clone(),
+                url: paragraph_url(&s.slug, n),
+                cited_by: rows.iter().map(|c| CitingView::from(*c)).collect(),
+            })
+        })
+        .collect();
+    Ok(Json(SourceAnswer {
+        url: format!("/sources/{}", s.slug),
+        blocks: blocks
+            .into_iter()
+            .map(|b| BlockAnswer {
+                kind: b.kind,
+                text: b.text,
+            })
+            .collect(),
+        slug: s.slug,
+        title: s.title,
+        subtitle: s.subtitle,
+        publisher: s.publisher,
+        published: s.published,
+        sha256: s.sha256,
+        paragraphs,
+    }))
+}
+
+#[derive(Serialize)]
+pub struct LinkAnswer {
+    role: String,
+    #[serde(flatten)]
+    record: RecordRef,
+}
+
+#[derive(Serialize)]
+pub struct RecordAnswer {
+    kind: String,
+    slug: String,
+    title: String,
+    english: Option<String>,
+    english_note: Option<String>,
+    aliases: Vec<String>,
+    summary: String,
+    url: String,
+    fields: serde_json::Map<String, serde_json::Value>,
+    links: Vec<LinkAnswer>,
+    backlinks: Vec<LinkAnswer>,
+    citations: Vec<CitationAnswer>,
+}
+
+#[derive(Serialize)]
+pub struct CitationAnswer {
+    source: String,
+    paragraph: i64,
+    span: String,
+    url: String,
+}
+
+impl From<&CitationView> for CitationAnswer {
+    fn from(c: &CitationView) -> Self {
+        CitationAnswer {
+            source: c.source.clone(),
+            paragraph: c.paragraph,
+            span: c.span.clone(),
+            url: c.url.clone(),
+        }
+    }
+}
+
+pub async fn record(
+    State(state): State<AppState>,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Result<Json<RecordAnswer>, ApiError> {
+    let Path((kind, slug)) = path.map_err(|_| AppError::NotFound)?;
+    let kind = Kind::from_singular(&kind).ok_or(AppError::NotFound)?;
+    let pool = &state.pool;
+    let r = queries::record_by_kind_and_slug(pool, kind.as_str(), &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let fields = queries::record_fields(pool, r.id)
+        .await?
+        .into_iter()
+        .map(|f| (f.name, serde_json::Value::String(f.value)))
+        .collect();
+    let link = |l: &queries::LinkedRow| LinkAnswer {
+        role: l.role.clone(),
+        record: RecordRef::from(l),
+    };
+    Ok(Json(RecordAnswer {
+        aliases: queries::record_aliases(pool, r.id).await?,
+        links: queries::links_from(pool, r.id).await?.iter().map(link).collect(),
+        backlinks: queries::links_to(pool, r.id).await?.iter().map(link).collect(),
+        citations: queries::record_citations(pool, r.id)
+            .await?
+            .iter()
+            .map(|c| CitationAnswer::from(&CitationView::new(c, &r.slug)))
+            .collect(),
+        url: record_url(&r.kind, &r.slug),
+        kind: r.kind,
+        slug: r.slug,
+        title: r.title,
+        english: r.english,
+        english_note: r.english_note,
+        summary: r.summary,
+        fields,
+    }))
+}
+
+#[derive(Serialize)]
+pub struct RecordListAnswer {
+    kind: String,
+    records: Vec<RecordRef>,
+}
+
+pub async fn records_of_kind(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Json<RecordListAnswer>, ApiError> {
+    let Path(kind) = path.map_err(|_| AppError::NotFound)?;
+    let kind = Kind::from_singular(&kind).ok_or(AppError::NotFound)?;
+    let records = queries::records_of_kind(&state.pool, kind.as_str()).await?;
+    Ok(Json(RecordListAnswer {
+        kind: kind.as_str().to_owned(),
+        records: records.iter().map(RecordRef::from).collect(),
+    }))
+}
+
+#[derive(Serialize)]
+pub struct SearchResultAnswer {
+    kind: String,
+    slug: String,
+    title: String,
+    english: Option<String>,
+    url: String,
+    /// HTML: the text is escaped, matches are in `<mark>`.
+    snippet: String,
+    citations: Vec<CitationAnswer>,
+}
+
+#[derive(Serialize)]
+pub struct FacetAnswer {
+    value: String,
+    label: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+pub struct Facets {
+    kind: Vec<FacetAnswer>,
+    country: Vec<FacetAnswer>,
+}
+
+#[derive(Serialize)]
+pub struct SearchAnswer {
+    query: String,
+    kind: Option<String>,
+    country: Option<String>,
+    total: usize,
+    results: Vec<SearchResultAnswer>,
+    facets: Facets,
+    /// For a query with no results: the nearest records.
+    suggestions: Vec<RecordRef>,
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    params: Params,
+) -> Result<Json<SearchAnswer>, ApiError> {
+    let v = super::search::run(&state, &params).await?;
+    let facet = |f: &super::search::Facet| FacetAnswer {
+        value: f.value.clone(),
+        label: f.label.clone(),
+        count: f.count,
+    };
+    Ok(Json(SearchAnswer {
+        query: v.query.raw.clone(),
+        kind: v.filters.kind.clone(),
+        country: v.filters.country.clone(),
+        total: v.total,
+        results: v
+            .results
+            .iter()
+            .map(|r| SearchResultAnswer {
+                kind: r.kind.clone(),
+                slug: r.slug.clone(),
+                title: r.title.clone(),
+                english: r.english.clone(),
+                url: r.url.clone(),
+                snippet: r.snippet_html.clone(),
+                citations: r.citations.iter().map(CitationAnswer::from).collect(),
+            })
+            .collect(),
+        facets: Facets {
+            kind: v.kind_facets.iter().map(facet).collect(),
+            country: v.country_facets.iter().map(facet).collect(),
+        },
+        suggestions: v.nearest,
+    }))
+}
+
+#[derive(Serialize)]
+pub struct SuggestAnswer {
+    query: String,
+    suggestions: Vec<RecordRef>,
+}
+
+pub async fn suggest(
+    State(state): State<AppState>,
+    params: Params,
+) -> Result<Json<SuggestAnswer>, ApiError> {
+    let typed: String = params
+        .get("q")
+        .unwrap_or("")
+        .chars()
+        .take(crate::search::query::MAX_QUERY_CHARS)
+        .collect();
+    let found = db_search::suggest(&state.pool, &typed, 8).await?;
+    Ok(Json(SuggestAnswer {
+        query: typed,
+        suggestions: found
+            .iter()
+            .map(|s| RecordRef::new(&s.kind, &s.slug, &s.title, s.english.as_deref()))
+            .collect(),
+    }))
+}
+
+pub async fn not_found() -> ApiError {
+    ApiError(AppError::NotFound)
+}

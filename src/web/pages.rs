@@ -1,0 +1,310 @@
+//! The home page, kind lists and record pages.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use super::views::{
+    CitationView, FieldView, LinkGroup, RecordRef, backlink_groups, link_groups,
+};
+use super::{AppError, AppState, render};
+use crate::db::queries::{self, RecordRow};
+use crate::model::{FieldName, Kind};
+
+pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    match queries::data_version(&state.pool).await {
+        Ok(Some(version)) => (StatusCode::OK, format!("ok {version}\n")),
+        _ => (StatusCode::SERVICE_UNAVAILABLE, "no data loaded\n".to_owned()),
+    }
+}
+
+/// One kind on the home page: its count and its first records.
+pub struct KindSummary {
+    pub label_zh: &'static str,
+    pub label_en: &'static str,
+    pub url: String,
+    pub count: i64,
+    pub items: Vec<RecordRef>,
+}
+
+/// The event a source reports on, at a glance.
+pub struct Glance {
+    pub record: RecordRef,
+    pub summary: String,
+    pub fields: Vec<FieldView>,
+    pub links: Vec<LinkGroup>,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    pub q: String,
+    pub glances: Vec<Glance>,
+    pub kinds: Vec<KindSummary>,
+    pub countries: Vec<RecordRef>,
+    pub sources: Vec<queries::SourceRow>,
+}
+
+/// Kinds shown as headline outcomes on the home page.
+const HEADLINE_KINDS: [Kind; 6] = [
+    Kind::Agreement,
+    Kind::Project,
+    Kind::Initiative,
+    Kind::Figure,
+    Kind::Quote,
+    Kind::Event,
+];
+
+pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
+    let pool = &state.pool;
+    let mut glances = Vec::new();
+    for r in queries::subject_records(pool).await? {
+        glances.push(Glance {
+            record: RecordRef::from(&r),
+            summary: r.summary.clone(),
+            fields: fields_of(pool, r.id).await?,
+            links: link_groups(&queries::links_from(pool, r.id).await?),
+        });
+    }
+    let counts: BTreeMap<String, i64> = queries::kind_counts(pool).await?.into_iter().collect();
+    let mut kinds = Vec::new();
+    for k in HEADLINE_KINDS {
+        let records = queries::records_of_kind(pool, k.as_str()).await?;
+        kinds.push(KindSummary {
+            label_zh: k.label_zh(),
+            label_en: k.label_en(),
+            url: format!("/{}", k.plural()),
+            count: counts.get(k.as_str()).copied().unwrap_or(0),
+            items: records.iter().take(6).map(RecordRef::from).collect(),
+        });
+    }
+    let countries = queries::records_of_kind(pool, Kind::Country.as_str())
+        .await?
+        .iter()
+        .map(RecordRef::from)
+        .collect();
+    render(&HomePage {
+        q: String::new(),
+        glances,
+        kinds,
+        countries,
+        sources: queries::all_sources(pool).await?,
+    })
+}
+
+async fn fields_of(pool: &sqlx::SqlitePool, id: i64) -> Result<Vec<FieldView>, AppError> {
+    let rows = queries::record_fields(pool, id).await?;
+    // Show fields in the order the kind defines them.
+    let mut fields: Vec<FieldView> = FieldName::ALL
+        .into_iter()
+        .filter_map(|f| rows.iter().find(|r| r.name == f.as_str()))
+        .map(|r| FieldView::new(&r.name, &r.value))
+        .collect();
+    fields.dedup_by(|a, b| a.name == b.name);
+    Ok(fields)
+}
+
+/// A record in a list: its reference, summary, key fields and countries.
+pub struct ListItem {
+    pub record: RecordRef,
+    pub summary: String,
+    pub fields: Vec<FieldView>,
+    pub countries: Vec<RecordRef>,
+}
+
+pub struct ListGroup {
+    pub label: String,
+    pub id: String,
+    pub items: Vec<ListItem>,
+}
+
+#[derive(Template)]
+#[template(path = "kind_list.html")]
+pub struct KindListPage {
+    pub q: String,
+    pub label_zh: &'static str,
+    pub label_en: &'static str,
+    pub count: usize,
+    pub group_label: Option<(&'static str, &'static str)>,
+    pub groups: Vec<ListGroup>,
+    /// Projects and agreements again, by country.
+    pub by_country: Vec<ListGroup>,
+}
+
+/// The field a kind's list page groups by.
+fn group_field(kind: Kind) -> Option<FieldName> {
+    match kind {
+        Kind::Agreement => Some(FieldName::Form),
+        Kind::Project => Some(FieldName::Sector),
+        Kind::Initiative | Kind::Event | Kind::Organization => Some(FieldName::Type),
+        _ => None,
+    }
+}
+
+pub async fn kind_list(
+    State(state): State<AppState>,
+    path: Result<Path<String>, axum::extract::rejection::PathRejection>,
+) -> Result<Response, AppError> {
+    let Ok(Path(plural)) = path else {
+        return Err(AppError::NotFound);
+    };
+    let kind = Kind::from_plural(&plural).ok_or(AppError::NotFound)?;
+    let pool = &state.pool;
+    let records = queries::records_of_kind(pool, kind.as_str()).await?;
+    let fields = queries::fields_of_kind(pool, kind.as_str()).await?;
+    let links = queries::links_from_kind(pool, kind.as_str()).await?;
+
+    let item = |r: &RecordRow| ListItem {
+        record: RecordRef::from(r),
+        summary: r.summary.clone(),
+        fields: FieldName::ALL
+            .into_iter()
+            .filter(|f| Some(*f) != group_field(kind) && list_shows(kind, *f))
+            .filter_map(|f| {
+                fields
+                    .iter()
+                    .find(|x| x.record_id == r.id && x.name == f.as_str())
+            })
+            .map(|x| FieldView::new(&x.name, &x.value))
+            .collect(),
+        countries: links
+            .iter()
+            .filter(|l| l.from_id == r.id && l.kind == Kind::Country.as_str())
+            .map(|l| RecordRef::new(&l.kind, &l.slug, &l.title, l.english.as_deref()))
+            .collect(),
+    };
+
+    let groups = match group_field(kind) {
+        Some(f) => {
+            let mut order: Vec<String> = Vec::new();
+            let mut grouped: BTreeMap<String, Vec<ListItem>> = BTreeMap::new();
+            for r in &records {
+                let value = fields
+                    .iter()
+                    .find(|x| x.record_id == r.id && x.name == f.as_str())
+                    .map(|x| x.value.clone())
+                    .unwrap_or_else(|| "其他".to_owned());
+                if !order.contains(&value) {
+                    order.push(value.clone());
+                }
+                grouped.entry(value).or_default().push(item(r));
+            }
+            order
+                .into_iter()
+                .enumerate()
+                .map(|(i, label)| ListGroup {
+                    items: grouped.remove(&label).unwrap_or_default(),
+                    label,
+                    id: format!("g{}", i + 1),
+                })
+                .collect()
+        }
+        None => vec![ListGroup {
+            label: String::new(),
+            id: "all".to_owned(),
+            items: records.iter().map(item).collect(),
+        }],
+    };
+
+    let by_country = if matches!(kind, Kind::Project | Kind::Agreement) {
+        let mut order: Vec<(String, String)> = Vec::new();
+        for l in links.iter().filter(|l| l.kind == Kind::Country.as_str()) {
+            if !order.iter().any(|(s, _)| *s == l.slug) {
+                order.push((l.slug.clone(), l.title.clone()));
+            }
+        }
+        order
+            .into_iter()
+            .map(|(slug, title)| ListGroup {
+                id: format!("c-{slug}"),
+                label: title,
+                items: records
+                    .iter()
+                    .filter(|r| links.iter().any(|l| l.from_id == r.id && l.slug == slug))
+                    .map(item)
+                    .collect(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+
+    render(&KindListPage {
+        q: String::new(),
+        label_zh: kind.label_zh(),
+        label_en: kind.label_en(),
+        count: records.len(),
+        group_label: group_field(kind).map(FieldName::labels),
+        groups,
+        by_country,
+    })
+}
+
+/// Fields worth a place in a list row (long ones stay on the record page).
+fn list_shows(kind: Kind, f: FieldName) -> bool {
+    match kind {
+        Kind::Quote => matches!(f, FieldName::QuoteType),
+        Kind::Figure => matches!(f, FieldName::Original | FieldName::Normalized | FieldName::Period),
+        _ => !matches!(f, FieldName::Words | FieldName::Original),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "record.html")]
+pub struct RecordPage {
+    pub q: String,
+    pub record: RecordRef,
+    pub kind_label_zh: &'static str,
+    pub kind_label_en: &'static str,
+    pub kind_url: String,
+    pub english_note: Option<String>,
+    pub summary: String,
+    pub aliases: Vec<String>,
+    pub words: Option<String>,
+    pub fields: Vec<FieldView>,
+    pub links: Vec<LinkGroup>,
+    pub backlinks: Vec<LinkGroup>,
+    pub citations: Vec<CitationView>,
+}
+
+pub async fn record(
+    State(state): State<AppState>,
+    path: Result<Path<(String, String)>, axum::extract::rejection::PathRejection>,
+) -> Result<Response, AppError> {
+    let Ok(Path((plural, slug))) = path else {
+        return Err(AppError::NotFound);
+    };
+    let kind = Kind::from_plural(&plural).ok_or(AppError::NotFound)?;
+    let pool = &state.pool;
+    let r = queries::record_by_kind_and_slug(pool, kind.as_str(), &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut fields = fields_of(pool, r.id).await?;
+    // A quote's words are the page's centrepiece, not a row in the table.
+    let words = fields
+        .iter()
+        .position(|f| f.name == "words")
+        .map(|i| fields.remove(i).value);
+    render(&RecordPage {
+        q: String::new(),
+        kind_label_zh: kind.label_zh(),
+        kind_label_en: kind.label_en(),
+        kind_url: format!("/{}", kind.plural()),
+        english_note: r.english_note.clone(),
+        summary: r.summary.clone(),
+        aliases: queries::record_aliases(pool, r.id).await?,
+        words,
+        fields,
+        links: link_groups(&queries::links_from(pool, r.id).await?),
+        backlinks: backlink_groups(&queries::links_to(pool, r.id).await?),
+        citations: queries::record_citations(pool, r.id)
+            .await?
+            .iter()
+            .map(|c| CitationView::new(c, &r.slug))
+            .collect(),
+        record: RecordRef::from(&r),
+    })
+}

@@ -1,0 +1,208 @@
+//! The search page. The JSON API in `api.rs` shares [`run`], so both answer
+//! the same results.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+
+use super::params::Params;
+use super::views::{CitationView, RecordRef, kind_labels, paragraph_url, record_url};
+use super::{AppError, AppState, render};
+use crate::db::queries::{self, RecordRow};
+use crate::db::search::{self as db_search, Filters, Hit, SearchResults};
+use crate::model::Kind;
+use crate::search::Query;
+use crate::search::highlight::{escape, snippet};
+
+/// Results shown on one page.
+pub const PAGE_SIZE: usize = 50;
+
+/// One result, ready for the page or JSON.
+pub struct ResultView {
+    pub kind: String,
+    pub kind_label: &'static str,
+    pub slug: String,
+    pub title_html: String,
+    pub title: String,
+    pub english: Option<String>,
+    pub url: String,
+    pub snippet_html: String,
+    pub citations: Vec<CitationView>,
+}
+
+pub struct Facet {
+    pub value: String,
+    pub label: String,
+    pub count: usize,
+    pub url: String,
+    pub active: bool,
+}
+
+/// A search run and shaped for display.
+pub struct SearchView {
+    pub query: Query,
+    pub filters: Filters,
+    pub total: usize,
+    pub results: Vec<ResultView>,
+    pub kind_facets: Vec<Facet>,
+    pub country_facets: Vec<Facet>,
+    pub nearest: Vec<RecordRef>,
+}
+
+pub async fn run(state: &AppState, params: &Params) -> Result<SearchView, AppError> {
+    let query = Query::parse(params.get("q").unwrap_or(""));
+    let filters = Filters {
+        kind: params
+            .get("kind")
+            .filter(|k| *k == "paragraph" || Kind::from_singular(k).is_some())
+            .map(str::to_owned),
+        country: params
+            .get("country")
+            .filter(|c| crate::model::is_valid_slug(c))
+            .map(str::to_owned),
+    };
+    let pool = &state.pool;
+    let found: SearchResults = db_search::search(pool, &query, &filters, PAGE_SIZE).await?;
+    let countries: Vec<RecordRow> = queries::records_of_kind(pool, Kind::Country.as_str()).await?;
+
+    let results = found
+        .hits
+        .iter()
+        .map(|h| result_view(h, &query))
+        .collect();
+    let link = |kind: Option<&str>, country: Option<&str>| search_url(&query.raw, kind, country);
+    let kind_facets = found
+        .kinds
+        .iter()
+        .map(|(k, count)| Facet {
+            label: kind_labels(k).0.to_owned(),
+            count: *count,
+            active: filters.kind.as_deref() == Some(k.as_str()),
+            url: link(
+                (filters.kind.as_deref() != Some(k.as_str())).then_some(k.as_str()),
+                filters.country.as_deref(),
+            ),
+            value: k.clone(),
+        })
+        .collect();
+    let country_facets = found
+        .countries
+        .iter()
+        .map(|(slug, count)| Facet {
+            label: countries
+                .iter()
+                .find(|c| &c.slug == slug)
+                .map(|c| c.title.clone())
+                .unwrap_or_else(|| slug.clone()),
+            count: *count,
+            active: filters.country.as_deref() == Some(slug.as_str()),
+            url: link(
+                filters.kind.as_deref(),
+                (filters.country.as_deref() != Some(slug.as_str())).then_some(slug.as_str()),
+            ),
+            value: slug.clone(),
+        })
+        .collect();
+    let nearest = if found.total == 0 && !query.is_empty() {
+        db_search::nearest(pool, &query, 5)
+            .await?
+            .iter()
+            .map(RecordRef::from)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(SearchView {
+        total: found.total,
+        results,
+        kind_facets,
+        country_facets,
+        nearest,
+        query,
+        filters,
+    })
+}
+
+fn result_view(hit: &Hit, q: &Query) -> ResultView {
+    match hit {
+        Hit::Record {
+            record, citations, ..
+        } => ResultView {
+            kind: record.kind.clone(),
+            kind_label: kind_labels(&record.kind).0,
+            slug: record.slug.clone(),
+            title_html: snippet(&record.title, &q.terms, 200),
+            title: record.title.clone(),
+            english: record.english.clone(),
+            url: record_url(&record.kind, &record.slug),
+            snippet_html: snippet(&record.summary, &q.terms, 120),
+            citations: citations
+                .iter()
+                .map(|c| CitationView::new(c, &record.slug))
+                .collect(),
+        },
+        Hit::Paragraph {
+            source_slug,
+            source_title,
+            n,
+            text,
+        } => {
+            let url = paragraph_url(source_slug, *n);
+            let title = format!("{source_title} ¶{n}");
+            ResultView {
+                kind: "paragraph".to_owned(),
+                kind_label: kind_labels("paragraph").0,
+                slug: format!("{source_slug}#p{n}"),
+                title_html: escape(&title),
+                title,
+                english: None,
+                url: format!("{url}?q={}", encode(&q.raw)),
+                snippet_html: snippet(text, &q.terms, 120),
+                citations: vec![CitationView {
+                    source: source_slug.clone(),
+                    source_title: source_title.clone(),
+                    paragraph: *n,
+                    span: String::new(),
+                    from_url: url.clone(),
+                    url,
+                    html: String::new(),
+                }],
+            }
+        }
+    }
+}
+
+pub fn encode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// A search URL that keeps the query and the given filters.
+pub fn search_url(q: &str, kind: Option<&str>, country: Option<&str>) -> String {
+    let mut url = format!("/search?q={}", encode(q));
+    if let Some(k) = kind {
+        url.push_str(&format!("&kind={}", encode(k)));
+    }
+    if let Some(c) = country {
+        url.push_str(&format!("&country={}", encode(c)));
+    }
+    url
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+pub struct SearchPage {
+    pub q: String,
+    pub view: SearchView,
+    pub clear_kind_url: String,
+    pub clear_country_url: String,
+}
+
+pub async fn page(State(state): State<AppState>, params: Params) -> Result<Response, AppError> {
+    let view = run(&state, &params).await?;
+    render(&SearchPage {
+        q: view.query.raw.clone(),
+        clear_kind_url: search_url(&view.query.raw, None, view.filters.country.as_deref()),
+        clear_country_url: search_url(&view.query.raw, view.filters.kind.as_deref(), None),
+        view,
+    })
+}

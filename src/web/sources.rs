@@ -1,0 +1,182 @@
+//! Source documents: the list, the whole text, and one paragraph's permalink.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::extract::rejection::PathRejection;
+use axum::response::Response;
+
+use super::params::Params;
+use super::views::{CitingView, distinct_citing, paragraph_html, paragraph_url};
+use super::{AppError, AppState, render};
+use crate::db::queries::{self, CitingRow, SourceRow};
+use crate::search::Query;
+use crate::search::highlight::{highlight, render_marked};
+
+#[derive(Template)]
+#[template(path = "sources.html")]
+pub struct SourcesPage {
+    pub q: String,
+    pub sources: Vec<(SourceRow, i64)>,
+}
+
+pub async fn list(State(state): State<AppState>) -> Result<Response, AppError> {
+    let mut sources = Vec::new();
+    for s in queries::all_sources(&state.pool).await? {
+        let n = queries::paragraph_count(&state.pool, s.id).await?;
+        sources.push((s, n));
+    }
+    render(&SourcesPage {
+        q: String::new(),
+        sources,
+    })
+}
+
+/// One block of the source page.
+pub struct BlockView {
+    pub kind: String,
+    pub n: i64,
+    pub html: String,
+    pub text: String,
+    pub permalink: String,
+    pub citing: Vec<CitingView>,
+}
+
+#[derive(Template)]
+#[template(path = "source.html")]
+pub struct SourcePage {
+    pub q: String,
+    pub source: SourceRow,
+    pub blocks: Vec<BlockView>,
+    pub cited: usize,
+    pub paragraphs: usize,
+}
+
+pub async fn source(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Response, AppError> {
+    let Ok(Path(slug)) = path else {
+        return Err(AppError::NotFound);
+    };
+    let pool = &state.pool;
+    let source = queries::source_by_slug(pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let blocks = queries::source_blocks(pool, source.id).await?;
+    let citations = queries::citations_into_source(pool, source.id).await?;
+    let views: Vec<BlockView> = blocks
+        .into_iter()
+        .map(|b| {
+            let n = b.n.unwrap_or(0);
+            let cites: Vec<&CitingRow> = citations.iter().filter(|c| c.paragraph == n).collect();
+            BlockView {
+                html: if b.n.is_some() {
+                    paragraph_html(&b.text, &cites)
+                } else {
+                    crate::search::highlight::escape(&b.text)
+                },
+                citing: if b.n.is_some() { distinct_citing(&cites) } else { Vec::new() },
+                permalink: paragraph_url(&source.slug, n),
+                kind: b.kind,
+                n,
+                text: b.text,
+            }
+        })
+        .collect();
+    let paragraphs = views.iter().filter(|b| b.kind == "paragraph").count();
+    let cited = views
+        .iter()
+        .filter(|b| b.kind == "paragraph" && !b.citing.is_empty())
+        .count();
+    render(&SourcePage {
+        q: String::new(),
+        source,
+        blocks: views,
+        cited,
+        paragraphs,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "paragraph.html")]
+pub struct ParagraphPage {
+    pub q: String,
+    pub source: SourceRow,
+    pub n: i64,
+    pub last: i64,
+    pub heading: Option<String>,
+    pub html: String,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    pub citing: Vec<CitingView>,
+    /// The record whose citation led here, if any.
+    pub from: Option<CitingView>,
+    pub citation_text: String,
+    pub permalink: String,
+}
+
+pub async fn paragraph(
+    State(state): State<AppState>,
+    path: Result<Path<(String, String)>, PathRejection>,
+    params: Params,
+) -> Result<Response, AppError> {
+    let Ok(Path((slug, n))) = path else {
+        return Err(AppError::NotFound);
+    };
+    // Only canonical numbers: `/p/007` or `/p/+7` would be a second address.
+    let n: i64 = match n.parse::<i64>() {
+        Ok(v) if v > 0 && v.to_string() == n => v,
+        _ => return Err(AppError::NotFound),
+    };
+    let pool = &state.pool;
+    let source = queries::source_by_slug(pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let around = queries::paragraphs_between(pool, source.id, n - 1, n + 1).await?;
+    let this = around
+        .iter()
+        .find(|b| b.n == Some(n))
+        .ok_or(AppError::NotFound)?;
+    let last = queries::paragraph_count(pool, source.id).await?;
+    let citations = queries::citations_into_paragraph(pool, source.id, n).await?;
+    let all: Vec<&CitingRow> = citations.iter().collect();
+
+    let query = params.get("q").map(Query::parse).filter(|q| !q.is_empty());
+    let from_slug = params.get("from");
+    let from_cites: Vec<&CitingRow> = citations
+        .iter()
+        .filter(|c| Some(c.slug.as_str()) == from_slug)
+        .collect();
+    // Mark what brought the reader here: a search's terms, the citing record's
+    // spans, or else every cited span.
+    let html = if let Some(q) = &query {
+        highlight(&this.text, &q.terms)
+    } else if !from_cites.is_empty() {
+        paragraph_html(&this.text, &from_cites)
+    } else if all.is_empty() {
+        render_marked(&this.text, &[])
+    } else {
+        paragraph_html(&this.text, &all)
+    };
+    let permalink = format!("{}{}", state.base_url, paragraph_url(&source.slug, n));
+    let citation_text = format!(
+        "{publisher}，{date}，《{title}》，第{n}段。{permalink}",
+        publisher = source.publisher,
+        date = source.published,
+        title = source.title,
+    );
+    render(&ParagraphPage {
+        q: query.map(|q| q.raw).unwrap_or_default(),
+        heading: queries::heading_before_paragraph(pool, source.id, n).await?,
+        previous: around.iter().find(|b| b.n == Some(n - 1)).map(|b| b.text.clone()),
+        next: around.iter().find(|b| b.n == Some(n + 1)).map(|b| b.text.clone()),
+        from: from_cites.first().map(|c| CitingView::from(*c)),
+        citing: distinct_citing(&all),
+        html,
+        source,
+        n,
+        last,
+        citation_text,
+        permalink,
+    })
+}

@@ -1,0 +1,91 @@
+// summitkb: small enhancements. Every page works without this script.
+(function () {
+  "use strict";
+
+  // Copy-citation buttons: shown only when the clipboard can be used.
+  document.querySelectorAll("button.copy[data-copy-target]").forEach(function (btn) {
+    var target = document.getElementById(btn.getAttribute("data-copy-target"));
+    if (!target || !navigator.clipboard) return;
+    btn.hidden = false;
+    var label = btn.innerHTML;
+    btn.addEventListener("click", function () {
+      navigator.clipboard.writeText(target.textContent.trim()).then(function () {
+        btn.textContent = "已复制 Copied";
+        setTimeout(function () { btn.innerHTML = label; }, 2000);
+      }, function () {
+        btn.textContent = "请手动复制 Copy by hand";
+      });
+    });
+  });
+
+  // Suggestions while typing, from /api/suggest; arrow keys and Enter choose.
+  var input = document.querySelector("input[data-suggest]");
+  var list = document.getElementById("suggestions");
+  if (!input || !list || !window.fetch) return;
+  var endpoint = input.getAttribute("data-suggest");
+  var items = [];
+  var active = -1;
+  var timer = null;
+  var seq = 0;
+
+  function close() {
+    list.hidden = true;
+    list.innerHTML = "";
+    items = [];
+    active = -1;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+  }
+
+  function highlight(i) {
+    items.forEach(function (li, j) { li.setAttribute("aria-selected", j === i ? "true" : "false"); });
+    active = i;
+    if (i >= 0) input.setAttribute("aria-activedescendant", items[i].id);
+  }
+
+  function show(suggestions) {
+    close();
+    if (!suggestions.length) return;
+    suggestions.forEach(function (s, i) {
+      var li = document.createElement("li");
+      li.id = "suggestion-" + i;
+      li.setAttribute("role", "option");
+      li.dataset.url = s.url;
+      li.textContent = s.title;
+      if (s.english) {
+        var en = document.createElement("span");
+        en.className = "en";
+        en.lang = "en";
+        en.textContent = " " + s.english;
+        li.appendChild(en);
+      }
+      li.addEventListener("mousedown", function (e) { e.preventDefault(); window.location.href = s.url; });
+      list.appendChild(li);
+      items.push(li);
+    });
+    list.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+  }
+
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    var q = input.value.trim();
+    if (!q) { close(); return; }
+    timer = setTimeout(function () {
+      var mine = ++seq;
+      fetch(endpoint + "?q=" + encodeURIComponent(q))
+        .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
+        .then(function (data) { if (mine === seq) show(data.suggestions || []); })
+        .catch(close);
+    }, 120);
+  });
+
+  input.addEventListener("keydown", function (e) {
+    if (list.hidden) return;
+    if (e.key === "ArrowDown") { e.preventDefault(); highlight((active + 1) % items.length); }
+    else if (e.key === "ArrowUp") { e.preventDefault(); highlight((active - 1 + items.length) % items.length); }
+    else if (e.key === "Enter" && active >= 0) { e.preventDefault(); window.location.href = items[active].dataset.url; }
+    else if (e.key === "Escape") { close(); }
+  });
+  input.addEventListener("blur", function () { setTimeout(close, 150); });
+})();
