@@ -92,7 +92,9 @@ CREATE INDEX citations_paragraph ON citations(source_id, paragraph);
 -- One row per record and per paragraph, folded for matching (see
 -- src/search). `target` is the record's kind or 'paragraph'; `ref_id` the
 -- record id or the paragraph's source id, with `n` its number. `countries` holds the
--- slugs of the countries a record involves, space-separated, for facets.
+-- slugs of the countries a record involves, space-separated, for facets;
+-- `linked` the names of the records it links to (its countries, speaker,
+-- parties), so that 铁路 吉尔吉斯斯坦 finds the railway through Kyrgyzstan.
 CREATE VIRTUAL TABLE search_index USING fts5(
     target UNINDEXED,
     ref_id UNINDEXED,
@@ -100,6 +102,7 @@ CREATE VIRTUAL TABLE search_index USING fts5(
     countries UNINDEXED,
     names,
     pinyin,
+    linked,
     body,
     tokenize = 'trigram'
 );

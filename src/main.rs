@@ -11,7 +11,11 @@ use summitkb::ImportOutcome;
 use summitkb::seeds;
 
 #[derive(Parser)]
-#[command(name = "summitkb", version, about = "A web knowledge base of summit outcomes")]
+#[command(
+    name = "summitkb",
+    version,
+    about = "A web knowledge base of summit outcomes"
+)]
 struct Cli {
     /// Directory of curated seed files.
     #[arg(long, global = true, env = "SUMMITKB_SEEDS", default_value = "seeds")]

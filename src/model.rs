@@ -109,23 +109,49 @@ impl Kind {
             FieldDef { name, required }
         }
         match self {
-            Kind::Agreement => const { &[
-                f(Form, true),
-                f(Signed, false),
-                f(Place, false),
-                f(Status, false),
-            ] },
+            Kind::Agreement => {
+                const {
+                    &[
+                        f(Form, true),
+                        f(Signed, false),
+                        f(Place, false),
+                        f(Status, false),
+                    ]
+                }
+            }
             Kind::Project => const { &[f(Sector, true), f(Status, true)] },
-            Kind::Initiative => const { &[f(Type, true), f(Date, false), f(Place, false), f(Status, false)] },
-            Kind::Event => const { &[f(Type, true), f(Date, false), f(Place, false), f(Status, false)] },
-            Kind::Figure => const { &[
-                f(Original, true),
-                f(Value, true),
-                f(Unit, true),
-                f(Normalized, true),
-                f(Measure, true),
-                f(Period, false),
-            ] },
+            Kind::Initiative => {
+                const {
+                    &[
+                        f(Type, true),
+                        f(Date, false),
+                        f(Place, false),
+                        f(Status, false),
+                    ]
+                }
+            }
+            Kind::Event => {
+                const {
+                    &[
+                        f(Type, true),
+                        f(Date, false),
+                        f(Place, false),
+                        f(Status, false),
+                    ]
+                }
+            }
+            Kind::Figure => {
+                const {
+                    &[
+                        f(Original, true),
+                        f(Value, true),
+                        f(Unit, true),
+                        f(Normalized, true),
+                        f(Measure, true),
+                        f(Period, false),
+                    ]
+                }
+            }
             Kind::Quote => const { &[f(Words, true), f(QuoteType, true)] },
             Kind::Person => const { &[f(Role, true)] },
             Kind::Country => const { &[f(Iso, true), f(Capital, false)] },
@@ -146,40 +172,66 @@ impl Kind {
         }
         const ANY: &[Kind] = &Kind::ALL;
         match self {
-            Agreement => const { &[
-                l(Parties, &[Country, Organization], true),
-                l(AtEvent, &[Event], false),
-                l(Related, ANY, false),
-            ] },
-            Project => const { &[
-                l(Countries, &[Country], true),
-                l(ProposedBy, &[Person, Country], false),
-                l(AtEvent, &[Event], false),
-                l(Related, ANY, false),
-            ] },
-            Initiative => const { &[
-                l(Countries, &[Country], false),
-                l(ProposedBy, &[Person, Country], false),
-                l(AtEvent, &[Event], false),
-                l(Related, ANY, false),
-            ] },
-            Event => const { &[
-                l(Host, &[Country], false),
-                l(Participants, &[Country, Person, Organization], false),
-                l(Related, ANY, false),
-            ] },
-            Figure => const { &[
-                l(Countries, &[Country], false),
-                l(Related, ANY, false),
-            ] },
-            Quote => const { &[
-                l(Speaker, &[Person, Kind::Country], true),
-                l(AtEvent, &[Event], false),
-                l(Related, ANY, false),
-            ] },
-            Person => const { &[l(CountryOf, &[Kind::Country, Organization], true), l(Related, ANY, false)] },
+            Agreement => {
+                const {
+                    &[
+                        l(Parties, &[Country, Organization], true),
+                        l(AtEvent, &[Event], false),
+                        l(Related, ANY, false),
+                    ]
+                }
+            }
+            Project => {
+                const {
+                    &[
+                        l(Countries, &[Country], true),
+                        l(ProposedBy, &[Person, Country], false),
+                        l(AtEvent, &[Event], false),
+                        l(Related, ANY, false),
+                    ]
+                }
+            }
+            Initiative => {
+                const {
+                    &[
+                        l(Countries, &[Country], false),
+                        l(ProposedBy, &[Person, Country], false),
+                        l(AtEvent, &[Event], false),
+                        l(Related, ANY, false),
+                    ]
+                }
+            }
+            Event => {
+                const {
+                    &[
+                        l(Host, &[Country], false),
+                        l(Participants, &[Country, Person, Organization], false),
+                        l(Related, ANY, false),
+                    ]
+                }
+            }
+            Figure => const { &[l(Countries, &[Country], false), l(Related, ANY, false)] },
+            Quote => {
+                const {
+                    &[
+                        l(Speaker, &[Person, Kind::Country], true),
+                        l(AtEvent, &[Event], false),
+                        l(Related, ANY, false),
+                    ]
+                }
+            }
+            Person => {
+                const {
+                    &[
+                        l(CountryOf, &[Kind::Country, Organization], true),
+                        l(Related, ANY, false),
+                    ]
+                }
+            }
             Kind::Country => const { &[l(Related, ANY, false)] },
-            Organization => const { &[l(Members, &[Kind::Country], false), l(Related, ANY, false)] },
+            Organization => {
+                const { &[l(Members, &[Kind::Country], false), l(Related, ANY, false)] }
+            }
         }
     }
 }
@@ -252,7 +304,7 @@ impl FieldName {
         }
     }
 
-    pub fn from_str(s: &str) -> Option<FieldName> {
+    pub fn parse(s: &str) -> Option<FieldName> {
         FieldName::ALL.into_iter().find(|f| f.as_str() == s)
     }
 
@@ -331,7 +383,7 @@ impl LinkRole {
         }
     }
 
-    pub fn from_str(s: &str) -> Option<LinkRole> {
+    pub fn parse(s: &str) -> Option<LinkRole> {
         LinkRole::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
@@ -383,10 +435,10 @@ mod tests {
             assert_eq!(Kind::from_plural(k.plural()), Some(k));
         }
         for f in FieldName::ALL {
-            assert_eq!(FieldName::from_str(f.as_str()), Some(f));
+            assert_eq!(FieldName::parse(f.as_str()), Some(f));
         }
         for r in LinkRole::ALL {
-            assert_eq!(LinkRole::from_str(r.as_str()), Some(r));
+            assert_eq!(LinkRole::parse(r.as_str()), Some(r));
         }
     }
 

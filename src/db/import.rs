@@ -18,7 +18,10 @@ use crate::seeds::{BlockKind, Record, SeedSet};
 pub enum ImportOutcome {
     /// The database already held this data version; nothing was written.
     Unchanged,
-    Imported { sources: usize, records: usize },
+    Imported {
+        sources: usize,
+        records: usize,
+    },
 }
 
 /// Tables holding imported content, children first.
@@ -92,8 +95,8 @@ pub async fn import(pool: &SqlitePool, seeds: &SeedSet) -> Result<ImportOutcome,
             .await?;
             if let (BlockKind::Paragraph, Some(n)) = (b.kind, b.n) {
                 sqlx::query(
-                    "INSERT INTO search_index (target, ref_id, n, countries, names, pinyin, body) \
-                     VALUES ('paragraph', ?, ?, '', '', '', ?)",
+                    "INSERT INTO search_index (target, ref_id, n, countries, names, pinyin, linked, body) \
+                     VALUES ('paragraph', ?, ?, '', '', '', '', ?)",
                 )
                 .bind(id)
                 .bind(i64::from(n))
@@ -175,16 +178,17 @@ pub async fn import(pool: &SqlitePool, seeds: &SeedSet) -> Result<ImportOutcome,
         }
 
         let countries = countries_of(r, &kind_of);
-        let cols = record_index_columns(r);
+        let cols = record_index_columns(r, seeds);
         sqlx::query(
-            "INSERT INTO search_index (target, ref_id, n, countries, names, pinyin, body) \
-             VALUES (?, ?, NULL, ?, ?, ?, ?)",
+            "INSERT INTO search_index (target, ref_id, n, countries, names, pinyin, linked, body) \
+             VALUES (?, ?, NULL, ?, ?, ?, ?, ?)",
         )
         .bind(r.kind.as_str())
         .bind(id)
         .bind(countries.join(" "))
         .bind(cols.names)
         .bind(cols.pinyin)
+        .bind(cols.linked)
         .bind(cols.body)
         .execute(&mut *tx)
         .await?;
@@ -241,15 +245,24 @@ fn has_cjk(s: &str) -> bool {
     s.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
 }
 
-fn record_index_columns(r: &Record) -> crate::search::IndexColumns {
+fn record_index_columns(r: &Record, seeds: &SeedSet) -> crate::search::IndexColumns {
     let names = std::iter::once(r.title.as_str())
         .chain(r.aliases.iter().map(String::as_str))
         .chain(r.english.as_deref());
     let chinese = std::iter::once(r.title.as_str())
         .chain(r.aliases.iter().map(String::as_str))
         .filter(|s| has_cjk(s));
+    let linked = r
+        .links
+        .iter()
+        .filter_map(|l| seeds.record(&l.target))
+        .flat_map(|t| {
+            std::iter::once(t.title.as_str())
+                .chain(t.aliases.iter().map(String::as_str))
+                .chain(t.english.as_deref())
+        });
     let body = std::iter::once(r.summary.as_str()).chain(r.fields.iter().map(|(_, v)| v.as_str()));
-    index_columns(names, chinese, body)
+    index_columns(names, chinese, linked, body)
 }
 
 /// Folded labels a prefix can match while typing, ranked: names first, then

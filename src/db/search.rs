@@ -29,6 +29,7 @@ struct Candidate {
     countries: String,
     names: String,
     pinyin: String,
+    linked: String,
 }
 
 #[derive(Debug, Clone)]
@@ -67,7 +68,7 @@ pub async fn search(
     }
     let (cond, binds) = match_condition(q);
     let sql = format!(
-        "SELECT target, ref_id, n, countries, names, pinyin FROM search_index WHERE {cond} LIMIT {MAX_CANDIDATES}"
+        "SELECT target, ref_id, n, countries, names, pinyin, linked FROM search_index WHERE {cond} LIMIT {MAX_CANDIDATES}"
     );
     let mut query = sqlx::query_as::<_, Candidate>(sqlx::AssertSqlSafe(sql));
     for b in binds {
@@ -103,7 +104,7 @@ pub async fn search(
         .filter(|c| matches_kind(c) && matches_country(c))
         .map(|c| {
             let is_record = c.target != "paragraph";
-            (rank::score(q, is_record, &c.names, &c.pinyin), c)
+            (rank::score(q, is_record, &c.names, &c.pinyin, &c.linked), c)
         })
         .collect();
     // Ties: shorter names first (the more specific record), then document order.
@@ -173,7 +174,11 @@ pub struct Suggestion {
 }
 
 /// Records whose names, their pinyin or initials start with what was typed.
-pub async fn suggest(pool: &SqlitePool, typed: &str, limit: i64) -> Result<Vec<Suggestion>, sqlx::Error> {
+pub async fn suggest(
+    pool: &SqlitePool,
+    typed: &str,
+    limit: i64,
+) -> Result<Vec<Suggestion>, sqlx::Error> {
     let q = Query::parse(typed);
     if q.is_empty() {
         return Ok(Vec::new());
@@ -202,17 +207,25 @@ struct NameRow {
 
 /// For a query with no results: the records nearest to it, by shared
 /// characters of their names and by shared pinyin.
-pub async fn nearest(pool: &SqlitePool, q: &Query, limit: usize) -> Result<Vec<RecordRow>, sqlx::Error> {
+pub async fn nearest(
+    pool: &SqlitePool,
+    q: &Query,
+    limit: usize,
+) -> Result<Vec<RecordRow>, sqlx::Error> {
     let phrase: String = q.phrase().chars().filter(|c| !c.is_whitespace()).collect();
     if phrase.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<NameRow> =
-        sqlx::query_as("SELECT ref_id, names, pinyin FROM search_index WHERE target != 'paragraph'")
-            .fetch_all(pool)
-            .await?;
+    let rows: Vec<NameRow> = sqlx::query_as(
+        "SELECT ref_id, names, pinyin FROM search_index WHERE target != 'paragraph'",
+    )
+    .fetch_all(pool)
+    .await?;
     let (query_pinyin, _) = pinyin(&phrase);
-    let query_chars: Vec<char> = fold(&phrase).chars().filter(|c| c.is_alphanumeric()).collect();
+    let query_chars: Vec<char> = fold(&phrase)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect();
     let mut scored: Vec<(usize, i64)> = rows
         .iter()
         .filter_map(|r| {
@@ -221,7 +234,9 @@ pub async fn nearest(pool: &SqlitePool, q: &Query, limit: usize) -> Result<Vec<R
                 .filter(|c| !c.is_ascii() && r.names.contains(**c))
                 .count();
             let py = query_pinyin.len() >= 4
-                && r.pinyin.split(" | ").any(|p| p.contains(&query_pinyin) || (p.len() >= 4 && query_pinyin.contains(p)));
+                && r.pinyin.split(" | ").any(|p| {
+                    p.contains(&query_pinyin) || (p.len() >= 4 && query_pinyin.contains(p))
+                });
             let score = shared * 2 + if py { 10 } else { 0 };
             (score >= 2).then_some((score, r.ref_id))
         })

@@ -118,13 +118,16 @@ mod tests {
     fn marks_after_escaping() {
         let terms = vec!["b".to_owned()];
         assert_eq!(highlight("<b>", &terms), "&lt;<mark>b</mark>&gt;");
-        assert_eq!(highlight("a&b", &vec!["&".to_owned()]), "a<mark>&amp;</mark>b");
+        assert_eq!(highlight("a&b", &["&".to_owned()]), "a<mark>&amp;</mark>b");
     }
 
     #[test]
     fn marks_traditional_input_in_simplified_text() {
         let terms = vec![crate::search::normalize::fold("鐵路")];
-        assert_eq!(highlight("中吉乌铁路建设", &terms), "中吉乌<mark>铁路</mark>建设");
+        assert_eq!(
+            highlight("中吉乌铁路建设", &terms),
+            "中吉乌<mark>铁路</mark>建设"
+        );
     }
 
     #[test]

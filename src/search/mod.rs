@@ -4,8 +4,9 @@
 //!
 //! The index is an FTS5 table with the `trigram` tokenizer over three folded
 //! columns per record or paragraph: `names` (title, aliases, English name),
-//! `pinyin` (of the names, with initials) and `body` (summary, fields, quoted
-//! words, or the paragraph text). See [`query`] for why matching uses `LIKE`.
+//! `pinyin` (of the names, with initials), `linked` (names of the records it
+//! links to) and `body` (summary, fields, quoted words, or the paragraph
+//! text). See [`query`] for why matching uses `LIKE`.
 
 pub mod highlight;
 pub mod normalize;
@@ -19,6 +20,7 @@ pub use query::Query;
 pub struct IndexColumns {
     pub names: String,
     pub pinyin: String,
+    pub linked: String,
     pub body: String,
 }
 
@@ -26,6 +28,7 @@ pub struct IndexColumns {
 pub fn index_columns<'a>(
     names: impl IntoIterator<Item = &'a str>,
     chinese_names: impl IntoIterator<Item = &'a str>,
+    linked: impl IntoIterator<Item = &'a str>,
     body: impl IntoIterator<Item = &'a str>,
 ) -> IndexColumns {
     let names: Vec<String> = names.into_iter().map(fold).collect();
@@ -36,9 +39,11 @@ pub fn index_columns<'a>(
         py.push(initials);
     }
     let body: Vec<String> = body.into_iter().map(fold).collect();
+    let linked: Vec<String> = linked.into_iter().map(fold).collect();
     IndexColumns {
         names: names.join(" | "),
         pinyin: py.join(" | "),
+        linked: linked.join(" | "),
         body: body.join(" | "),
     }
 }

@@ -68,10 +68,15 @@ pub fn fold_mapped(s: &str) -> Folded {
 
 fn fold_punct(c: char) -> char {
     match c {
-        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{2E3A}' | '\u{2E3B}' | '\u{FE58}' | '\u{FE63}'
+        '\u{2010}'..='\u{2015}'
+        | '\u{2212}'
+        | '\u{2E3A}'
+        | '\u{2E3B}'
+        | '\u{FE58}'
+        | '\u{FE63}'
         | '\u{FF0D}' => '-',
-        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}' | '\u{300C}'
-        | '\u{300D}' | '\u{300E}' | '\u{300F}' | '\u{FF02}' => '"',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}'
+        | '\u{300C}' | '\u{300D}' | '\u{300E}' | '\u{300F}' | '\u{FF02}' => '"',
         '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{FF07}' => '\'',
         '\u{3000}' => ' ',
         c if c.is_control() => ' ',
@@ -147,7 +152,10 @@ mod tests {
     fn folds_traditional_width_case_dashes() {
         assert_eq!(fold("中吉烏鐵路"), "中吉乌铁路");
         assert_eq!(fold("ＡＢＣ１２３"), "abc123");
-        assert_eq!(fold("China–Kyrgyzstan—Uzbekistan"), "china-kyrgyzstan-uzbekistan");
+        assert_eq!(
+            fold("China–Kyrgyzstan—Uzbekistan"),
+            "china-kyrgyzstan-uzbekistan"
+        );
         assert_eq!(fold("“中国—中亚精神”"), "\"中国-中亚精神\"");
         assert_eq!(fold("  a \t\n b  "), "a b");
         assert_eq!(fold("Zhōngjíwū"), "zhongjiwu");

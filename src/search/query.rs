@@ -86,7 +86,10 @@ pub fn match_condition(q: &Query) -> (String, Vec<String>) {
             sql.push_str(" AND ");
         }
         let pattern = contains_pattern(term);
-        sql.push_str("(names LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\'");
+        sql.push_str(
+            "(names LIKE ? ESCAPE '\\' OR linked LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\'",
+        );
+        binds.push(pattern.clone());
         binds.push(pattern.clone());
         binds.push(pattern);
         if let Some(p) = pinyin_term(term).filter(|p| !p.is_empty()) {
@@ -96,7 +99,7 @@ pub fn match_condition(q: &Query) -> (String, Vec<String>) {
         sql.push(')');
     }
     if sql.is_empty() {
-        sql.push_str("0");
+        sql.push('0');
     }
     (sql, binds)
 }
@@ -107,12 +110,24 @@ mod tests {
 
     #[test]
     fn splits_and_folds_terms() {
-        assert_eq!(Query::parse("铁路 哈萨克斯坦").terms, vec!["铁路", "哈萨克斯坦"]);
-        assert_eq!(Query::parse("\"Astana Declaration\"").terms, vec!["astana", "declaration"]);
-        assert_eq!(Query::parse("NEAR(a, b) AND -x *").terms, vec!["near", "a", "b", "and", "x"]);
+        assert_eq!(
+            Query::parse("铁路 哈萨克斯坦").terms,
+            vec!["铁路", "哈萨克斯坦"]
+        );
+        assert_eq!(
+            Query::parse("\"Astana Declaration\"").terms,
+            vec!["astana", "declaration"]
+        );
+        assert_eq!(
+            Query::parse("NEAR(a, b) AND -x *").terms,
+            vec!["near", "a", "b", "and", "x"]
+        );
         assert_eq!(Query::parse("中国—中亚").terms, vec!["中国-中亚"]);
         assert_eq!(Query::parse("   ").terms, Vec::<String>::new());
-        assert_eq!(Query::parse(&"字".repeat(5000)).raw.chars().count(), MAX_QUERY_CHARS);
+        assert_eq!(
+            Query::parse(&"字".repeat(5000)).raw.chars().count(),
+            MAX_QUERY_CHARS
+        );
     }
 
     #[test]
@@ -125,6 +140,6 @@ mod tests {
         let q = Query::parse("zhongjiwu 铁路");
         let (sql, binds) = match_condition(&q);
         assert_eq!(sql.matches('?').count(), binds.len());
-        assert_eq!(binds.len(), 5);
+        assert_eq!(binds.len(), 7);
     }
 }

@@ -4,7 +4,7 @@
 use super::query::{Query, pinyin_term};
 
 /// How well a hit matches, higher first. Ties are broken by the caller.
-pub fn score(q: &Query, is_record: bool, names: &str, pinyin: &str) -> u32 {
+pub fn score(q: &Query, is_record: bool, names: &str, pinyin: &str, linked: &str) -> u32 {
     if !is_record {
         return 10;
     }
@@ -17,11 +17,12 @@ pub fn score(q: &Query, is_record: bool, names: &str, pinyin: &str) -> u32 {
         return 1000;
     }
     let in_names = |t: &String| names.contains(t.as_str());
-    let in_pinyin = |t: &String| {
-        pinyin_term(t).is_some_and(|p| !p.is_empty() && pinyin.contains(p.as_str()))
-    };
+    let in_pinyin =
+        |t: &String| pinyin_term(t).is_some_and(|p| !p.is_empty() && pinyin.contains(p.as_str()));
     if q.terms.iter().all(in_names) {
-        let prefix = names.split(" | ").any(|n| n.starts_with(q.terms[0].as_str()));
+        let prefix = names
+            .split(" | ")
+            .any(|n| n.starts_with(q.terms[0].as_str()));
         return if prefix { 700 } else { 600 };
     }
     let pinyin_phrase = pinyin_term(&phrase).map(|p| squash(&p)).unwrap_or_default();
@@ -31,10 +32,22 @@ pub fn score(q: &Query, is_record: bool, names: &str, pinyin: &str) -> u32 {
     if q.terms.iter().all(|t| in_names(t) || in_pinyin(t)) {
         return 500;
     }
-    if q.terms.iter().any(|t| in_names(t) || in_pinyin(t)) {
-        return 300;
-    }
-    200
+    // Otherwise each term counts by where it matched best: a record's names,
+    // then the records it links to, then its own body text.
+    let per_term: u32 = q
+        .terms
+        .iter()
+        .map(|t| {
+            if in_names(t) {
+                30
+            } else if in_pinyin(t) || linked.contains(t.as_str()) {
+                20
+            } else {
+                10
+            }
+        })
+        .sum();
+    200 + per_term.min(290)
 }
 
 #[cfg(test)]
@@ -44,18 +57,47 @@ mod tests {
     #[test]
     fn exact_beats_partial_beats_body() {
         let q = Query::parse("中吉乌铁路");
-        assert_eq!(score(&q, true, "中吉乌铁路 | china-kyrgyzstan-uzbekistan railway", ""), 1000);
-        assert_eq!(score(&q, true, "中吉乌铁路项目", ""), 700);
-        assert_eq!(score(&q, true, "铁路", ""), 200);
-        assert_eq!(score(&q, false, "", ""), 10);
+        assert_eq!(
+            score(
+                &q,
+                true,
+                "中吉乌铁路 | china-kyrgyzstan-uzbekistan railway",
+                "",
+                ""
+            ),
+            1000
+        );
+        assert_eq!(score(&q, true, "中吉乌铁路项目", "", ""), 700);
+        assert_eq!(score(&q, true, "铁路", "", ""), 210);
+        assert_eq!(score(&q, false, "", "", ""), 10);
+    }
+
+    #[test]
+    fn linked_names_outrank_body_text() {
+        let q = Query::parse("铁路 吉尔吉斯斯坦");
+        let railway = score(
+            &q,
+            true,
+            "中吉乌铁路",
+            "",
+            "中国 | 吉尔吉斯斯坦 | 乌兹别克斯坦",
+        );
+        let country = score(&q, true, "吉尔吉斯斯坦", "", "");
+        assert!(railway > country, "{railway} vs {country}");
     }
 
     #[test]
     fn pinyin_with_or_without_spaces() {
         let names = "中吉乌铁路";
         let py = "zhongjiwutielu | zjwtl";
-        assert_eq!(score(&Query::parse("zhongjiwu tielu"), true, names, py), 900);
-        assert_eq!(score(&Query::parse("zhongjiwutielu"), true, names, py), 900);
-        assert_eq!(score(&Query::parse("tielu"), true, names, py), 500);
+        assert_eq!(
+            score(&Query::parse("zhongjiwu tielu"), true, names, py, ""),
+            900
+        );
+        assert_eq!(
+            score(&Query::parse("zhongjiwutielu"), true, names, py, ""),
+            900
+        );
+        assert_eq!(score(&Query::parse("tielu"), true, names, py, ""), 500);
     }
 }

@@ -42,8 +42,10 @@ impl Coverage {
             ..Coverage::default()
         };
         for k in Kind::ALL {
-            c.counts
-                .insert(k.as_str(), set.records.iter().filter(|r| r.kind == k).count());
+            c.counts.insert(
+                k.as_str(),
+                set.records.iter().filter(|r| r.kind == k).count(),
+            );
         }
 
         // Everything records say, folded, where a number or term may be found.
@@ -126,7 +128,8 @@ impl Coverage {
                     .iter()
                     .any(|o| o.links.iter().any(|l| l.target == r.slug));
             if !linked {
-                c.unlinked_records.push(format!("{} `{}`", r.kind.as_str(), r.slug));
+                c.unlinked_records
+                    .push(format!("{} `{}`", r.kind.as_str(), r.slug));
             }
         }
         c
@@ -169,13 +172,31 @@ impl Coverage {
         );
         let _ = writeln!(out, "waivers:    {}", self.waivers);
         for g in &self.uncited_paragraphs {
-            let _ = writeln!(out, "gap: {} ¶{} is cited by no record: {}…", g.source, g.paragraph.unwrap_or(0), g.text);
+            let _ = writeln!(
+                out,
+                "gap: {} ¶{} is cited by no record: {}…",
+                g.source,
+                g.paragraph.unwrap_or(0),
+                g.text
+            );
         }
         for g in &self.uncaptured_numbers {
-            let _ = writeln!(out, "gap: {} ¶{}: number \"{}\" is captured by no record", g.source, g.paragraph.unwrap_or(0), g.text);
+            let _ = writeln!(
+                out,
+                "gap: {} ¶{}: number \"{}\" is captured by no record",
+                g.source,
+                g.paragraph.unwrap_or(0),
+                g.text
+            );
         }
         for g in &self.unnamed_terms {
-            let _ = writeln!(out, "gap: {} ¶{}: \"{}\" is no record's title or alias", g.source, g.paragraph.unwrap_or(0), g.text);
+            let _ = writeln!(
+                out,
+                "gap: {} ¶{}: \"{}\" is no record's title or alias",
+                g.source,
+                g.paragraph.unwrap_or(0),
+                g.text
+            );
         }
         for r in &self.unlinked_records {
             let _ = writeln!(out, "gap: {r} links to no record and no record links to it");
@@ -207,19 +228,20 @@ pub fn numbers_in(text: &str) -> Vec<String> {
             out.push(chars[start..i].iter().collect());
             continue;
         }
-        let numeral = matches!(c, '十' | '百' | '千' | '两' | '三' | '四' | '五' | '六' | '七' | '八' | '九');
-        if numeral {
-            if let Some(&next) = chars.get(i + 1) {
-                let counted = matches!(next, '余' | '多')
-                    || (next == '大' && c != '十' && c != '百' && c != '千')
-                    || (c == '两' && next == '年');
-                // 四梁八柱 and similar idioms are not quantities.
-                if counted {
-                    out.push([c, next].iter().collect());
-                    i += 2;
-                    continue;
-                }
-            }
+        let numeral = matches!(
+            c,
+            '十' | '百' | '千' | '两' | '三' | '四' | '五' | '六' | '七' | '八' | '九'
+        );
+        let next = chars.get(i + 1).copied().unwrap_or(' ');
+        // 三大, 十余, 30多 and 两年 count something; 四梁八柱 does not.
+        let counted = numeral
+            && (matches!(next, '余' | '多')
+                || (next == '大' && !matches!(c, '十' | '百' | '千'))
+                || (c == '两' && next == '年'));
+        if counted {
+            out.push([c, next].iter().collect());
+            i += 2;
+            continue;
         }
         i += 1;
     }
@@ -251,7 +273,9 @@ mod tests {
     #[test]
     fn finds_numbers_as_written() {
         assert_eq!(
-            numbers_in("通过建交30多年来，达成百余项，增长35%，达到948亿美元，三大全球倡议，四梁八柱"),
+            numbers_in(
+                "通过建交30多年来，达成百余项，增长35%，达到948亿美元，三大全球倡议，四梁八柱"
+            ),
             vec!["30多", "百余", "35%", "948亿", "三大"]
         );
         assert_eq!(numbers_in("2025年6月16日"), vec!["2025", "6", "16"]);

@@ -190,7 +190,10 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 /// Feeds one file into the data-version hash, with its name, so that renaming
 /// a file also changes the version.
 pub(crate) fn hash_file(hasher: &mut Sha256, path: &Path, bytes: &[u8]) {
-    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     hasher.update(name.as_bytes());
     hasher.update([0]);
     hasher.update((bytes.len() as u64).to_le_bytes());

@@ -311,7 +311,12 @@ impl Ctx<'_> {
 
     /// Checks one record on its own (fields, citations); links are checked
     /// once every file is read.
-    fn check(&self, kind: Kind, raw: Spanned<RawRecord>, errors: &mut SeedErrors) -> Option<Pending> {
+    fn check(
+        &self,
+        kind: Kind,
+        raw: Spanned<RawRecord>,
+        errors: &mut SeedErrors,
+    ) -> Option<Pending> {
         let record_span = raw.span();
         let mut raw = raw.into_inner();
         let before = errors.len();
@@ -329,7 +334,11 @@ impl Ctx<'_> {
             self.err(errors, raw.title.span(), format!("{label}: empty title"));
         }
         if raw.summary.get_ref().trim().is_empty() {
-            self.err(errors, raw.summary.span(), format!("{label}: empty summary"));
+            self.err(
+                errors,
+                raw.summary.span(),
+                format!("{label}: empty summary"),
+            );
         }
         match (&raw.english, &raw.english_note) {
             (None, None) => self.err(
@@ -350,7 +359,9 @@ impl Ctx<'_> {
                 self.err(
                     errors,
                     raw.slug.span(),
-                    format!("{label}: alias `{a}` is empty, repeats the title or repeats another alias"),
+                    format!(
+                        "{label}: alias `{a}` is empty, repeats the title or repeats another alias"
+                    ),
                 );
             }
         }
@@ -363,10 +374,18 @@ impl Ctx<'_> {
                 self.err(
                     errors,
                     span.clone(),
-                    format!("{label}: `{}` is not a field of a {}", name.as_str(), kind.as_str()),
+                    format!(
+                        "{label}: `{}` is not a field of a {}",
+                        name.as_str(),
+                        kind.as_str()
+                    ),
                 );
             } else if value.trim().is_empty() {
-                self.err(errors, span.clone(), format!("{label}: `{}` is empty", name.as_str()));
+                self.err(
+                    errors,
+                    span.clone(),
+                    format!("{label}: `{}` is empty", name.as_str()),
+                );
             }
         }
         for def in allowed.iter().filter(|d| d.required) {
@@ -378,14 +397,17 @@ impl Ctx<'_> {
                 );
             }
         }
-        if let Some(qt) = &raw.quote_type {
-            if !QUOTE_TYPES.contains(&qt.get_ref().as_str()) {
-                self.err(
-                    errors,
-                    qt.span(),
-                    format!("{label}: quote_type must be one of {}", QUOTE_TYPES.join(", ")),
-                );
-            }
+        if let Some(qt) = &raw.quote_type
+            && !QUOTE_TYPES.contains(&qt.get_ref().as_str())
+        {
+            self.err(
+                errors,
+                qt.span(),
+                format!(
+                    "{label}: quote_type must be one of {}",
+                    QUOTE_TYPES.join(", ")
+                ),
+            );
         }
 
         // Citations: at least one, each verbatim in an existing paragraph.
@@ -404,12 +426,18 @@ impl Ctx<'_> {
                 self.err(
                     errors,
                     span,
-                    format!("{label}: citation names no source and the file sets no default `source`"),
+                    format!(
+                        "{label}: citation names no source and the file sets no default `source`"
+                    ),
                 );
                 continue;
             };
             let Some(source) = self.sources.iter().find(|s| s.slug == source_slug) else {
-                self.err(errors, span, format!("{label}: unknown source `{source_slug}`"));
+                self.err(
+                    errors,
+                    span,
+                    format!("{label}: unknown source `{source_slug}`"),
+                );
                 continue;
             };
             let Some(para) = source.paragraph(c.p) else {
@@ -448,7 +476,10 @@ impl Ctx<'_> {
 
         // Quoted words and a figure's original wording must stand verbatim in
         // a cited paragraph: the record may not put words in anyone's mouth.
-        for (field, value) in [(FieldName::Words, &raw.words), (FieldName::Original, &raw.original)] {
+        for (field, value) in [
+            (FieldName::Words, &raw.words),
+            (FieldName::Original, &raw.original),
+        ] {
             let Some(v) = value else { continue };
             let found = citations.iter().any(|c| {
                 self.sources
@@ -479,13 +510,21 @@ impl Ctx<'_> {
                 self.err(
                     errors,
                     span.clone(),
-                    format!("{label}: `{}` is not a link a {} can make", role.as_str(), kind.as_str()),
+                    format!(
+                        "{label}: `{}` is not a link a {} can make",
+                        role.as_str(),
+                        kind.as_str()
+                    ),
                 );
                 continue;
             }
             for t in targets {
                 if links.iter().any(|l: &Link| l.role == role && l.target == t) {
-                    self.err(errors, span.clone(), format!("{label}: `{t}` listed twice in `{}`", role.as_str()));
+                    self.err(
+                        errors,
+                        span.clone(),
+                        format!("{label}: `{t}` listed twice in `{}`", role.as_str()),
+                    );
                     continue;
                 }
                 links.push(Link { role, target: t });
@@ -502,9 +541,9 @@ impl Ctx<'_> {
             }
         }
 
-        if errors.len() > before {
-            return None;
-        }
+        // A record with errors is still returned, so that links to it do not
+        // add a second, misleading error; the whole load fails anyway.
+        let _ = before;
         let fields = {
             let mut f: Vec<(FieldName, String)> =
                 present.into_iter().map(|(n, v, _)| (n, v)).collect();
@@ -561,7 +600,11 @@ fn check_cross(pending: &[Pending], errors: &mut SeedErrors) {
                 None => errors.push(SeedError::at(
                     &r.file,
                     *line,
-                    format!("{label}: `{}` links to `{}`, which is not a record", link.role.as_str(), link.target),
+                    format!(
+                        "{label}: `{}` links to `{}`, which is not a record",
+                        link.role.as_str(),
+                        link.target
+                    ),
                 )),
                 Some(t) if t.record.slug == r.slug => errors.push(SeedError::at(
                     &r.file,

@@ -44,7 +44,9 @@ impl Source {
     }
 
     pub fn paragraphs(&self) -> impl Iterator<Item = &Block> {
-        self.blocks.iter().filter(|b| b.kind == BlockKind::Paragraph)
+        self.blocks
+            .iter()
+            .filter(|b| b.kind == BlockKind::Paragraph)
     }
 }
 
@@ -111,7 +113,9 @@ struct Layout {
 
 /// Characters that may end a complete paragraph. A body paragraph that ends
 /// otherwise was almost certainly cut by a page break.
-const TERMINAL: &[char] = &['。', '！', '？', '…', '”', '」', '』', '）', ')', '.', '!', '?'];
+const TERMINAL: &[char] = &[
+    '。', '！', '？', '…', '”', '」', '』', '）', ')', '.', '!', '?',
+];
 
 pub(super) fn load(path: &Path, hasher: &mut Sha256, errors: &mut SeedErrors) -> Option<Source> {
     let (text, bytes) = read_text(path, errors)?;
@@ -277,7 +281,9 @@ fn layout_blocks(
                     errors.push(SeedError::at(
                         manifest,
                         at,
-                        format!("join [{a}, {b}]: line {a} already ends a sentence; nothing to join"),
+                        format!(
+                            "join [{a}, {b}]: line {a} already ends a sentence; nothing to join"
+                        ),
                     ));
                 }
                 continues[ib] = true;
@@ -290,7 +296,9 @@ fn layout_blocks(
             _ => errors.push(SeedError::at(
                 manifest,
                 at,
-                format!("join [{a}, {b}]: no block of the source text starts at one of these lines"),
+                format!(
+                    "join [{a}, {b}]: no block of the source text starts at one of these lines"
+                ),
             )),
         }
     }
@@ -331,7 +339,11 @@ fn layout_blocks(
         }
     }
     if n == 0 {
-        errors.push(SeedError::at(manifest, 1, "the source text has no body paragraphs"));
+        errors.push(SeedError::at(
+            manifest,
+            1,
+            "the source text has no body paragraphs",
+        ));
     }
     blocks
 }
@@ -352,11 +364,7 @@ pub(crate) fn is_iso_date(s: &str) -> bool {
 }
 
 /// A source's `about` must name existing records.
-pub(super) fn check_about(
-    sources: &[Source],
-    records: &[super::Record],
-    errors: &mut SeedErrors,
-) {
+pub(super) fn check_about(sources: &[Source], records: &[super::Record], errors: &mut SeedErrors) {
     for s in sources {
         for slug in &s.about {
             if !records.iter().any(|r| &r.slug == slug) {

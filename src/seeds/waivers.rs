@@ -120,7 +120,10 @@ pub(super) fn load(
             if raw.reason.trim().is_empty() {
                 err("a waiver needs a reason");
             }
-            let source = raw.source.as_deref().and_then(|s| sources.iter().find(|x| x.slug == s));
+            let source = raw
+                .source
+                .as_deref()
+                .and_then(|s| sources.iter().find(|x| x.slug == s));
             if raw.source.is_some() && source.is_none() {
                 err("waiver names an unknown source");
             }
@@ -140,7 +143,9 @@ pub(super) fn load(
                         .filter(|s| source.is_none_or(|x| x.slug == s.slug))
                         .any(|s| s.blocks.iter().any(|b| b.text.contains(t)));
                     if !in_sources {
-                        err(&format!("waived text \"{t}\" does not occur in the sources"));
+                        err(&format!(
+                            "waived text \"{t}\" does not occur in the sources"
+                        ));
                     }
                 }
             }

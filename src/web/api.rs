@@ -185,8 +185,16 @@ pub async fn record(
     };
     Ok(Json(RecordAnswer {
         aliases: queries::record_aliases(pool, r.id).await?,
-        links: queries::links_from(pool, r.id).await?.iter().map(link).collect(),
-        backlinks: queries::links_to(pool, r.id).await?.iter().map(link).collect(),
+        links: queries::links_from(pool, r.id)
+            .await?
+            .iter()
+            .map(link)
+            .collect(),
+        backlinks: queries::links_to(pool, r.id)
+            .await?
+            .iter()
+            .map(link)
+            .collect(),
         citations: queries::record_citations(pool, r.id)
             .await?
             .iter()

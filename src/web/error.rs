@@ -58,7 +58,11 @@ impl ErrorPage {
                 "Not found",
                 "这个地址没有对应的页面。请检查链接，或使用搜索。",
             ),
-            _ => ("出错了", "Something went wrong", "服务器出现错误，我们已记录。请稍后再试。"),
+            _ => (
+                "出错了",
+                "Something went wrong",
+                "服务器出现错误，我们已记录。请稍后再试。",
+            ),
         };
         ErrorPage {
             status: status.as_u16(),

@@ -15,7 +15,7 @@ use askama::Template;
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{any, get};
 use sqlx::SqlitePool;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -33,16 +33,16 @@ pub struct AppState {
 
 /// The whole application router over `state`.
 pub fn router(state: AppState, static_dir: &std::path::Path) -> Router {
-    let api = Router::new()
-        .route("/sources", get(api::sources))
-        .route("/sources/{slug}", get(api::source))
-        .route("/records/{kind}", get(api::records_of_kind))
-        .route("/records/{kind}/{slug}", get(api::record))
-        .route("/search", get(api::search))
-        .route("/suggest", get(api::suggest))
-        .fallback(api::not_found);
-
     Router::new()
+        .route("/api/sources", get(api::sources))
+        .route("/api/sources/{slug}", get(api::source))
+        .route("/api/records/{kind}", get(api::records_of_kind))
+        .route("/api/records/{kind}/{slug}", get(api::record))
+        .route("/api/search", get(api::search))
+        .route("/api/suggest", get(api::suggest))
+        // Unknown API paths answer JSON, not the HTML 404 page.
+        .route("/api", any(api::not_found))
+        .route("/api/{*rest}", any(api::not_found))
         .route("/", get(pages::home))
         .route("/healthz", get(pages::healthz))
         .route("/search", get(search::page))
@@ -51,7 +51,6 @@ pub fn router(state: AppState, static_dir: &std::path::Path) -> Router {
         .route("/sources/{slug}/p/{n}", get(sources::paragraph))
         .route("/{kind}", get(pages::kind_list))
         .route("/{kind}/{slug}", get(pages::record))
-        .nest("/api", api)
         .nest_service("/static", ServeDir::new(static_dir))
         .fallback(not_found)
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -7,9 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use super::views::{
-    CitationView, FieldView, LinkGroup, RecordRef, backlink_groups, link_groups,
-};
+use super::views::{CitationView, FieldView, LinkGroup, RecordRef, backlink_groups, link_groups};
 use super::{AppError, AppState, render};
 use crate::db::queries::{self, RecordRow};
 use crate::model::{FieldName, Kind};
@@ -17,7 +15,10 @@ use crate::model::{FieldName, Kind};
 pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     match queries::data_version(&state.pool).await {
         Ok(Some(version)) => (StatusCode::OK, format!("ok {version}\n")),
-        _ => (StatusCode::SERVICE_UNAVAILABLE, "no data loaded\n".to_owned()),
+        _ => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "no data loaded\n".to_owned(),
+        ),
     }
 }
 
@@ -247,7 +248,10 @@ pub async fn kind_list(
 fn list_shows(kind: Kind, f: FieldName) -> bool {
     match kind {
         Kind::Quote => matches!(f, FieldName::QuoteType),
-        Kind::Figure => matches!(f, FieldName::Original | FieldName::Normalized | FieldName::Period),
+        Kind::Figure => matches!(
+            f,
+            FieldName::Original | FieldName::Normalized | FieldName::Period
+        ),
         _ => !matches!(f, FieldName::Words | FieldName::Original),
     }
 }

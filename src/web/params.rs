@@ -19,7 +19,7 @@ impl Params {
             cut -= 1;
         }
         Params(
-            form_urlencoded::parse(raw[..cut].as_bytes())
+            form_urlencoded::parse(&raw.as_bytes()[..cut])
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect(),
         )

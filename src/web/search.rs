@@ -65,11 +65,7 @@ pub async fn run(state: &AppState, params: &Params) -> Result<SearchView, AppErr
     let found: SearchResults = db_search::search(pool, &query, &filters, PAGE_SIZE).await?;
     let countries: Vec<RecordRow> = queries::records_of_kind(pool, Kind::Country.as_str()).await?;
 
-    let results = found
-        .hits
-        .iter()
-        .map(|h| result_view(h, &query))
-        .collect();
+    let results = found.hits.iter().map(|h| result_view(h, &query)).collect();
     let link = |kind: Option<&str>, country: Option<&str>| search_url(&query.raw, kind, country);
     let kind_facets = found
         .kinds

@@ -1,8 +1,8 @@
 //! Source documents: the list, the whole text, and one paragraph's permalink.
 
 use askama::Template;
-use axum::extract::{Path, State};
 use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
 use axum::response::Response;
 
 use super::params::Params;
@@ -75,7 +75,11 @@ pub async fn source(
                 } else {
                     crate::search::highlight::escape(&b.text)
                 },
-                citing: if b.n.is_some() { distinct_citing(&cites) } else { Vec::new() },
+                citing: if b.n.is_some() {
+                    distinct_citing(&cites)
+                } else {
+                    Vec::new()
+                },
                 permalink: paragraph_url(&source.slug, n),
                 kind: b.kind,
                 n,
@@ -168,8 +172,14 @@ pub async fn paragraph(
     render(&ParagraphPage {
         q: query.map(|q| q.raw).unwrap_or_default(),
         heading: queries::heading_before_paragraph(pool, source.id, n).await?,
-        previous: around.iter().find(|b| b.n == Some(n - 1)).map(|b| b.text.clone()),
-        next: around.iter().find(|b| b.n == Some(n + 1)).map(|b| b.text.clone()),
+        previous: around
+            .iter()
+            .find(|b| b.n == Some(n - 1))
+            .map(|b| b.text.clone()),
+        next: around
+            .iter()
+            .find(|b| b.n == Some(n + 1))
+            .map(|b| b.text.clone()),
         from: from_cites.first().map(|c| CitingView::from(*c)),
         citing: distinct_citing(&all),
         html,

@@ -9,7 +9,9 @@ use crate::search::highlight::{escape, render_marked};
 
 /// The page URL of a record.
 pub fn record_url(kind: &str, slug: &str) -> String {
-    let plural = Kind::from_singular(kind).map(Kind::plural).unwrap_or("records");
+    let plural = Kind::from_singular(kind)
+        .map(Kind::plural)
+        .unwrap_or("records");
     format!("/{plural}/{slug}")
 }
 
@@ -73,7 +75,7 @@ pub struct FieldView {
 
 impl FieldView {
     pub fn new(name: &str, value: &str) -> Self {
-        let (zh, en) = FieldName::from_str(name)
+        let (zh, en) = FieldName::parse(name)
             .map(FieldName::labels)
             .unwrap_or(("", ""));
         FieldView {

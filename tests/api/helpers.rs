@@ -1,0 +1,121 @@
+//! A real database file and the real router, driven without a socket.
+
+use std::path::{Path, PathBuf};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+pub fn repo_path(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+pub fn seeds_dir() -> PathBuf {
+    repo_path("seeds")
+}
+
+pub struct TestApp {
+    pub router: Router,
+    #[allow(dead_code)]
+    pub db: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| {
+            panic!("not JSON ({e}): {}", &self.body[..self.body.len().min(300)])
+        })
+    }
+
+    pub fn content_type(&self) -> &str {
+        self.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+impl TestApp {
+    /// A fresh database file with the real seeds imported.
+    pub async fn new() -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("kb.sqlite");
+        summitkb::prepare_database(&db, &seeds_dir())
+            .await
+            .expect("the real seeds import");
+        let router = summitkb::build_app(&db, "https://kb.example", &repo_path("static"))
+            .await
+            .expect("app builds");
+        TestApp {
+            router,
+            db,
+            _dir: dir,
+        }
+    }
+
+    pub async fn request(&self, req: Request<Body>) -> TestResponse {
+        let res = self.router.clone().oneshot(req).await.expect("infallible");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        TestResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, uri: &str) -> TestResponse {
+        let req = Request::builder()
+            .uri(uri)
+            .body(Body::empty())
+            .expect("valid request");
+        self.request(req).await
+    }
+
+    pub async fn get_ok(&self, uri: &str) -> TestResponse {
+        let res = self.get(uri).await;
+        assert_eq!(
+            res.status,
+            StatusCode::OK,
+            "GET {uri}: {}",
+            &res.body[..res.body.len().min(500)]
+        );
+        res
+    }
+
+    pub async fn assert_not_found(&self, uri: &str) {
+        let res = self.get(uri).await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "GET {uri} should be 404");
+        if uri.starts_with("/api/") {
+            assert!(
+                res.content_type().starts_with("application/json"),
+                "{uri}: {}",
+                res.content_type()
+            );
+            assert!(res.json()["errors"][0]["detail"].is_string());
+        } else {
+            assert!(res.content_type().starts_with("text/html"), "{uri}");
+            assert!(
+                res.body.contains("未找到"),
+                "{uri} should show the 404 page"
+            );
+        }
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn enc(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+pub const SOURCE: &str = "wang-yi-2025-china-central-asia-summit";

@@ -1,0 +1,141 @@
+use crate::helpers::{SOURCE, TestApp, enc};
+
+#[tokio::test]
+async fn sources_list() {
+    let app = TestApp::new().await;
+    let j = app.get_ok("/api/sources").await.json();
+    let s = &j["sources"][0];
+    assert_eq!(s["slug"], SOURCE);
+    assert_eq!(s["title"], "弘扬中国—中亚精神，致力永久睦邻友好");
+    assert_eq!(s["published"], "2025-06-18");
+    assert_eq!(s["paragraphs"], 18);
+}
+
+#[tokio::test]
+async fn source_with_paragraphs_and_citers() {
+    let app = TestApp::new().await;
+    let j = app.get_ok(&format!("/api/sources/{SOURCE}")).await.json();
+    assert_eq!(j["slug"], SOURCE);
+    let paras = j["paragraphs"].as_array().unwrap();
+    assert_eq!(paras.len(), 18);
+    for (i, p) in paras.iter().enumerate() {
+        assert_eq!(p["n"], i as i64 + 1);
+        assert_eq!(p["url"], format!("/sources/{SOURCE}/p/{}", i + 1));
+        assert!(p["text"].as_str().unwrap().len() > 20);
+        assert!(p["cited_by"].is_array());
+    }
+    let p10 = &paras[9];
+    assert!(
+        p10["cited_by"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["slug"] == "china-kyrgyzstan-uzbekistan-railway"
+                && c["url"] == "/projects/china-kyrgyzstan-uzbekistan-railway"
+                && c["kind"] == "project")
+    );
+}
+
+#[tokio::test]
+async fn record_with_links_and_citations() {
+    let app = TestApp::new().await;
+    let j = app
+        .get_ok("/api/records/agreement/astana-declaration")
+        .await
+        .json();
+    assert_eq!(j["kind"], "agreement");
+    assert_eq!(j["slug"], "astana-declaration");
+    assert_eq!(j["title"], "阿斯塔纳宣言");
+    assert_eq!(j["english"], "Astana Declaration");
+    assert_eq!(j["url"], "/agreements/astana-declaration");
+    assert_eq!(j["fields"]["form"], "宣言");
+    let parties: Vec<&str> = j["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["role"] == "parties")
+        .map(|l| l["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        parties,
+        [
+            "china",
+            "kazakhstan",
+            "kyrgyzstan",
+            "tajikistan",
+            "turkmenistan",
+            "uzbekistan"
+        ]
+    );
+    let c = &j["citations"][0];
+    assert_eq!(c["source"], SOURCE);
+    assert_eq!(c["paragraph"], 6);
+    assert_eq!(c["url"], format!("/sources/{SOURCE}/p/6"));
+    assert!(c["span"].as_str().unwrap().contains("《阿斯塔纳宣言》"));
+}
+
+#[tokio::test]
+async fn quote_links_its_speaker_and_person_their_country() {
+    let app = TestApp::new().await;
+    let q = app
+        .get_ok("/api/records/quote/xi-history-cannot-go-backward")
+        .await
+        .json();
+    assert!(
+        q["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["role"] == "speaker" && l["slug"] == "xi-jinping")
+    );
+    assert_eq!(q["fields"]["quote_type"], "paraphrase");
+    let p = app.get_ok("/api/records/person/xi-jinping").await.json();
+    assert!(
+        p["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["role"] == "country" && l["slug"] == "china")
+    );
+    assert!(
+        p["backlinks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["slug"] == "xi-history-cannot-go-backward")
+    );
+}
+
+#[tokio::test]
+async fn figure_keeps_original_and_normalised() {
+    let app = TestApp::new().await;
+    let f = app
+        .get_ok("/api/records/figure/china-central-asia-trade-2024")
+        .await
+        .json();
+    assert_eq!(f["fields"]["value"], "948");
+    assert_eq!(f["fields"]["unit"], "亿美元");
+    assert_eq!(f["fields"]["normalized"], "94.8 billion USD");
+    assert_eq!(f["fields"]["original"], "去年达到948亿美元的历史新高");
+}
+
+#[tokio::test]
+async fn search_shape() {
+    let app = TestApp::new().await;
+    let j = app
+        .get_ok(&format!("/api/search?q={}", enc("中吉乌铁路")))
+        .await
+        .json();
+    assert_eq!(j["query"], "中吉乌铁路");
+    let r = &j["results"][0];
+    assert_eq!(r["kind"], "project");
+    assert_eq!(r["slug"], "china-kyrgyzstan-uzbekistan-railway");
+    assert_eq!(r["title"], "中吉乌铁路");
+    assert_eq!(r["url"], "/projects/china-kyrgyzstan-uzbekistan-railway");
+    assert!(r["snippet"].is_string());
+    assert_eq!(r["citations"][0]["source"], SOURCE);
+    assert_eq!(r["citations"][0]["paragraph"], 10);
+    assert_eq!(r["citations"][0]["url"], format!("/sources/{SOURCE}/p/10"));
+    assert!(j["facets"]["kind"].is_array());
+    assert!(j["facets"]["country"].is_array());
+}

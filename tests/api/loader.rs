@@ -1,0 +1,426 @@
+//! The loader's rejections: each kind of bad seed names file and line, and
+//! leaves an existing database exactly as it was.
+
+use std::path::{Path, PathBuf};
+
+use crate::helpers::{SOURCE, seeds_dir};
+use summitkb::{ImportOutcome, PrepareError};
+
+/// A copy of the real seeds in a temp dir, and a database imported from them.
+struct Scratch {
+    dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    async fn new() -> Scratch {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&seeds_dir(), &dir.path().join("seeds"));
+        let s = Scratch { dir };
+        summitkb::prepare_database(&s.db(), &s.seeds())
+            .await
+            .expect("good seeds import");
+        s
+    }
+
+    fn seeds(&self) -> PathBuf {
+        self.dir.path().join("seeds")
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("kb.sqlite")
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.seeds().join(rel)
+    }
+
+    fn edit(&self, rel: &str, f: impl FnOnce(String) -> String) {
+        let p = self.path(rel);
+        let before = std::fs::read_to_string(&p).unwrap();
+        let after = f(before.clone());
+        assert_ne!(before, after, "the edit changed nothing in {rel}");
+        std::fs::write(p, after).unwrap();
+    }
+
+    /// Runs the import expecting failure; returns the message and checks the
+    /// database file is byte for byte what it was.
+    async fn reject(&self) -> String {
+        let before = std::fs::read(self.db()).unwrap();
+        let err = summitkb::prepare_database(&self.db(), &self.seeds())
+            .await
+            .expect_err("bad seeds must be rejected");
+        let after = std::fs::read(self.db()).unwrap();
+        assert!(before == after, "the database changed");
+        assert!(matches!(err, PrepareError::Seeds(_)));
+        err.to_string()
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+/// The 1-based line of the first occurrence of `needle` in a seed file.
+fn line_of(path: &Path, needle: &str) -> usize {
+    let text = std::fs::read_to_string(path).unwrap();
+    let byte = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle} not in {}", path.display()));
+    text[..byte].matches('\n').count() + 1
+}
+
+fn assert_names(msg: &str, file: &Path, line: usize, words: &str) {
+    let at = format!("{}:{}:", file.display(), line);
+    assert!(msg.contains(&at), "expected `{at}` in:\n{msg}");
+    assert!(msg.contains(words), "expected `{words}` in:\n{msg}");
+}
+
+#[tokio::test]
+async fn reimport_of_unchanged_seeds_changes_nothing() {
+    let s = Scratch::new().await;
+    let before = std::fs::read(s.db()).unwrap();
+    let (_, outcome) = summitkb::prepare_database(&s.db(), &s.seeds())
+        .await
+        .unwrap();
+    assert_eq!(outcome, ImportOutcome::Unchanged);
+    assert!(before == std::fs::read(s.db()).unwrap());
+}
+
+#[tokio::test]
+async fn two_imports_of_the_same_seeds_serve_identical_bytes() {
+    let a = crate::helpers::TestApp::new().await;
+    let b = crate::helpers::TestApp::new().await;
+    for uri in [
+        "/",
+        "/projects",
+        "/projects/china-kyrgyzstan-uzbekistan-railway",
+        &format!("/sources/{SOURCE}"),
+        &format!("/sources/{SOURCE}/p/10"),
+        "/search?q=%E9%93%81%E8%B7%AF",
+        "/api/search?q=tokayev",
+        &format!("/api/sources/{SOURCE}"),
+    ] {
+        assert_eq!(a.get_ok(uri).await.body, b.get_ok(uri).await.body, "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn changed_seeds_are_imported() {
+    let s = Scratch::new().await;
+    s.edit("records/projects.toml", |t| {
+        t.replace("力争早日建成，各方受益。\"", "力争早日建成。\"")
+    });
+    let (_, outcome) = summitkb::prepare_database(&s.db(), &s.seeds())
+        .await
+        .unwrap();
+    assert!(matches!(outcome, ImportOutcome::Imported { .. }));
+}
+
+#[tokio::test]
+async fn unknown_field() {
+    let s = Scratch::new().await;
+    s.edit("records/projects.toml", |t| {
+        t.replacen("sector = \"交通·铁路\"", "sektor = \"交通·铁路\"", 1)
+    });
+    let f = s.path("records/projects.toml");
+    let msg = s.reject().await;
+    assert_names(&msg, &f, line_of(&f, "sektor"), "unknown field `sektor`");
+}
+
+#[tokio::test]
+async fn field_not_of_this_kind() {
+    let s = Scratch::new().await;
+    s.edit("records/people.toml", |t| {
+        t.replacen(
+            "role = \"国家主席\"",
+            "role = \"国家主席\"\nsector = \"x\"",
+            1,
+        )
+    });
+    let f = s.path("records/people.toml");
+    let msg = s.reject().await;
+    assert_names(
+        &msg,
+        &f,
+        line_of(&f, "sector = \"x\""),
+        "`sector` is not a field of a person",
+    );
+}
+
+#[tokio::test]
+async fn paragraph_that_does_not_exist() {
+    let s = Scratch::new().await;
+    s.edit("records/projects.toml", |t| {
+        t.replacen(
+            "{ p = 10, span = \"一致同意",
+            "{ p = 99, span = \"一致同意",
+            1,
+        )
+    });
+    let f = s.path("records/projects.toml");
+    let msg = s.reject().await;
+    assert_names(
+        &msg,
+        &f,
+        line_of(&f, "p = 99"),
+        "paragraph 99 does not exist",
+    );
+}
+
+#[tokio::test]
+async fn span_not_verbatim() {
+    let s = Scratch::new().await;
+    s.edit("records/projects.toml", |t| {
+        t.replacen(
+            "一致同意高质量推进中吉乌铁路建设",
+            "一致同意推进中吉乌铁路建设",
+            1,
+        )
+    });
+    let f = s.path("records/projects.toml");
+    let msg = s.reject().await;
+    assert_names(
+        &msg,
+        &f,
+        line_of(&f, "一致同意推进中吉乌铁路建设"),
+        "is not verbatim in ¶10",
+    );
+}
+
+#[tokio::test]
+async fn span_cited_from_the_wrong_paragraph() {
+    let s = Scratch::new().await;
+    s.edit("records/projects.toml", |t| {
+        t.replacen(
+            "{ p = 10, span = \"一致同意",
+            "{ p = 11, span = \"一致同意",
+            1,
+        )
+    });
+    let f = s.path("records/projects.toml");
+    let msg = s.reject().await;
+    assert_names(
+        &msg,
+        &f,
+        line_of(&f, "p = 11, span = \"一致同意"),
+        "is not verbatim in ¶11",
+    );
+}
+
+#[tokio::test]
+async fn quote_words_not_verbatim() {
+    let s = Scratch::new().await;
+    s.edit("records/quotes.toml", |t| {
+        t.replacen(
+            "words = \"使者相望于道，商旅不绝于途\"",
+            "words = \"使者相望于路，商旅不绝于途\"",
+            1,
+        )
+    });
+    let f = s.path("records/quotes.toml");
+    let msg = s.reject().await;
+    assert_names(
+        &msg,
+        &f,
+        line_of(&f, "使者相望于路"),
+        "is not verbatim in any paragraph it cites",
+    );
+}
+
+#[tokio::test]
+async fn link_to_a_missing_record() {
+    let s = Scratch::new().await;
+    s.edit("records/projects.toml", |t| {
+        t.replacen(
+            "countries = [\"china\", \"kyrgyzstan\", \"uzbekistan\"]",
+            "countries = [\"china\", \"kirgizia\", \"uzbekistan\"]",
+            1,
+        )
+    });
+    let f = s.path("records/projects.toml");
+    let msg = s.reject().await;
+    assert_names(
+        &msg,
+        &f,
+        line_of(&f, "kirgizia"),
+        "links to `kirgizia`, which is not a record",
+    );
+}
+
+#[tokio::test]
+async fn link_to_the_wrong_kind() {
+    let s = Scratch::new().await;
+    s.edit("records/quotes.toml", |t| {
+        t.replacen(
+            "speaker = \"wang-yi\"",
+            "speaker = \"astana-declaration\"",
+            1,
+        )
+    });
+    let f = s.path("records/quotes.toml");
+    let msg = s.reject().await;
+    assert_names(
+        &msg,
+        &f,
+        line_of(&f, "astana-declaration"),
+        "`speaker` cannot link to agreement",
+    );
+}
+
+#[tokio::test]
+async fn duplicate_slug_across_files() {
+    let s = Scratch::new().await;
+    s.edit("records/figures.toml", |t| {
+        t.replacen("slug = \"hours-in-astana\"", "slug = \"china\"", 1)
+    });
+    let f = s.path("records/figures.toml");
+    let msg = s.reject().await;
+    assert_names(
+        &msg,
+        &f,
+        line_of(&f, "slug = \"china\""),
+        "duplicate slug `china`",
+    );
+    assert!(msg.contains("countries.toml"), "names the first use: {msg}");
+}
+
+#[tokio::test]
+async fn duplicate_key_in_a_table() {
+    let s = Scratch::new().await;
+    s.edit("records/projects.toml", |t| {
+        t.replacen(
+            "title = \"中吉乌铁路\"",
+            "title = \"中吉乌铁路\"\ntitle = \"又一个\"",
+            1,
+        )
+    });
+    let f = s.path("records/projects.toml");
+    let msg = s.reject().await;
+    assert_names(&msg, &f, line_of(&f, "title = \"又一个\""), "duplicate key");
+}
+
+#[tokio::test]
+async fn bad_toml_syntax() {
+    let s = Scratch::new().await;
+    s.edit("records/countries.toml", |t| {
+        t.replacen("iso = \"CN\"", "iso = \"CN", 1)
+    });
+    let f = s.path("records/countries.toml");
+    let msg = s.reject().await;
+    assert_names(&msg, &f, line_of(&f, "iso = \"CN"), "");
+}
+
+#[tokio::test]
+async fn invalid_utf8() {
+    let s = Scratch::new().await;
+    let f = s.path("records/countries.toml");
+    let mut bytes = std::fs::read(&f).unwrap();
+    let at = bytes.len() / 2;
+    let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    bytes.insert(at, 0xFF);
+    std::fs::write(&f, bytes).unwrap();
+    let msg = s.reject().await;
+    assert_names(&msg, &f, line, "invalid UTF-8");
+}
+
+#[tokio::test]
+async fn oversized_file() {
+    let s = Scratch::new().await;
+    let f = s.path("records/huge.toml");
+    let file = std::fs::File::create(&f).unwrap();
+    file.set_len(summitkb::seeds::MAX_SEED_FILE_BYTES + 1)
+        .unwrap();
+    let msg = s.reject().await;
+    assert!(msg.contains(&format!("{}: file is", f.display())), "{msg}");
+}
+
+#[tokio::test]
+async fn source_text_edited() {
+    let s = Scratch::new().await;
+    s.edit(&format!("sources/{SOURCE}.txt"), |t| {
+        t.replacen("中吉乌铁路", "中吉乌铁道", 1)
+    });
+    let f = s.path(&format!("sources/{SOURCE}.toml"));
+    let msg = s.reject().await;
+    assert_names(&msg, &f, line_of(&f, "sha256 ="), "changed: its sha256 is");
+}
+
+#[tokio::test]
+async fn missing_source_text() {
+    let s = Scratch::new().await;
+    std::fs::remove_file(s.path(&format!("sources/{SOURCE}.txt"))).unwrap();
+    let f = s.path(&format!("sources/{SOURCE}.toml"));
+    let msg = s.reject().await;
+    assert_names(&msg, &f, line_of(&f, "file ="), "not found");
+}
+
+#[tokio::test]
+async fn unknown_source_in_a_citation() {
+    let s = Scratch::new().await;
+    s.edit("records/figures.toml", |t| {
+        t.replacen(
+            "source = \"wang-yi-2025-china-central-asia-summit\"",
+            "source = \"xian-2023\"",
+            1,
+        )
+    });
+    let msg = s.reject().await;
+    assert!(msg.contains("unknown source `xian-2023`"), "{msg}");
+}
+
+#[tokio::test]
+async fn missing_required_field_and_english() {
+    let s = Scratch::new().await;
+    s.edit("records/projects.toml", |t| {
+        t.replacen("sector = \"交通·铁路\"\n", "", 1).replacen(
+            "english = \"China–Kyrgyzstan–Uzbekistan Railway\"\n",
+            "",
+            1,
+        )
+    });
+    let f = s.path("records/projects.toml");
+    let msg = s.reject().await;
+    let line = line_of(&f, "slug = \"china-kyrgyzstan-uzbekistan-railway\"");
+    assert_names(&msg, &f, line, "missing field `sector`");
+    assert_names(&msg, &f, line, "give `english`");
+}
+
+#[tokio::test]
+async fn page_break_not_declared() {
+    let s = Scratch::new().await;
+    s.edit(&format!("sources/{SOURCE}.toml"), |t| {
+        t.replace("[[19, 21], ", "[")
+    });
+    let msg = s.reject().await;
+    assert!(msg.contains("ends mid-sentence"), "{msg}");
+}
+
+#[tokio::test]
+async fn every_problem_is_reported_at_once() {
+    let s = Scratch::new().await;
+    s.edit("records/projects.toml", |t| {
+        t.replacen(
+            "{ p = 10, span = \"一致同意",
+            "{ p = 99, span = \"一致同意",
+            1,
+        )
+    });
+    s.edit("records/quotes.toml", |t| {
+        t.replacen("speaker = \"wang-yi\"", "speaker = \"nobody\"", 1)
+    });
+    let msg = s.reject().await;
+    assert!(
+        msg.contains("paragraph 99") && msg.contains("`nobody`"),
+        "{msg}"
+    );
+    assert!(msg.contains("2 problems"), "{msg}");
+}

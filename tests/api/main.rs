@@ -1,0 +1,8 @@
+//! Integration tests: the real router over a real SQLite file built from the
+//! real seeds. One binary, so the crate is linked once.
+
+mod helpers;
+mod json;
+mod loader;
+mod pages;
+mod search;

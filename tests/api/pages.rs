@@ -1,0 +1,274 @@
+use crate::helpers::{SOURCE, TestApp, enc};
+use summitkb::model::Kind;
+
+#[tokio::test]
+async fn home_shows_the_summit_at_a_glance() {
+    let app = TestApp::new().await;
+    let res = app.get_ok("/").await;
+    let b = &res.body;
+    assert!(b.contains("<html lang=\"zh-Hans\">"));
+    assert!(b.contains("第二届中国—中亚峰会"));
+    assert!(b.contains("Second China–Central Asia Summit"));
+    assert!(b.contains("哈萨克斯坦阿斯塔纳"), "where");
+    assert!(b.contains("2025-06-16/2025-06-18"), "when");
+    assert!(b.contains("托卡耶夫"), "who");
+    for country in [
+        "中国",
+        "哈萨克斯坦",
+        "吉尔吉斯斯坦",
+        "塔吉克斯坦",
+        "土库曼斯坦",
+        "乌兹别克斯坦",
+    ] {
+        assert!(b.contains(&format!(">{country}</a>")), "{country}");
+    }
+    assert!(b.contains("href=\"/agreements\""));
+    assert!(b.contains("阿斯塔纳宣言"));
+}
+
+#[tokio::test]
+async fn healthz_reports_the_data_version() {
+    let app = TestApp::new().await;
+    let res = app.get_ok("/healthz").await;
+    assert!(res.body.starts_with("ok "));
+}
+
+#[tokio::test]
+async fn every_kind_has_a_list_and_every_record_a_page() {
+    let app = TestApp::new().await;
+    let mut pages = 0;
+    for kind in Kind::ALL {
+        let list = app.get_ok(&format!("/{}", kind.plural())).await;
+        assert!(list.body.contains(kind.label_zh()), "{kind:?}");
+        let api = app
+            .get_ok(&format!("/api/records/{}", kind.as_str()))
+            .await
+            .json();
+        let records = api["records"].as_array().expect("records").clone();
+        assert!(!records.is_empty(), "no {kind:?} records");
+        for r in records {
+            let url = r["url"].as_str().expect("url");
+            assert!(
+                list.body.contains(&format!("href=\"{url}\"")),
+                "{url} listed"
+            );
+            let page = app.get_ok(url).await;
+            let title = r["title"].as_str().expect("title");
+            assert!(
+                page.body
+                    .contains(&format!("<h1>{}</h1>", askama_escape(title))),
+                "{url}"
+            );
+            assert!(page.body.contains("出处"), "{url} shows citations");
+            assert!(
+                page.body.contains(&format!("/sources/{SOURCE}/p/")),
+                "{url} links a paragraph"
+            );
+            assert!(page.body.contains("<mark>"), "{url} marks the cited span");
+            pages += 1;
+        }
+    }
+    assert!(pages > 90, "only {pages} record pages");
+}
+
+fn askama_escape(s: &str) -> String {
+    s.replace('&', "&#38;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
+        .replace('<', "&#60;")
+        .replace('>', "&#62;")
+}
+
+#[tokio::test]
+async fn record_page_shows_fields_links_and_the_cited_span() {
+    let app = TestApp::new().await;
+    let b = app
+        .get_ok("/projects/china-kyrgyzstan-uzbekistan-railway")
+        .await
+        .body;
+    assert!(b.contains("China–Kyrgyzstan–Uzbekistan Railway"));
+    assert!(b.contains("lang=\"en\""));
+    assert!(b.contains("交通·铁路"), "sector");
+    assert!(
+        b.contains("高质量推进中吉乌铁路建设，力争早日建成"),
+        "status"
+    );
+    for c in [
+        "/countries/china",
+        "/countries/kyrgyzstan",
+        "/countries/uzbekistan",
+    ] {
+        assert!(b.contains(c), "links {c}");
+    }
+    assert!(b.contains("<mark>一致同意高质量推进中吉乌铁路建设，力争早日建成，各方受益</mark>"));
+    assert!(b.contains(&format!(
+        "/sources/{SOURCE}/p/10?from=china-kyrgyzstan-uzbekistan-railway"
+    )));
+}
+
+#[tokio::test]
+async fn country_page_gathers_leader_agreements_and_projects() {
+    let app = TestApp::new().await;
+    let b = app.get_ok("/countries/kyrgyzstan").await.body;
+    assert!(b.contains("扎帕罗夫"), "leader");
+    assert!(b.contains("中吉乌铁路"), "project crossing it");
+    assert!(b.contains("阿斯塔纳宣言"), "agreement it is party to");
+}
+
+#[tokio::test]
+async fn person_page_gathers_quotes_and_role() {
+    let app = TestApp::new().await;
+    let b = app.get_ok("/people/kassym-jomart-tokayev").await.body;
+    assert!(b.contains("哈萨克斯坦总统"));
+    assert!(b.contains("Kassym-Jomart Tokayev"));
+    assert!(b.contains("/quotes/tokayev-new-golden-age"));
+}
+
+#[tokio::test]
+async fn quote_page_shows_words_and_speaker() {
+    let app = TestApp::new().await;
+    let b = app
+        .get_ok("/quotes/envoys-and-merchants-on-the-road")
+        .await
+        .body;
+    assert!(b.contains("“使者相望于道，商旅不绝于途”"));
+    assert!(b.contains("典故"));
+    assert!(b.contains("/people/wang-yi"));
+}
+
+#[tokio::test]
+async fn source_page_has_every_paragraph_anchor_and_the_broken_paragraphs_whole() {
+    let app = TestApp::new().await;
+    let b = app.get_ok(&format!("/sources/{SOURCE}")).await.body;
+    for n in 1..=18 {
+        assert!(b.contains(&format!("id=\"p{n}\"")), "anchor p{n}");
+        assert!(
+            b.contains(&format!("href=\"/sources/{SOURCE}/p/{n}\"")),
+            "permalink {n}"
+        );
+        assert!(b.contains(&format!("¶{n}<")), "visible ¶{n}");
+    }
+    assert!(!b.contains("id=\"p19\""));
+    assert!(b.contains("<h1>弘扬中国—中亚精神，致力永久睦邻友好</h1>"));
+    assert!(b.contains("<h2>一、继往开来，点亮“中国—中亚精神”</h2>"));
+    assert!(b.contains("<h2>二、高质量发展，迈向共同现代化</h2>"));
+    assert!(b.contains("<h2>三、相知相亲，坚持永久睦邻友好</h2>"));
+    assert!(b.contains("class=\"dateline\">（新华社北京6月18日电）"));
+    // The three page breaks of the PDF are healed, without a character added.
+    let api = app.get_ok(&format!("/api/sources/{SOURCE}")).await.json();
+    let text = |n: usize| {
+        api["paragraphs"][n - 1]["text"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert!(text(6).contains("各方一致认为，中国同中亚五国保持富有成效的全方位合作"));
+    assert!(text(10).contains("周边单一区域内所有国家整体签订"));
+    assert!(text(13).contains("汇聚的是共进力量，托举的是共同繁荣"));
+}
+
+#[tokio::test]
+async fn served_text_is_the_source_text_with_only_breaks_removed() {
+    let app = TestApp::new().await;
+    let api = app.get_ok(&format!("/api/sources/{SOURCE}")).await.json();
+    let served: String = api["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["text"].as_str().unwrap())
+        .collect();
+    let raw = std::fs::read_to_string(crate::helpers::repo_path(&format!(
+        "seeds/sources/{SOURCE}.txt"
+    )))
+    .unwrap();
+    let raw: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    let served_ns: String = served.chars().filter(|c| !c.is_whitespace()).collect();
+    assert_eq!(served_ns, raw, "not one character changed");
+}
+
+#[tokio::test]
+async fn paragraph_page_has_neighbours_citers_and_a_citation() {
+    let app = TestApp::new().await;
+    let b = app
+        .get_ok(&format!(
+            "/sources/{SOURCE}/p/10?from=china-kyrgyzstan-uzbekistan-railway"
+        ))
+        .await
+        .body;
+    assert!(
+        b.contains("二、高质量发展，迈向共同现代化"),
+        "section heading"
+    );
+    assert!(
+        b.contains(&format!("href=\"/sources/{SOURCE}/p/9\"")),
+        "previous"
+    );
+    assert!(
+        b.contains(&format!("href=\"/sources/{SOURCE}/p/11\"")),
+        "next"
+    );
+    assert!(b.contains("<mark>一致同意高质量推进中吉乌铁路建设，力争早日建成，各方受益</mark>"));
+    assert!(b.contains("/projects/china-kyrgyzstan-uzbekistan-railway"));
+    assert!(b.contains(&format!(
+        "新华社，2025-06-18，《弘扬中国—中亚精神，致力永久睦邻友好》，第10段。https://kb.example/sources/{SOURCE}/p/10"
+    )));
+    assert!(b.contains("rel=\"canonical\""));
+}
+
+#[tokio::test]
+async fn paragraph_page_marks_search_terms() {
+    let app = TestApp::new().await;
+    let b = app
+        .get_ok(&format!("/sources/{SOURCE}/p/10?q={}", enc("中吉烏鐵路")))
+        .await
+        .body;
+    assert!(b.contains("<mark>中吉乌铁路</mark>"));
+}
+
+#[tokio::test]
+async fn unknown_things_are_404_pages() {
+    let app = TestApp::new().await;
+    for uri in [
+        "/nope",
+        "/projects/nope",
+        "/nope/nope",
+        "/sources/nope",
+        &format!("/sources/{SOURCE}/p/0"),
+        &format!("/sources/{SOURCE}/p/19"),
+        &format!("/sources/{SOURCE}/p/007"),
+        &format!("/sources/{SOURCE}/p/abc"),
+        &format!("/sources/{SOURCE}/p/-1"),
+        "/people/china",
+        "/api/nope",
+        "/api/records/project/nope",
+        "/api/records/nope/nope",
+        "/api/sources/nope",
+    ] {
+        app.assert_not_found(uri).await;
+    }
+}
+
+#[tokio::test]
+async fn pages_set_security_headers() {
+    let app = TestApp::new().await;
+    let res = app.get_ok("/").await;
+    let csp = res.headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'"));
+    assert!(!csp.contains("unsafe-inline"));
+    assert_eq!(res.headers["x-content-type-options"], "nosniff");
+    assert!(res.headers.contains_key("referrer-policy"));
+    assert!(!res.body.contains("<script>"), "no inline script");
+    assert!(!res.body.contains("style=\""), "no inline style");
+}
+
+#[tokio::test]
+async fn static_assets_are_served_and_cannot_escape() {
+    let app = TestApp::new().await;
+    let css = app.get_ok("/static/style.css").await;
+    assert!(css.content_type().starts_with("text/css"));
+    app.get_ok("/static/app.js").await;
+    let res = app.get("/static/../Cargo.toml").await;
+    assert_ne!(res.status, axum::http::StatusCode::OK);
+    let res = app.get("/static/%2e%2e/Cargo.toml").await;
+    assert_ne!(res.status, axum::http::StatusCode::OK);
+}

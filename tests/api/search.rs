@@ -1,0 +1,364 @@
+//! Search: a table of queries and the record each must put first, run on the
+//! real seeds; and properties no input may break.
+
+use crate::helpers::{SOURCE, TestApp, enc};
+
+/// (query, expected first result: `kind/slug`, or `paragraph/N`).
+const FIRST: &[(&str, &str)] = &[
+    // Exact titles, any length.
+    ("中吉乌铁路", "project/china-kyrgyzstan-uzbekistan-railway"),
+    ("阿斯塔纳宣言", "agreement/astana-declaration"),
+    ("《阿斯塔纳宣言》", "agreement/astana-declaration"),
+    (
+        "永久睦邻友好合作条约",
+        "agreement/treaty-permanent-good-neighborliness",
+    ),
+    ("托卡耶夫", "person/kassym-jomart-tokayev"),
+    ("中欧班列", "project/china-europe-railway-express"),
+    ("鲁班工坊", "project/luban-workshops"),
+    ("心联通", "initiative/heart-to-heart-connectivity"),
+    ("中国", "country/china"),
+    ("王毅", "person/wang-yi"),
+    ("乌", "country/uzbekistan"),
+    ("上合组织", "organization/shanghai-cooperation-organisation"),
+    ("世贸组织", "organization/world-trade-organization"),
+    ("中国—中亚精神", "initiative/china-central-asia-spirit"),
+    ("中国-中亚精神", "initiative/china-central-asia-spirit"),
+    ("中国–中亚精神", "initiative/china-central-asia-spirit"),
+    ("“中国—中亚精神”", "initiative/china-central-asia-spirit"),
+    // Traditional characters.
+    ("中吉烏鐵路", "project/china-kyrgyzstan-uzbekistan-railway"),
+    ("阿斯塔納宣言", "agreement/astana-declaration"),
+    ("習近平", "person/xi-jinping"),
+    // Full width.
+    ("ＷＴＯ", "organization/world-trade-organization"),
+    // Pinyin, with and without spaces and tones.
+    (
+        "zhongjiwu tielu",
+        "project/china-kyrgyzstan-uzbekistan-railway",
+    ),
+    (
+        "zhongjiwutielu",
+        "project/china-kyrgyzstan-uzbekistan-railway",
+    ),
+    (
+        "Zhōngjíwū tiělù",
+        "project/china-kyrgyzstan-uzbekistan-railway",
+    ),
+    ("Tuokayefu", "person/kassym-jomart-tokayev"),
+    ("xijinping", "person/xi-jinping"),
+    ("lubangongfang", "project/luban-workshops"),
+    // English names and aliases.
+    (
+        "China–Kyrgyzstan–Uzbekistan railway",
+        "project/china-kyrgyzstan-uzbekistan-railway",
+    ),
+    (
+        "China-Kyrgyzstan-Uzbekistan Railway",
+        "project/china-kyrgyzstan-uzbekistan-railway",
+    ),
+    ("Tokayev", "person/kassym-jomart-tokayev"),
+    ("TOKAYEV", "person/kassym-jomart-tokayev"),
+    ("Astana Declaration", "agreement/astana-declaration"),
+    ("\"Astana Declaration\"", "agreement/astana-declaration"),
+    (
+        "Trans-Caspian",
+        "project/trans-caspian-international-transport-route",
+    ),
+    (
+        "Middle Corridor",
+        "project/trans-caspian-international-transport-route",
+    ),
+    ("Mirziyoyev", "person/shavkat-mirziyoyev"),
+    ("BRICS", "organization/brics"),
+    ("SCO", "organization/shanghai-cooperation-organisation"),
+    ("Belt and Road", "initiative/belt-and-road-initiative"),
+    // Two-character and one-character Chinese terms, which trigrams miss.
+    (
+        "铁路",
+        "project/china-kazakhstan-third-cross-border-railway",
+    ),
+    ("峰会", "event/sco-tianjin-summit-2025"),
+    // Several words: all must match.
+    (
+        "铁路 哈萨克斯坦",
+        "project/china-kazakhstan-third-cross-border-railway",
+    ),
+    (
+        "铁路 吉尔吉斯斯坦",
+        "project/china-kyrgyzstan-uzbekistan-railway",
+    ),
+    // Summaries and quotes.
+    ("守望相助", "initiative/china-central-asia-spirit"),
+    ("丛林法则", "quote/xi-history-cannot-go-backward"),
+    ("948亿美元", "figure/china-central-asia-trade-2024"),
+    // Words only the paragraphs hold.
+    ("战机", "paragraph/2"),
+    ("唇齿相依", "paragraph/4"),
+];
+
+fn first_of(j: &serde_json::Value) -> String {
+    let r = &j["results"][0];
+    if r["kind"] == "paragraph" {
+        format!("paragraph/{}", r["citations"][0]["paragraph"])
+    } else {
+        format!(
+            "{}/{}",
+            r["kind"].as_str().unwrap_or("?"),
+            r["slug"].as_str().unwrap_or("?")
+        )
+    }
+}
+
+#[tokio::test]
+async fn query_table() {
+    assert!(FIRST.len() >= 40);
+    let app = TestApp::new().await;
+    let mut failures = Vec::new();
+    for (q, want) in FIRST {
+        let j = app
+            .get_ok(&format!("/api/search?q={}", enc(q)))
+            .await
+            .json();
+        let got = first_of(&j);
+        if got != *want {
+            failures.push(format!("{q:?}: want {want}, got {got}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} queries wrong:\n{}",
+        failures.len(),
+        FIRST.len(),
+        failures.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn records_rank_above_paragraphs() {
+    let app = TestApp::new().await;
+    let j = app
+        .get_ok(&format!("/api/search?q={}", enc("铁路")))
+        .await
+        .json();
+    let kinds: Vec<&str> = j["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap())
+        .collect();
+    let first_para = kinds
+        .iter()
+        .position(|k| *k == "paragraph")
+        .expect("paragraph hits");
+    assert!(
+        kinds[first_para..].iter().all(|k| *k == "paragraph"),
+        "{kinds:?}"
+    );
+}
+
+#[tokio::test]
+async fn facets_count_and_filter() {
+    let app = TestApp::new().await;
+    let all = app
+        .get_ok(&format!("/api/search?q={}", enc("铁路")))
+        .await
+        .json();
+    let projects = all["facets"]["kind"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["value"] == "project")
+        .unwrap()["count"]
+        .as_u64()
+        .unwrap();
+    let only = app
+        .get_ok(&format!("/api/search?q={}&kind=project", enc("铁路")))
+        .await
+        .json();
+    assert_eq!(only["total"].as_u64().unwrap(), projects);
+    assert!(
+        only["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["kind"] == "project")
+    );
+    let kz = app
+        .get_ok(&format!(
+            "/api/search?q={}&country=kazakhstan&kind=project",
+            enc("铁路")
+        ))
+        .await
+        .json();
+    let slugs: Vec<&str> = kz["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["slug"].as_str().unwrap())
+        .collect();
+    assert!(slugs.contains(&"china-kazakhstan-third-cross-border-railway"));
+    assert!(!slugs.contains(&"china-kyrgyzstan-uzbekistan-railway"));
+}
+
+#[tokio::test]
+async fn search_page_keeps_the_query_in_facet_links_and_marks_matches() {
+    let app = TestApp::new().await;
+    let b = app.get_ok(&format!("/search?q={}", enc("铁路"))).await.body;
+    assert!(
+        b.contains(&format!("/search?q={}&#38;kind=project", enc("铁路"))),
+        "facet link keeps q"
+    );
+    assert!(b.contains("<mark>铁路</mark>"));
+    assert!(b.contains(&format!("/sources/{SOURCE}/p/10")), "¶ links");
+    assert!(b.contains("value=\"铁路\""), "query kept in the box");
+}
+
+#[tokio::test]
+async fn no_results_suggest_nearest_records() {
+    let app = TestApp::new().await;
+    let j = app
+        .get_ok(&format!("/api/search?q={}", enc("中吉铁路线")))
+        .await
+        .json();
+    assert_eq!(j["total"], 0);
+    let slugs: Vec<&str> = j["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["slug"].as_str().unwrap())
+        .collect();
+    assert!(
+        slugs.contains(&"china-kyrgyzstan-uzbekistan-railway"),
+        "{slugs:?}"
+    );
+    let b = app
+        .get_ok(&format!("/search?q={}", enc("中吉铁路线")))
+        .await
+        .body;
+    assert!(b.contains("您是否在找"));
+}
+
+#[tokio::test]
+async fn hostile_queries_get_normal_answers() {
+    let app = TestApp::new().await;
+    let long = "铁".repeat(5000);
+    let hostile = [
+        "\"",
+        "\"\"",
+        "(",
+        ")",
+        "AND",
+        "OR",
+        "NOT",
+        "NEAR(",
+        "NEAR(a b",
+        "*",
+        "-",
+        "-x",
+        "a:b",
+        "^",
+        "%",
+        "_",
+        "\\",
+        "' OR 1=1 --",
+        "<script>alert(1)</script>",
+        "<mark>x</mark>",
+        "铁路 AND 哈萨克斯坦",
+        "{}",
+        "[]",
+        "\u{0}",
+        &long,
+    ];
+    for q in hostile {
+        for base in ["/search?q=", "/api/search?q=", "/api/suggest?q="] {
+            let res = app.get(&format!("{base}{}", enc(q))).await;
+            assert_eq!(res.status, 200, "{base}{q:?}");
+            if base == "/search?q=" {
+                assert!(!res.body.contains("<script>alert"), "{q:?} injected markup");
+                assert!(
+                    !res.body.contains("<mark>x</mark>"),
+                    "{q:?} injected markup"
+                );
+            } else {
+                let j = res.json();
+                for r in j["results"].as_array().into_iter().flatten() {
+                    let s = r["snippet"].as_str().unwrap();
+                    assert!(!s.contains("<script"), "{q:?} injected markup");
+                }
+            }
+        }
+    }
+    // Invalid UTF-8 and broken percent-encoding.
+    for raw in [
+        "/search?q=%FF%FE",
+        "/api/search?q=%E4%B8",
+        "/search?q=%",
+        "/search?q=%zz&kind=%FF",
+        "/api/suggest?q=%C0%AF",
+    ] {
+        let res = app.get(raw).await;
+        assert_eq!(res.status, 200, "{raw}");
+    }
+}
+
+#[tokio::test]
+async fn suggestions_by_prefix_in_any_form() {
+    let app = TestApp::new().await;
+    for (typed, want) in [
+        ("中吉", "china-kyrgyzstan-uzbekistan-railway"),
+        ("中吉烏", "china-kyrgyzstan-uzbekistan-railway"),
+        ("zhongji", "china-kyrgyzstan-uzbekistan-railway"),
+        ("zjw", "china-kyrgyzstan-uzbekistan-railway"),
+        ("Tok", "kassym-jomart-tokayev"),
+        ("tuoka", "kassym-jomart-tokayev"),
+        ("astana decl", "astana-declaration"),
+    ] {
+        let j = app
+            .get_ok(&format!("/api/suggest?q={}", enc(typed)))
+            .await
+            .json();
+        let slugs: Vec<&str> = j["suggestions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["slug"].as_str().unwrap())
+            .collect();
+        assert!(slugs.contains(&want), "{typed}: {slugs:?}");
+    }
+    let j = app.get_ok("/api/suggest?q=").await.json();
+    assert!(j["suggestions"].as_array().unwrap().is_empty());
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+        /// No string makes search fail or put unescaped markup in a snippet.
+        #[test]
+        fn any_query_is_answered_safely(q in "\\PC{0,40}|[<>&\"'*()\\-:^%_\\\\ a-zA-Z铁路中亚]{0,30}") {
+            let rt = tokio::runtime::Runtime::new().unwrap();
+            rt.block_on(async {
+                let app = app().await;
+                let res = app.get(&format!("/api/search?q={}", enc(&q))).await;
+                assert_eq!(res.status, 200);
+                let j = res.json();
+                for r in j["results"].as_array().unwrap() {
+                    let s = r["snippet"].as_str().unwrap();
+                    let stripped = s.replace("<mark>", "").replace("</mark>", "");
+                    assert!(!stripped.contains('<') && !stripped.contains('>'), "unescaped: {s}");
+                }
+                let page = app.get(&format!("/search?q={}", enc(&q))).await;
+                assert_eq!(page.status, 200);
+            });
+        }
+    }
+
+    async fn app() -> &'static TestApp {
+        static APP: tokio::sync::OnceCell<TestApp> = tokio::sync::OnceCell::const_new();
+        APP.get_or_init(TestApp::new).await
+    }
+}
