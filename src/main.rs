@@ -34,8 +34,13 @@ enum Command {
         #[arg(long, env = "SUMMITKB_DB", default_value = "summitkb.sqlite")]
         db: PathBuf,
     },
-    /// Validate the seeds only, and print a summary.
-    Check,
+    /// Validate the seeds and print a coverage summary; exit non-zero on any
+    /// problem or, unless --allow-gaps, any unwaived coverage gap.
+    Check {
+        /// Report coverage gaps without failing.
+        #[arg(long)]
+        allow_gaps: bool,
+    },
 }
 
 #[derive(clap::Args)]
@@ -77,7 +82,7 @@ fn main() -> ExitCode {
     }));
     let result = runtime.block_on(async {
         match command {
-            Command::Check => check(&cli.seeds),
+            Command::Check { allow_gaps } => check(&cli.seeds, allow_gaps),
             Command::Import { db } => import(&db, &cli.seeds).await,
             Command::Serve(args) => serve(args, &cli.seeds).await,
         }
@@ -91,9 +96,13 @@ fn main() -> ExitCode {
     }
 }
 
-fn check(seeds_dir: &std::path::Path) -> anyhow::Result<()> {
+fn check(seeds_dir: &std::path::Path, allow_gaps: bool) -> anyhow::Result<()> {
     let set = seeds::load(seeds_dir)?;
-    print!("{}", seeds::coverage::Coverage::of(&set).summary());
+    let coverage = seeds::coverage::Coverage::of(&set);
+    print!("{}", coverage.summary());
+    if !coverage.is_complete() && !allow_gaps {
+        anyhow::bail!("coverage has gaps: cite, capture or waive them (or pass --allow-gaps)");
+    }
     Ok(())
 }
 

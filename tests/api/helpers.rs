@@ -18,7 +18,6 @@ pub fn seeds_dir() -> PathBuf {
 
 pub struct TestApp {
     pub router: Router,
-    #[allow(dead_code)]
     pub db: PathBuf,
     _dir: tempfile::TempDir,
 }
