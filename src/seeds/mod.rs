@@ -199,3 +199,48 @@ pub(crate) fn hash_file(hasher: &mut Sha256, path: &Path, bytes: &[u8]) {
     hasher.update((bytes.len() as u64).to_le_bytes());
     hasher.update(bytes);
 }
+
+impl SeedSet {
+    /// This set repeated `factor` times under new slugs, links and citations
+    /// kept within each copy: a synthetic corpus for benchmarks, with the
+    /// shape and text of the real one.
+    pub fn scaled(&self, factor: usize) -> SeedSet {
+        let suffix = |slug: &str, i: usize| {
+            if i == 0 {
+                slug.to_owned()
+            } else {
+                format!("{slug}-x{i}")
+            }
+        };
+        let mut sources = Vec::new();
+        let mut records = Vec::new();
+        for i in 0..factor.max(1) {
+            for s in &self.sources {
+                let mut s = s.clone();
+                s.slug = suffix(&s.slug, i);
+                s.about = s.about.iter().map(|a| suffix(a, i)).collect();
+                sources.push(s);
+            }
+            for r in &self.records {
+                let mut r = r.clone();
+                r.slug = suffix(&r.slug, i);
+                if i > 0 {
+                    r.title = format!("{}（{i}）", r.title);
+                }
+                for l in &mut r.links {
+                    l.target = suffix(&l.target, i);
+                }
+                for c in &mut r.citations {
+                    c.source = suffix(&c.source, i);
+                }
+                records.push(r);
+            }
+        }
+        SeedSet {
+            sources,
+            records,
+            waivers: self.waivers.clone(),
+            version: format!("{}x{factor}", self.version),
+        }
+    }
+}
