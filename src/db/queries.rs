@@ -49,6 +49,7 @@ pub struct LinkedRow {
 
 #[derive(Debug, Clone, FromRow)]
 pub struct CitationRow {
+    pub record_id: i64,
     pub source_slug: String,
     pub source_title: String,
     pub publisher: String,
@@ -311,7 +312,7 @@ pub async fn links_to(pool: &SqlitePool, record_id: i64) -> Result<Vec<LinkedRow
 
 pub async fn record_citations(pool: &SqlitePool, record_id: i64) -> Result<Vec<CitationRow>> {
     sqlx::query_as(
-        "SELECT s.slug AS source_slug, s.title AS source_title, s.publisher, s.published, \
+        "SELECT c.record_id, s.slug AS source_slug, s.title AS source_title, s.publisher, s.published, \
          c.paragraph, b.text AS paragraph_text, c.span, c.span_start \
          FROM citations c JOIN sources s ON s.id = c.source_id \
          JOIN source_blocks b ON b.source_id = c.source_id AND b.n = c.paragraph \
@@ -320,4 +321,50 @@ pub async fn record_citations(pool: &SqlitePool, record_id: i64) -> Result<Vec<C
     .bind(record_id)
     .fetch_all(pool)
     .await
+}
+
+/// Citations of several records at once, in each record's order.
+pub async fn citations_of_records(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<CitationRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders = vec!["?"; ids.len()].join(",");
+    let sql = format!(
+        "SELECT c.record_id, s.slug AS source_slug, s.title AS source_title, s.publisher, s.published, \
+         c.paragraph, b.text AS paragraph_text, c.span, c.span_start \
+         FROM citations c JOIN sources s ON s.id = c.source_id \
+         JOIN source_blocks b ON b.source_id = c.source_id AND b.n = c.paragraph \
+         WHERE c.record_id IN ({placeholders}) ORDER BY c.record_id, c.position"
+    );
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for id in ids {
+        q = q.bind(id);
+    }
+    q.fetch_all(pool).await
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ParagraphRow {
+    pub source_id: i64,
+    pub n: i64,
+    pub text: String,
+}
+
+/// Body paragraphs of the given sources.
+pub async fn paragraphs_of_sources(
+    pool: &SqlitePool,
+    source_ids: &[i64],
+) -> Result<Vec<ParagraphRow>> {
+    if source_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders = vec!["?"; source_ids.len()].join(",");
+    let sql = format!(
+        "SELECT source_id, n, text FROM source_blocks WHERE n IS NOT NULL AND source_id IN ({placeholders})"
+    );
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for id in source_ids {
+        q = q.bind(id);
+    }
+    q.fetch_all(pool).await
 }

@@ -117,25 +117,38 @@ pub async fn search(
     let total = scored.len();
     scored.truncate(limit);
 
+    // Details for the shown page, in three queries whatever its length.
     let record_ids: Vec<i64> = scored
         .iter()
         .filter(|(_, c)| c.target != "paragraph")
         .map(|(_, c)| c.ref_id)
         .collect();
+    let mut source_ids: Vec<i64> = scored
+        .iter()
+        .filter(|(_, c)| c.target == "paragraph")
+        .map(|(_, c)| c.ref_id)
+        .collect();
+    source_ids.sort_unstable();
+    source_ids.dedup();
     let records = queries::records_by_ids(pool, &record_ids).await?;
+    let citations = queries::citations_of_records(pool, &record_ids).await?;
+    let paragraphs = queries::paragraphs_of_sources(pool, &source_ids).await?;
+    let sources = if source_ids.is_empty() {
+        Vec::new()
+    } else {
+        queries::all_sources(pool).await?
+    };
     let mut hits = Vec::with_capacity(scored.len());
-    let sources = queries::all_sources(pool).await?;
     for (score, c) in scored {
         if c.target == "paragraph" {
             let Some(source) = sources.iter().find(|s| s.id == c.ref_id) else {
                 continue;
             };
             let n = c.n.unwrap_or_default();
-            let text = queries::paragraphs_between(pool, source.id, n, n)
-                .await?
-                .into_iter()
-                .next()
-                .map(|b| b.text)
+            let text = paragraphs
+                .iter()
+                .find(|p| p.source_id == source.id && p.n == n)
+                .map(|p| p.text.clone())
                 .unwrap_or_default();
             hits.push(Hit::Paragraph {
                 source_slug: source.slug.clone(),
@@ -144,11 +157,14 @@ pub async fn search(
                 text,
             });
         } else if let Some(record) = records.iter().find(|r| r.id == c.ref_id) {
-            let citations = queries::record_citations(pool, record.id).await?;
             hits.push(Hit::Record {
                 record: record.clone(),
                 score,
-                citations,
+                citations: citations
+                    .iter()
+                    .filter(|ci| ci.record_id == record.id)
+                    .cloned()
+                    .collect(),
             });
         }
     }

@@ -76,32 +76,54 @@ pub fn pinyin_term(term: &str) -> Option<String> {
     is_romanised(term).then(|| term.chars().filter(|c| c.is_ascii_alphanumeric()).collect())
 }
 
-/// A condition over the `search_index` columns requiring every term, and the
+/// A condition over the `search_index` table requiring every term, and the
 /// values to bind to its `?` placeholders, in order.
+///
+/// Terms of three or more characters go into one FTS5 `MATCH` expression,
+/// each as a double-quoted phrase (inner quotes doubled), so the trigram index
+/// finds them and no user text is ever read as query syntax. Shorter terms,
+/// which trigrams cannot find, are `LIKE` patterns checked on the rows the
+/// index returns (or, if every term is short, on a scan).
 pub fn match_condition(q: &Query) -> (String, Vec<String>) {
-    let mut sql = String::new();
+    let mut parts: Vec<String> = Vec::new();
     let mut binds = Vec::new();
-    for (i, term) in q.terms.iter().enumerate() {
-        if i > 0 {
-            sql.push_str(" AND ");
+    let mut phrases: Vec<String> = Vec::new();
+    for term in &q.terms {
+        let pinyin = pinyin_term(term).filter(|p| !p.is_empty() && p != term);
+        if term.chars().count() >= 3 {
+            match pinyin.filter(|p| p.chars().count() >= 3) {
+                Some(p) => phrases.push(format!("({} OR {})", fts_phrase(term), fts_phrase(&p))),
+                None => phrases.push(fts_phrase(term)),
+            }
+            continue;
         }
         let pattern = contains_pattern(term);
-        sql.push_str(
-            "(names LIKE ? ESCAPE '\\' OR linked LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\'",
+        let mut sql = String::from(
+            "(names LIKE ? ESCAPE '\\' OR pinyin LIKE ? ESCAPE '\\' OR linked LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\'",
         );
-        binds.push(pattern.clone());
-        binds.push(pattern.clone());
-        binds.push(pattern);
-        if let Some(p) = pinyin_term(term).filter(|p| !p.is_empty()) {
+        for _ in 0..4 {
+            binds.push(pattern.clone());
+        }
+        if let Some(p) = pinyin {
             sql.push_str(" OR pinyin LIKE ? ESCAPE '\\'");
             binds.push(contains_pattern(&p));
         }
         sql.push(')');
+        parts.push(sql);
     }
-    if sql.is_empty() {
-        sql.push('0');
+    if !phrases.is_empty() {
+        parts.insert(0, "search_index MATCH ?".to_owned());
+        binds.insert(0, phrases.join(" AND "));
     }
-    (sql, binds)
+    if parts.is_empty() {
+        return ("0".to_owned(), binds);
+    }
+    (parts.join(" AND "), binds)
+}
+
+/// `term` as an FTS5 string: in double quotes, inner double quotes doubled.
+fn fts_phrase(term: &str) -> String {
+    format!("\"{}\"", term.replace('"', "\"\""))
 }
 
 #[cfg(test)]
@@ -140,6 +162,15 @@ mod tests {
         let q = Query::parse("zhongjiwu 铁路");
         let (sql, binds) = match_condition(&q);
         assert_eq!(sql.matches('?').count(), binds.len());
-        assert_eq!(binds.len(), 7);
+        assert_eq!(binds[0], "\"zhongjiwu\"");
+        assert_eq!(binds.len(), 5);
+    }
+
+    #[test]
+    fn phrases_quote_everything() {
+        assert_eq!(fts_phrase("a\"b"), "\"a\"\"b\"");
+        let (sql, binds) = match_condition(&Query::parse("xi'an near"));
+        assert!(sql.starts_with("search_index MATCH ?"));
+        assert_eq!(binds[0], "(\"xi'an\" OR \"xian\") AND \"near\"");
     }
 }
