@@ -89,7 +89,28 @@ pub struct LinkPairRow {
     pub english: Option<String>,
 }
 
-const RECORD_COLUMNS: &str = "id, kind, slug, title, english, english_note, summary";
+/// Runs `sql`, whose `{ids}` stands for a list of `?` placeholders, with one
+/// bound id each. Only placeholders are formatted in: ids are always bound.
+async fn fetch_by_ids<T>(pool: &SqlitePool, sql: &str, ids: &[i64]) -> Result<Vec<T>>
+where
+    T: for<'r> FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+{
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = sql.replace("{ids}", &vec!["?"; ids.len()].join(","));
+    let mut q = sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(sql));
+    for id in ids {
+        q = q.bind(id);
+    }
+    q.fetch_all(pool).await
+}
+
+/// Columns of a [`CitationRow`], joined from citations, sources and blocks.
+const CITATION_SELECT: &str = "SELECT c.record_id, s.slug AS source_slug, s.title AS source_title, \
+     s.publisher, s.published, c.paragraph, b.text AS paragraph_text, c.span, c.span_start \
+     FROM citations c JOIN sources s ON s.id = c.source_id \
+     JOIN source_blocks b ON b.source_id = c.source_id AND b.n = c.paragraph";
 
 pub async fn data_version(pool: &SqlitePool) -> Result<Option<String>> {
     sqlx::query_scalar("SELECT value FROM meta WHERE key = 'data_version'")
@@ -219,16 +240,12 @@ pub async fn record_by_kind_and_slug(
 }
 
 pub async fn records_by_ids(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<RecordRow>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let placeholders = vec!["?"; ids.len()].join(",");
-    let sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE id IN ({placeholders})");
-    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-    for id in ids {
-        q = q.bind(id);
-    }
-    q.fetch_all(pool).await
+    fetch_by_ids(
+        pool,
+        "SELECT id, kind, slug, title, english, english_note, summary FROM records WHERE id IN ({ids})",
+        ids,
+    )
+    .await
 }
 
 /// Number of records of each kind.
@@ -311,36 +328,15 @@ pub async fn links_to(pool: &SqlitePool, record_id: i64) -> Result<Vec<LinkedRow
 }
 
 pub async fn record_citations(pool: &SqlitePool, record_id: i64) -> Result<Vec<CitationRow>> {
-    sqlx::query_as(
-        "SELECT c.record_id, s.slug AS source_slug, s.title AS source_title, s.publisher, s.published, \
-         c.paragraph, b.text AS paragraph_text, c.span, c.span_start \
-         FROM citations c JOIN sources s ON s.id = c.source_id \
-         JOIN source_blocks b ON b.source_id = c.source_id AND b.n = c.paragraph \
-         WHERE c.record_id = ? ORDER BY c.position",
-    )
-    .bind(record_id)
-    .fetch_all(pool)
-    .await
+    citations_of_records(pool, &[record_id]).await
 }
 
 /// Citations of several records at once, in each record's order.
 pub async fn citations_of_records(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<CitationRow>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let placeholders = vec!["?"; ids.len()].join(",");
     let sql = format!(
-        "SELECT c.record_id, s.slug AS source_slug, s.title AS source_title, s.publisher, s.published, \
-         c.paragraph, b.text AS paragraph_text, c.span, c.span_start \
-         FROM citations c JOIN sources s ON s.id = c.source_id \
-         JOIN source_blocks b ON b.source_id = c.source_id AND b.n = c.paragraph \
-         WHERE c.record_id IN ({placeholders}) ORDER BY c.record_id, c.position"
+        "{CITATION_SELECT} WHERE c.record_id IN ({{ids}}) ORDER BY c.record_id, c.position"
     );
-    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-    for id in ids {
-        q = q.bind(id);
-    }
-    q.fetch_all(pool).await
+    fetch_by_ids(pool, &sql, ids).await
 }
 
 #[derive(Debug, Clone, FromRow)]
