@@ -272,3 +272,50 @@ async fn static_assets_are_served_and_cannot_escape() {
     let res = app.get("/static/%2e%2e/Cargo.toml").await;
     assert_ne!(res.status, axum::http::StatusCode::OK);
 }
+
+#[tokio::test]
+async fn overlong_request_targets_get_414() {
+    let app = TestApp::new().await;
+    let res = app
+        .get(&format!(
+            "/search?q={}",
+            "a".repeat(summitkb::web::MAX_URI_BYTES)
+        ))
+        .await;
+    assert_eq!(res.status, axum::http::StatusCode::URI_TOO_LONG);
+    assert!(res.body.contains("limit"));
+}
+
+#[tokio::test]
+async fn wrong_methods_get_405_with_allow_and_head_works() {
+    use axum::body::Body;
+    use axum::http::{Method, Request};
+    let app = TestApp::new().await;
+    let post = Request::builder()
+        .method(Method::POST)
+        .uri("/search?q=x")
+        .body(Body::empty())
+        .unwrap();
+    let res = app.request(post).await;
+    assert_eq!(res.status, axum::http::StatusCode::METHOD_NOT_ALLOWED);
+    assert!(
+        res.headers
+            .get("allow")
+            .is_some_and(|v| v.to_str().unwrap().contains("GET"))
+    );
+    for uri in [
+        "/",
+        "/projects",
+        &format!("/sources/{SOURCE}/p/1"),
+        "/api/sources",
+    ] {
+        let head = Request::builder()
+            .method(Method::HEAD)
+            .uri(uri)
+            .body(Body::empty())
+            .unwrap();
+        let res = app.request(head).await;
+        assert_eq!(res.status, 200, "HEAD {uri}");
+        assert!(res.body.is_empty(), "HEAD {uri} has no body");
+    }
+}
