@@ -6,4 +6,5 @@ mod helpers;
 mod json;
 mod loader;
 mod pages;
+mod robust;
 mod search;
