@@ -2,6 +2,7 @@
 //! Handlers read only through [`crate::db::queries`] and [`crate::db::search`].
 
 mod api;
+mod cache;
 mod error;
 mod pages;
 mod params;
@@ -24,6 +25,7 @@ use axum::routing::{any, get};
 use sqlx::SqlitePool;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -76,6 +78,8 @@ pub fn router(state: AppState, static_dir: &std::path::Path) -> Router {
                  frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
             ),
         ))
+        .layer(CompressionLayer::new())
+        .layer(middleware::from_fn(cache::etag))
         .layer(middleware::from_fn(limit_uri_length))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,

@@ -319,3 +319,42 @@ async fn wrong_methods_get_405_with_allow_and_head_works() {
         assert!(res.body.is_empty(), "HEAD {uri} has no body");
     }
 }
+
+#[tokio::test]
+async fn etags_revalidate_and_bodies_compress() {
+    use axum::body::Body;
+    use axum::http::Request;
+    let app = TestApp::new().await;
+    for uri in [
+        "/",
+        &format!("/sources/{SOURCE}/p/10"),
+        "/api/sources",
+        "/static/style.css",
+    ] {
+        let first = app.get_ok(uri).await;
+        let tag = first.headers["etag"].to_str().unwrap().to_owned();
+        assert!(tag.starts_with('"') && tag.len() > 10, "{uri}: {tag}");
+        assert!(first.headers.contains_key("cache-control"));
+        let again = Request::builder()
+            .uri(uri)
+            .header("if-none-match", &tag)
+            .body(Body::empty())
+            .unwrap();
+        let res = app.request(again).await;
+        assert_eq!(res.status, 304, "{uri}");
+        assert!(res.body.is_empty());
+        let stale = Request::builder()
+            .uri(uri)
+            .header("if-none-match", "\"other\"")
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(app.request(stale).await.status, 200, "{uri}");
+    }
+    let gz = Request::builder()
+        .uri("/")
+        .header("accept-encoding", "gzip")
+        .body(Body::empty())
+        .unwrap();
+    let res = app.request(gz).await;
+    assert_eq!(res.headers["content-encoding"], "gzip");
+}

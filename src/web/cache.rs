@@ -1,0 +1,63 @@
+//! HTTP caching. The data changes only when the seeds do, so every page and
+//! API answer is a pure function of the URL: a strong `ETag` over the bytes
+//! sent lets browsers, proxies and CDNs revalidate with `If-None-Match` and
+//! get `304 Not Modified`, and two replicas built from the same seeds give
+//! the same tags.
+
+use axum::body::{Body, to_bytes};
+use axum::extract::Request;
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+/// Largest body tagged; bigger ones (none today) pass through untagged.
+const MAX_TAGGED_BODY: usize = 4 * 1024 * 1024;
+
+pub async fn etag(req: Request, next: Next) -> Response {
+    let conditional = req.headers().get(header::IF_NONE_MATCH).cloned();
+    let cacheable_method = matches!(*req.method(), Method::GET | Method::HEAD);
+    let is_static = req.uri().path().starts_with("/static/");
+    let res = next.run(req).await;
+    if !cacheable_method || res.status() != StatusCode::OK {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_TAGGED_BODY).await else {
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "response too large to tag",
+        )
+            .into_response();
+    };
+    let digest = Sha256::digest(&bytes);
+    let tag = format!("\"{}\"", crate::seeds::hex_prefix(&digest, 16));
+    let Ok(tag_value) = HeaderValue::from_str(&tag) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    let cache_control = if is_static {
+        "public, max-age=3600"
+    } else {
+        "public, max-age=300, must-revalidate"
+    };
+    parts.headers.insert(header::ETAG, tag_value.clone());
+    parts
+        .headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static(cache_control));
+    let matches = conditional
+        .as_ref()
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+    if matches {
+        let mut not_modified = Response::new(Body::empty());
+        *not_modified.status_mut() = StatusCode::NOT_MODIFIED;
+        for name in [header::ETAG, header::CACHE_CONTROL, header::VARY] {
+            if let Some(v) = parts.headers.get(&name) {
+                not_modified.headers_mut().insert(name, v.clone());
+            }
+        }
+        return not_modified;
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
