@@ -424,3 +424,61 @@ async fn every_problem_is_reported_at_once() {
     );
     assert!(msg.contains("2 problems"), "{msg}");
 }
+
+/// Kills `summitkb import` (SIGKILL) at spread-out moments while it replaces
+/// the data: afterwards the database holds the old data or the new, whole.
+#[tokio::test]
+async fn import_killed_at_any_point_leaves_old_or_new_data() {
+    let s = Scratch::new().await;
+    let old = summitkb::seeds::load(&s.seeds()).unwrap().version;
+    s.edit("records/projects.toml", |t| {
+        t.replace("力争早日建成，各方受益。\"", "力争早日建成。\"")
+    });
+    let new = summitkb::seeds::load(&s.seeds()).unwrap().version;
+    let mut outcomes = std::collections::BTreeSet::new();
+    for i in 0..12u64 {
+        // Start from the old data each round.
+        summitkb::prepare_database(&s.db(), &seeds_dir())
+            .await
+            .unwrap();
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_summitkb"))
+            .args(["import", "--db"])
+            .arg(s.db())
+            .arg("--seeds")
+            .arg(s.seeds())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(i * 15));
+        let _ = child.kill();
+        let _ = child.wait();
+        let pool = summitkb::db::open_read_only(&s.db()).await.unwrap();
+        let version = summitkb::db::queries::data_version(&pool)
+            .await
+            .unwrap()
+            .unwrap();
+        let records: i64 = sqlx::query_scalar("SELECT count(*) FROM records")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        let edited: i64 = sqlx::query_scalar("SELECT count(*) FROM records WHERE summary LIKE '%力争早日建成。' AND slug = 'china-kyrgyzstan-uzbekistan-railway'")
+            .fetch_one(&pool).await.unwrap();
+        pool.close().await;
+        assert!(
+            version == old || version == new,
+            "round {i}: unknown version"
+        );
+        assert_eq!(
+            edited == 1,
+            version == new,
+            "round {i}: data and version disagree"
+        );
+        assert!(records > 90, "round {i}: {records} records");
+        outcomes.insert(version == new);
+        // The server starts on what is left.
+        summitkb::build_app(&s.db(), "http://x", std::path::Path::new("static"))
+            .await
+            .unwrap();
+    }
+    eprintln!("outcomes seen (new data?): {outcomes:?}");
+}
