@@ -476,9 +476,10 @@ async fn import_killed_at_any_point_leaves_old_or_new_data() {
         assert!(records > 90, "round {i}: {records} records");
         outcomes.insert(version == new);
         // The server starts on what is left.
-        summitkb::build_app(&s.db(), "http://x", std::path::Path::new("static"))
+        let app = summitkb::build_app(&s.db(), "http://x", std::path::Path::new("static"))
             .await
             .unwrap();
+        drop(app);
     }
     eprintln!("outcomes seen (new data?): {outcomes:?}");
 }
