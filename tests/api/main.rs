@@ -8,3 +8,4 @@ mod loader;
 mod pages;
 mod robust;
 mod search;
+mod shutdown;
