@@ -54,6 +54,10 @@ struct ServeArgs {
     /// Public base URL used in copied citations (default: http://ADDR).
     #[arg(long, env = "SUMMITKB_BASE_URL")]
     base_url: Option<String>,
+    /// Serve an existing database as an immutable snapshot: no migration,
+    /// no import, nothing written (see `summitkb import`).
+    #[arg(long)]
+    read_only: bool,
     /// Directory of static assets.
     #[arg(long, env = "SUMMITKB_STATIC", default_value = "static")]
     static_dir: PathBuf,
@@ -79,6 +83,7 @@ fn main() -> ExitCode {
         addr: "127.0.0.1:3000".parse().expect("valid default address"),
         db: "summitkb.sqlite".into(),
         base_url: None,
+        read_only: false,
         static_dir: "static".into(),
     }));
     let result = runtime.block_on(async {
@@ -127,8 +132,16 @@ fn report(db: &std::path::Path, set: &seeds::SeedSet, outcome: ImportOutcome) {
 async fn serve(args: ServeArgs, seeds_dir: &std::path::Path) -> anyhow::Result<()> {
     let db_path = std::path::absolute(&args.db).unwrap_or(args.db.clone());
     tracing::info!(db = %db_path.display(), "using SQLite database file");
-    let (set, outcome) = summitkb::prepare_database(&db_path, seeds_dir).await?;
-    report(&db_path, &set, outcome);
+    if args.read_only {
+        anyhow::ensure!(
+            db_path.is_file(),
+            "{}: no such database; build one with `summitkb import --db`",
+            db_path.display()
+        );
+    } else {
+        let (set, outcome) = summitkb::prepare_database(&db_path, seeds_dir).await?;
+        report(&db_path, &set, outcome);
+    }
     let base_url = args
         .base_url
         .clone()

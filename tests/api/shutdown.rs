@@ -66,3 +66,59 @@ fn sigterm_finishes_in_flight_requests_and_exits_zero() {
     assert!(code.success(), "{code:?}");
     assert!(TcpStream::connect(("127.0.0.1", port)).is_err());
 }
+
+#[test]
+fn read_only_serves_an_imported_snapshot_without_seeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("snapshot.sqlite");
+    let out = Command::new(env!("CARGO_BIN_EXE_summitkb"))
+        .args(["import", "--seeds"])
+        .arg(seeds_dir())
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let before = std::fs::read(&db).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_summitkb"))
+        .args([
+            "serve",
+            "--read-only",
+            "--seeds",
+            "/nonexistent",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--db",
+        ])
+        .arg(&db)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let mut conn = loop {
+        match TcpStream::connect(("127.0.0.1", port)) {
+            Ok(c) => break c,
+            Err(_) if started.elapsed() < Duration::from_secs(30) => {
+                std::thread::sleep(Duration::from_millis(50))
+            }
+            Err(e) => panic!("server did not start: {e}"),
+        }
+    };
+    conn.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(
+        before == std::fs::read(&db).unwrap(),
+        "serving changed the snapshot"
+    );
+}
