@@ -61,3 +61,86 @@ pub async fn etag(req: Request, next: Next) -> Response {
     }
     Response::from_parts(parts, Body::from(bytes))
 }
+
+/// Rendered responses kept in memory, keyed by request target and the
+/// encoding negotiated. The data never changes while the process runs, so an
+/// entry never goes stale; the cache is bounded in entries, with eviction, so
+/// arbitrary search URLs cannot grow it without limit.
+#[derive(Clone)]
+pub struct PageCache(std::sync::Arc<quick_cache::sync::Cache<(String, &'static str), Cached>>);
+
+#[derive(Clone)]
+pub struct Cached {
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+}
+
+/// Most responses kept; at about 15 KB each compressed, some 60 MB at worst.
+const PAGE_CACHE_ENTRIES: usize = 4096;
+/// Largest body cached; larger ones are served but not kept.
+const MAX_CACHED_BODY: usize = 512 * 1024;
+
+impl PageCache {
+    pub fn new() -> Self {
+        PageCache(std::sync::Arc::new(quick_cache::sync::Cache::new(
+            PAGE_CACHE_ENTRIES,
+        )))
+    }
+}
+
+impl Default for PageCache {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Which encoding the compression layer will choose, as a cache-key part.
+fn encoding_class(req: &Request) -> &'static str {
+    let accept = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if accept.contains("br") {
+        "br"
+    } else if accept.contains("gzip") {
+        "gzip"
+    } else {
+        "identity"
+    }
+}
+
+pub async fn page_cache(
+    axum::extract::State(cache): axum::extract::State<PageCache>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let cacheable = req.method() == Method::GET && !req.uri().path().starts_with("/static/");
+    if !cacheable {
+        return next.run(req).await;
+    }
+    let key = (req.uri().to_string(), encoding_class(&req));
+    if let Some(hit) = cache.0.get(&key) {
+        let mut res = Response::new(Body::from(hit.body));
+        *res.headers_mut() = hit.headers;
+        return res;
+    }
+    let res = next.run(req).await;
+    if res.status() != StatusCode::OK {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_TAGGED_BODY).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "response too large").into_response();
+    };
+    if bytes.len() <= MAX_CACHED_BODY {
+        cache.0.insert(
+            key,
+            Cached {
+                headers: parts.headers.clone(),
+                body: bytes.clone(),
+            },
+        );
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}

@@ -80,6 +80,10 @@ pub fn router(state: AppState, static_dir: &std::path::Path) -> Router {
             ),
         ))
         .layer(CompressionLayer::new())
+        .layer(middleware::from_fn_with_state(
+            cache::PageCache::new(),
+            cache::page_cache,
+        ))
         .layer(middleware::from_fn(cache::etag))
         .layer(middleware::from_fn(limit_uri_length))
         .layer(TimeoutLayer::with_status_code(
