@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Throughput of key pages: summitkb (release build) against nginx serving the
+# same bytes as static files, same load tool and connections, on loopback.
+# Needs: nginx (Debian nginx-light) and wrk. Usage: scripts/bench.sh [seconds]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECS=${1:-10}
+CONNS=${CONNS:-64}
+THREADS=${THREADS:-2}
+for tool in nginx wrk curl; do command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }; done
+
+cargo build --release --quiet
+WORK=$(mktemp -d)
+chmod 755 "$WORK"  # nginx workers run unprivileged
+cleanup() {
+  [ -n "${KB_PID:-}" ] && kill "$KB_PID" 2>/dev/null || true
+  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+KB_PORT=$(free_port); NGX_PORT=$(free_port)
+
+start=$(date +%s%N)
+./target/release/summitkb serve --addr "127.0.0.1:$KB_PORT" --db "$WORK/kb.sqlite" >"$WORK/kb.log" 2>&1 &
+KB_PID=$!
+for _ in $(seq 3000); do curl -sf "http://127.0.0.1:$KB_PORT/healthz" >/dev/null && break; sleep 0.01; done
+cold_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+
+SRC=wang-yi-2025-china-central-asia-summit
+PAGES=(
+  "home|/"
+  "record|/projects/china-kyrgyzstan-uzbekistan-railway"
+  "source|/sources/$SRC"
+  "paragraph|/sources/$SRC/p/10"
+  "search|/search?q=%E4%B8%AD%E5%90%89%E4%B9%8C%E9%93%81%E8%B7%AF"
+)
+mkdir -p "$WORK/root"
+for p in "${PAGES[@]}"; do
+  name=${p%%|*}; path=${p#*|}
+  curl -sf "http://127.0.0.1:$KB_PORT$path" -o "$WORK/root/$name.html"
+done
+cat >"$WORK/nginx.conf" <<CONF
+worker_processes auto;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  types { text/html html; }
+  server { listen 127.0.0.1:$NGX_PORT; root $WORK/root; }
+}
+CONF
+nginx -c "$WORK/nginx.conf" -p "$WORK"
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$NGX_PORT/home.html" >/dev/null && break; sleep 0.05; done
+curl -sf "http://127.0.0.1:$NGX_PORT/home.html" >/dev/null || { echo "nginx did not serve; see $WORK/nginx-error.log" >&2; cat "$WORK/nginx-error.log" >&2; exit 1; }
+
+rps() { wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" "$1" | awk '/Requests\/sec/ {print int($2)}'; }
+printf "%-10s %8s %12s %12s %7s\n" page bytes summitkb nginx ratio
+for p in "${PAGES[@]}"; do
+  name=${p%%|*}; path=${p#*|}
+  bytes=$(stat -c %s "$WORK/root/$name.html")
+  kb=$(rps "http://127.0.0.1:$KB_PORT$path")
+  ng=$(rps "http://127.0.0.1:$NGX_PORT/$name.html")
+  printf "%-10s %8s %12s %12s %7.2f\n" "$name" "$bytes" "$kb" "$ng" "$(echo "$kb / $ng" | bc -l)"
+done
+rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$KB_PID/status")
+echo "cold start (empty database file to /healthz, import included): ${cold_ms} ms"
+echo "summitkb resident memory after the load: $((rss_kb / 1024)) MB"
