@@ -337,7 +337,10 @@ async fn etags_revalidate_and_bodies_compress() {
         let second = app.get_ok(uri).await;
         assert_eq!(second.body, first.body, "{uri}");
         assert_eq!(second.headers["etag"], first.headers["etag"], "{uri}");
-        assert_eq!(second.headers.get("content-type"), first.headers.get("content-type"));
+        assert_eq!(
+            second.headers.get("content-type"),
+            first.headers.get("content-type")
+        );
         assert!(tag.starts_with('"') && tag.len() > 10, "{uri}: {tag}");
         assert!(first.headers.contains_key("cache-control"));
         let again = Request::builder()
