@@ -43,6 +43,14 @@ enum Command {
     },
 }
 
+/// `serve`'s arguments on their own, to read their defaults and environment
+/// when no command is given.
+#[derive(Parser)]
+struct ServeDefaults {
+    #[command(flatten)]
+    args: ServeArgs,
+}
+
 #[derive(clap::Args)]
 struct ServeArgs {
     /// Address to listen on.
@@ -79,13 +87,10 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let command = cli.command.unwrap_or(Command::Serve(ServeArgs {
-        addr: "127.0.0.1:3000".parse().expect("valid default address"),
-        db: "summitkb.sqlite".into(),
-        base_url: None,
-        read_only: false,
-        static_dir: "static".into(),
-    }));
+    // No command means `serve` with its defaults, environment included.
+    let command = cli
+        .command
+        .unwrap_or_else(|| Command::Serve(ServeDefaults::parse_from(["summitkb"]).args));
     let result = runtime.block_on(async {
         match command {
             Command::Check { allow_gaps } => check(&cli.seeds, allow_gaps),

@@ -8,14 +8,41 @@ use std::time::{Duration, Instant};
 
 use crate::helpers::{repo_path, seeds_dir};
 
-#[test]
-fn sigterm_finishes_in_flight_requests_and_exits_zero() {
-    let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
+/// A free loopback port.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
-        .port();
+        .port()
+}
+
+/// Connects to the server on `port` once it listens (30 s at most).
+fn connect_when_up(port: u16) -> TcpStream {
+    let started = Instant::now();
+    loop {
+        match TcpStream::connect(("127.0.0.1", port)) {
+            Ok(c) => return c,
+            Err(_) if started.elapsed() < Duration::from_secs(30) => {
+                std::thread::sleep(Duration::from_millis(50))
+            }
+            Err(e) => panic!("server did not start: {e}"),
+        }
+    }
+}
+
+fn get_healthz(conn: &mut TcpStream) -> String {
+    conn.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).unwrap();
+    answer
+}
+
+#[test]
+fn sigterm_finishes_in_flight_requests_and_exits_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_summitkb"))
         .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--db"])
         .arg(dir.path().join("kb.sqlite"))
@@ -27,16 +54,7 @@ fn sigterm_finishes_in_flight_requests_and_exits_zero() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let started = Instant::now();
-    let mut conn = loop {
-        match TcpStream::connect(("127.0.0.1", port)) {
-            Ok(c) => break c,
-            Err(_) if started.elapsed() < Duration::from_secs(30) => {
-                std::thread::sleep(Duration::from_millis(50))
-            }
-            Err(e) => panic!("server did not start: {e}"),
-        }
-    };
+    let mut conn = connect_when_up(port);
     conn.set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
     // Half a request is in flight when the signal arrives.
@@ -80,11 +98,7 @@ fn read_only_serves_an_imported_snapshot_without_seeds() {
         .unwrap();
     assert!(out.status.success());
     let before = std::fs::read(&db).unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_summitkb"))
         .args([
             "serve",
@@ -100,20 +114,8 @@ fn read_only_serves_an_imported_snapshot_without_seeds() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let started = Instant::now();
-    let mut conn = loop {
-        match TcpStream::connect(("127.0.0.1", port)) {
-            Ok(c) => break c,
-            Err(_) if started.elapsed() < Duration::from_secs(30) => {
-                std::thread::sleep(Duration::from_millis(50))
-            }
-            Err(e) => panic!("server did not start: {e}"),
-        }
-    };
-    conn.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        .unwrap();
-    let mut answer = String::new();
-    conn.read_to_string(&mut answer).unwrap();
+    let mut conn = connect_when_up(port);
+    let answer = get_healthz(&mut conn);
     let _ = child.kill();
     let _ = child.wait();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
@@ -121,4 +123,24 @@ fn read_only_serves_an_imported_snapshot_without_seeds() {
         before == std::fs::read(&db).unwrap(),
         "serving changed the snapshot"
     );
+}
+
+/// Regression: with no command, `SUMMITKB_ADDR` and `SUMMITKB_DB` were ignored.
+#[test]
+fn no_command_serves_with_environment_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_summitkb"))
+        .current_dir(repo_path(""))
+        .env("SUMMITKB_ADDR", format!("127.0.0.1:{port}"))
+        .env("SUMMITKB_DB", dir.path().join("env.sqlite"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let answer = get_healthz(&mut connect_when_up(port));
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(dir.path().join("env.sqlite").is_file());
 }
