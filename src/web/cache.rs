@@ -14,6 +14,17 @@ use sha2::{Digest, Sha256};
 /// Largest body tagged; bigger ones (none today) pass through untagged.
 const MAX_TAGGED_BODY: usize = 4 * 1024 * 1024;
 
+/// The strong tag of a body: the first 16 hex digits of its SHA-256.
+fn tag_of(bytes: &[u8]) -> HeaderValue {
+    let tag = format!(
+        "\"{}\"",
+        crate::seeds::hex_prefix(&Sha256::digest(bytes), 16)
+    );
+    HeaderValue::from_str(&tag).expect("hex digits in quotes are a valid header value")
+}
+
+/// Tags `200` answers to GET and HEAD (reusing a tag the page cache stored
+/// with the body) and answers a matching `If-None-Match` with `304`.
 pub async fn etag(req: Request, next: Next) -> Response {
     let conditional = req.headers().get(header::IF_NONE_MATCH).cloned();
     let cacheable_method = matches!(*req.method(), Method::GET | Method::HEAD);
@@ -23,28 +34,29 @@ pub async fn etag(req: Request, next: Next) -> Response {
         return res;
     }
     let (mut parts, body) = res.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_TAGGED_BODY).await else {
-        return (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "response too large to tag",
-        )
-            .into_response();
-    };
-    let digest = Sha256::digest(&bytes);
-    let tag = format!("\"{}\"", crate::seeds::hex_prefix(&digest, 16));
-    let Ok(tag_value) = HeaderValue::from_str(&tag) else {
-        return Response::from_parts(parts, Body::from(bytes));
+    let body = if parts.headers.contains_key(header::ETAG) {
+        body
+    } else {
+        let Ok(bytes) = to_bytes(body, MAX_TAGGED_BODY).await else {
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "response too large to tag",
+            )
+                .into_response();
+        };
+        parts.headers.insert(header::ETAG, tag_of(&bytes));
+        Body::from(bytes)
     };
     let cache_control = if is_static {
         "public, max-age=3600"
     } else {
         "public, max-age=300, must-revalidate"
     };
-    parts.headers.insert(header::ETAG, tag_value.clone());
     parts
         .headers
         .entry(header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static(cache_control));
+    let tag = parts.headers[header::ETAG].to_str().unwrap_or("");
     let matches = conditional
         .as_ref()
         .and_then(|v| v.to_str().ok())
@@ -59,7 +71,7 @@ pub async fn etag(req: Request, next: Next) -> Response {
         }
         return not_modified;
     }
-    Response::from_parts(parts, Body::from(bytes))
+    Response::from_parts(parts, body)
 }
 
 /// Rendered responses kept in memory, keyed by request target and the
@@ -129,10 +141,12 @@ pub async fn page_cache(
     if res.status() != StatusCode::OK {
         return res;
     }
-    let (parts, body) = res.into_parts();
+    let (mut parts, body) = res.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_TAGGED_BODY).await else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "response too large").into_response();
     };
+    // Tag once here, so a cache hit is not hashed again on every request.
+    parts.headers.insert(header::ETAG, tag_of(&bytes));
     if bytes.len() <= MAX_CACHED_BODY {
         cache.0.insert(
             key,
