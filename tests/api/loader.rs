@@ -452,6 +452,13 @@ async fn import_killed_at_any_point_leaves_old_or_new_data() {
         std::thread::sleep(std::time::Duration::from_millis(i * 15));
         let _ = child.kill();
         let _ = child.wait();
+        // A kill mid-transaction leaves a hot journal, which only a writable
+        // connection can roll back: open it as `serve` does first.
+        summitkb::db::open_writable(&s.db())
+            .await
+            .unwrap()
+            .close()
+            .await;
         let pool = summitkb::db::open_read_only(&s.db()).await.unwrap();
         let version = summitkb::db::queries::data_version(&pool)
             .await
