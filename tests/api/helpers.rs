@@ -61,6 +61,12 @@ impl TestApp {
         }
     }
 
+    /// One app shared by the cases of a property test, built on first use.
+    pub async fn shared() -> &'static TestApp {
+        static APP: tokio::sync::OnceCell<TestApp> = tokio::sync::OnceCell::const_new();
+        APP.get_or_init(TestApp::new).await
+    }
+
     pub async fn request(&self, req: Request<Body>) -> TestResponse {
         let res = self.router.clone().oneshot(req).await.expect("infallible");
         let status = res.status();

@@ -3,11 +3,6 @@
 use crate::helpers::TestApp;
 use proptest::prelude::*;
 
-async fn app() -> &'static TestApp {
-    static APP: tokio::sync::OnceCell<TestApp> = tokio::sync::OnceCell::const_new();
-    APP.get_or_init(TestApp::new).await
-}
-
 fn segment() -> impl Strategy<Value = String> {
     prop_oneof![
         Just("sources".to_owned()),
@@ -52,7 +47,7 @@ proptest! {
         let rt = tokio::runtime::Runtime::new().unwrap();
         let status = rt.block_on(async {
             let req = axum::http::Request::builder().uri(parsed).body(axum::body::Body::empty()).unwrap();
-            app().await.request(req).await.status
+            TestApp::shared().await.request(req).await.status
         });
         prop_assert!(!status.is_server_error(), "{uri} -> {status}");
     }

@@ -342,7 +342,7 @@ mod properties {
         fn any_query_is_answered_safely(q in "\\PC{0,40}|[<>&\"'*()\\-:^%_\\\\ a-zA-Z铁路中亚]{0,30}") {
             let rt = tokio::runtime::Runtime::new().unwrap();
             rt.block_on(async {
-                let app = app().await;
+                let app = TestApp::shared().await;
                 let res = app.get(&format!("/api/search?q={}", enc(&q))).await;
                 assert_eq!(res.status, 200);
                 let j = res.json();
@@ -355,10 +355,5 @@ mod properties {
                 assert_eq!(page.status, 200);
             });
         }
-    }
-
-    async fn app() -> &'static TestApp {
-        static APP: tokio::sync::OnceCell<TestApp> = tokio::sync::OnceCell::const_new();
-        APP.get_or_init(TestApp::new).await
     }
 }
