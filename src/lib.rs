@@ -5,6 +5,7 @@
 //! [`db::import`] (one transaction) → SQLite → [`db::queries`] →
 //! [`web`] view models → templates or JSON.
 
+pub mod dates;
 pub mod db;
 pub mod model;
 pub mod search;

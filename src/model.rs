@@ -114,17 +114,32 @@ impl Kind {
                     &[
                         f(Form, true),
                         f(Signed, false),
+                        f(Date, false),
+                        f(DateBasis, false),
+                        f(Derivation, false),
                         f(Place, false),
                         f(Status, false),
                     ]
                 }
             }
-            Kind::Project => const { &[f(Sector, true), f(Status, true)] },
+            Kind::Project => {
+                const {
+                    &[
+                        f(Sector, true),
+                        f(Status, true),
+                        f(Date, false),
+                        f(DateBasis, false),
+                        f(Derivation, false),
+                    ]
+                }
+            }
             Kind::Initiative => {
                 const {
                     &[
                         f(Type, true),
                         f(Date, false),
+                        f(DateBasis, false),
+                        f(Derivation, false),
                         f(Place, false),
                         f(Status, false),
                     ]
@@ -135,6 +150,8 @@ impl Kind {
                     &[
                         f(Type, true),
                         f(Date, false),
+                        f(DateBasis, false),
+                        f(Derivation, false),
                         f(Place, false),
                         f(Status, false),
                     ]
@@ -149,6 +166,9 @@ impl Kind {
                         f(Normalized, true),
                         f(Measure, true),
                         f(Period, false),
+                        f(Date, false),
+                        f(DateBasis, false),
+                        f(Derivation, false),
                     ]
                 }
             }
@@ -246,6 +266,8 @@ pub enum FieldName {
     Sector,
     Type,
     Date,
+    DateBasis,
+    Derivation,
     Original,
     Value,
     Unit,
@@ -260,7 +282,7 @@ pub enum FieldName {
 }
 
 impl FieldName {
-    pub const ALL: [FieldName; 18] = [
+    pub const ALL: [FieldName; 20] = [
         FieldName::Form,
         FieldName::Signed,
         FieldName::Place,
@@ -268,6 +290,8 @@ impl FieldName {
         FieldName::Sector,
         FieldName::Type,
         FieldName::Date,
+        FieldName::DateBasis,
+        FieldName::Derivation,
         FieldName::Original,
         FieldName::Value,
         FieldName::Unit,
@@ -290,6 +314,8 @@ impl FieldName {
             FieldName::Sector => "sector",
             FieldName::Type => "type",
             FieldName::Date => "date",
+            FieldName::DateBasis => "date_basis",
+            FieldName::Derivation => "derivation",
             FieldName::Original => "original",
             FieldName::Value => "value",
             FieldName::Unit => "unit",
@@ -318,6 +344,8 @@ impl FieldName {
             FieldName::Sector => ("领域", "Sector"),
             FieldName::Type => ("类别", "Type"),
             FieldName::Date => ("时间", "Date"),
+            FieldName::DateBasis => ("时间依据", "Date is"),
+            FieldName::Derivation => ("推算方法", "How the date is derived"),
             FieldName::Original => ("原文表述", "Original wording"),
             FieldName::Value => ("数值", "Value"),
             FieldName::Unit => ("单位", "Unit"),

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use sqlx::{Connection, SqlitePool};
 
-use crate::model::Kind;
+use crate::model::{FieldName, Kind};
 use crate::search::{fold, index_columns, pinyin};
 use crate::seeds::{BlockKind, Record, SeedSet};
 
@@ -25,7 +25,8 @@ pub enum ImportOutcome {
 }
 
 /// Tables holding imported content, children first.
-const CONTENT_TABLES: [&str; 10] = [
+const CONTENT_TABLES: [&str; 11] = [
+    "country_shapes",
     "search_index",
     "suggest_labels",
     "citations",
@@ -212,6 +213,22 @@ pub async fn import(pool: &SqlitePool, seeds: &SeedSet) -> Result<ImportOutcome,
         }
     }
 
+    for shape in &seeds.shapes {
+        let polygons = serde_json::to_string(&shape.polygons).expect("numbers serialise");
+        sqlx::query(
+            "INSERT INTO country_shapes (iso, capital_lon, capital_lat, label_lon, label_lat, polygons) \
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&shape.iso)
+        .bind(shape.capital.map(|c| c[0]))
+        .bind(shape.capital.map(|c| c[1]))
+        .bind(shape.label.map(|c| c[0]))
+        .bind(shape.label.map(|c| c[1]))
+        .bind(polygons)
+        .execute(&mut *tx)
+        .await?;
+    }
+
     sqlx::query(
         "INSERT INTO meta (key, value) VALUES ('data_version', ?) \
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -261,7 +278,13 @@ fn record_index_columns(r: &Record, seeds: &SeedSet) -> crate::search::IndexColu
                 .chain(t.aliases.iter().map(String::as_str))
                 .chain(t.english.as_deref())
         });
-    let body = std::iter::once(r.summary.as_str()).chain(r.fields.iter().map(|(_, v)| v.as_str()));
+    // Whether a date is stated or derived is metadata, not something to search.
+    let body = std::iter::once(r.summary.as_str()).chain(
+        r.fields
+            .iter()
+            .filter(|(n, _)| *n != FieldName::DateBasis)
+            .map(|(_, v)| v.as_str()),
+    );
     index_columns(names, chinese, linked, body)
 }
 

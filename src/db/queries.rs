@@ -364,3 +364,95 @@ pub async fn paragraphs_of_sources(
     }
     q.fetch_all(pool).await
 }
+
+/// A country outline on the map, with the country record it belongs to (if
+/// one has its ISO code) and how many outcomes involve that country.
+#[derive(Debug, Clone, FromRow)]
+pub struct MapCountryRow {
+    pub iso: String,
+    /// GeoJSON MultiPolygon coordinates, as JSON text.
+    pub polygons: String,
+    pub capital_lon: Option<f64>,
+    pub capital_lat: Option<f64>,
+    pub label_lon: Option<f64>,
+    pub label_lat: Option<f64>,
+    pub slug: Option<String>,
+    pub title: Option<String>,
+    pub english: Option<String>,
+    pub capital_name: Option<String>,
+    pub outcomes: i64,
+}
+
+/// Kinds whose records count as outcomes of a summit on the map.
+const OUTCOME_KINDS: &str = "('agreement', 'project', 'initiative')";
+
+pub async fn map_countries(pool: &SqlitePool) -> Result<Vec<MapCountryRow>> {
+    let sql = format!(
+        "SELECT s.iso, s.polygons, s.capital_lon, s.capital_lat, s.label_lon, s.label_lat, r.slug, r.title, r.english, \
+           cap.value AS capital_name, \
+           (SELECT COUNT(DISTINCT l.from_id) FROM record_links l \
+              JOIN records o ON o.id = l.from_id \
+             WHERE l.to_id = r.id AND o.kind IN {OUTCOME_KINDS}) AS outcomes \
+         FROM country_shapes s \
+         LEFT JOIN record_fields f ON f.name = 'iso' AND f.value = s.iso \
+         LEFT JOIN records r ON r.id = f.record_id AND r.kind = 'country' \
+         LEFT JOIN record_fields cap ON cap.record_id = r.id AND cap.name = 'capital' \
+         ORDER BY s.iso"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .fetch_all(pool)
+        .await
+}
+
+/// One country a project links, in the order the record lists them.
+#[derive(Debug, Clone, FromRow)]
+pub struct ProjectCountryRow {
+    pub slug: String,
+    pub title: String,
+    pub english: Option<String>,
+    pub country: String,
+}
+
+pub async fn project_countries(pool: &SqlitePool) -> Result<Vec<ProjectCountryRow>> {
+    sqlx::query_as(
+        "SELECT p.slug, p.title, p.english, c.slug AS country \
+         FROM records p \
+         JOIN record_links l ON l.from_id = p.id AND l.role = 'countries' \
+         JOIN records c ON c.id = l.to_id \
+         WHERE p.kind = 'project' \
+         ORDER BY p.position, l.position",
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// A dated record, with how its date is known and the paragraph of its first
+/// citation.
+#[derive(Debug, Clone, FromRow)]
+pub struct DatedRow {
+    pub kind: String,
+    pub slug: String,
+    pub title: String,
+    pub english: Option<String>,
+    pub date: String,
+    pub basis: Option<String>,
+    pub derivation: Option<String>,
+    pub source_slug: Option<String>,
+    pub paragraph: Option<i64>,
+}
+
+pub async fn dated_records(pool: &SqlitePool) -> Result<Vec<DatedRow>> {
+    sqlx::query_as(
+        "SELECT r.kind, r.slug, r.title, r.english, d.value AS date, b.value AS basis, \
+                v.value AS derivation, s.slug AS source_slug, c.paragraph \
+         FROM records r \
+         JOIN record_fields d ON d.record_id = r.id AND d.name = 'date' \
+         LEFT JOIN record_fields b ON b.record_id = r.id AND b.name = 'date_basis' \
+         LEFT JOIN record_fields v ON v.record_id = r.id AND v.name = 'derivation' \
+         LEFT JOIN citations c ON c.record_id = r.id AND c.position = 0 \
+         LEFT JOIN sources s ON s.id = c.source_id \
+         ORDER BY r.position",
+    )
+    .fetch_all(pool)
+    .await
+}

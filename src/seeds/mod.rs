@@ -8,10 +8,12 @@
 //! Layout of a seed directory:
 //! - `sources/*.toml`: one manifest per source document, beside its text file;
 //! - `records/*.toml`: curated records, `[[project]]`, `[[person]]`, ...;
-//! - `waivers.toml`: what the completeness checks may skip, with reasons.
+//! - `waivers.toml`: what the completeness checks may skip, with reasons;
+//! - `geo/countries.geojson`: country outlines for the map (optional).
 
 pub mod coverage;
 mod error;
+mod geo;
 mod records;
 mod source;
 mod waivers;
@@ -21,6 +23,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 pub use error::{SeedError, SeedErrors};
+pub use geo::{LonLat, Shape};
 pub use records::{Citation, Link, Record};
 pub use source::{Block, BlockKind, Source};
 pub use waivers::{Waiver, WaiverKind, Waivers};
@@ -35,6 +38,8 @@ pub struct SeedSet {
     pub sources: Vec<Source>,
     pub records: Vec<Record>,
     pub waivers: Waivers,
+    /// Country outlines, joined to country records by ISO code.
+    pub shapes: Vec<Shape>,
     /// A hash over every seed file: equal versions mean equal data, so an
     /// import of unchanged seeds can be skipped and caches keyed on it.
     pub version: String,
@@ -96,6 +101,13 @@ pub fn load(dir: &Path) -> Result<SeedSet, SeedErrors> {
         Waivers::default()
     };
 
+    let geo_path = dir.join("geo").join("countries.geojson");
+    let shapes = if geo_path.exists() {
+        geo::load(&geo_path, &mut hasher, &mut errors)
+    } else {
+        Vec::new()
+    };
+
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -104,6 +116,7 @@ pub fn load(dir: &Path) -> Result<SeedSet, SeedErrors> {
         sources,
         records,
         waivers,
+        shapes,
         version,
     })
 }
@@ -247,6 +260,7 @@ impl SeedSet {
             sources,
             records,
             waivers: self.waivers.clone(),
+            shapes: self.shapes.clone(),
             version: format!("{}x{factor}", self.version),
         }
     }

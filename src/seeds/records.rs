@@ -26,6 +26,7 @@ use sha2::Sha256;
 use toml::Spanned;
 
 use super::{SeedError, SeedErrors, Source, hash_file, line_of, read_text, toml_error};
+use crate::dates::{Basis, DateSpan};
 use crate::model::{FieldName, Kind, LinkRole, is_valid_slug};
 
 /// A checked record.
@@ -118,6 +119,8 @@ struct RawRecord {
     #[serde(rename = "type")]
     kind_of: Text,
     date: Text,
+    date_basis: Text,
+    derivation: Text,
     original: Text,
     value: Option<Spanned<f64>>,
     unit: Text,
@@ -173,7 +176,7 @@ impl RawRecord {
     /// The kind-specific fields that are present, with their spans.
     fn present_fields(&self) -> Vec<(FieldName, String, std::ops::Range<usize>)> {
         use FieldName::*;
-        let texts: [(FieldName, &Text); 17] = [
+        let texts: [(FieldName, &Text); 19] = [
             (Form, &self.form),
             (Signed, &self.signed),
             (Place, &self.place),
@@ -181,6 +184,8 @@ impl RawRecord {
             (Sector, &self.sector),
             (Type, &self.kind_of),
             (Date, &self.date),
+            (DateBasis, &self.date_basis),
+            (Derivation, &self.derivation),
             (Original, &self.original),
             (Unit, &self.unit),
             (Normalized, &self.normalized),
@@ -410,6 +415,8 @@ impl Ctx<'_> {
             );
         }
 
+        self.check_date(&raw, &label, errors);
+
         // Citations: at least one, each verbatim in an existing paragraph.
         let mut citations = Vec::new();
         if raw.cite.is_empty() {
@@ -568,6 +575,59 @@ impl Ctx<'_> {
             },
             link_lines,
         })
+    }
+}
+
+impl Ctx<'_> {
+    /// A date must parse, and say whether the source states it or it is
+    /// derived; a derived date must say how, so the timeline can show it.
+    fn check_date(&self, raw: &RawRecord, label: &str, errors: &mut SeedErrors) {
+        let basis = raw.date_basis.as_ref();
+        let Some(date) = &raw.date else {
+            for (name, present) in [
+                ("date_basis", basis),
+                ("derivation", raw.derivation.as_ref()),
+            ] {
+                if let Some(v) = present {
+                    self.err(
+                        errors,
+                        v.span(),
+                        format!("{label}: `{name}` without a `date`"),
+                    );
+                }
+            }
+            return;
+        };
+        if let Err(e) = DateSpan::parse(date.get_ref()) {
+            self.err(
+                errors,
+                date.span(),
+                format!("{label}: date {e} (write YYYY, YYYY-MM, YYYY-MM-DD, or two joined by /)"),
+            );
+        }
+        match basis.map(|b| (Basis::parse(b.get_ref()), b.span())) {
+            None => self.err(
+                errors,
+                date.span(),
+                format!("{label}: a `date` needs `date_basis = \"stated\"` or `\"derived\"`"),
+            ),
+            Some((None, span)) => self.err(
+                errors,
+                span,
+                format!("{label}: date_basis must be `stated` or `derived`"),
+            ),
+            Some((Some(Basis::Derived), span)) if raw.derivation.is_none() => self.err(
+                errors,
+                span,
+                format!("{label}: a derived date needs `derivation`, saying how it follows from the source"),
+            ),
+            Some((Some(Basis::Stated), _)) if raw.derivation.is_some() => self.err(
+                errors,
+                raw.derivation.as_ref().map(|d| d.span()).unwrap_or(date.span()),
+                format!("{label}: a stated date takes no `derivation`; use date_basis = \"derived\""),
+            ),
+            Some(_) => {}
+        }
     }
 }
 

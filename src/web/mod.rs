@@ -6,6 +6,7 @@ mod cache;
 mod error;
 mod pages;
 mod params;
+mod pictures;
 mod search;
 mod sources;
 pub mod views;
@@ -56,6 +57,9 @@ pub fn router(state: AppState, static_dir: &std::path::Path) -> Router {
         .route("/api/{*rest}", any(api::not_found))
         .route("/", get(pages::home))
         .route("/healthz", get(pages::healthz))
+        .route("/map", get(pictures::map_page))
+        .route("/map.svg", get(pictures::map_svg))
+        .route("/timeline", get(pictures::timeline_page))
         .route("/search", get(search::page))
         .route("/sources", get(sources::list))
         .route("/sources/{slug}", get(sources::source))

@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use super::pictures::{MapView, load_map};
 use super::views::{CitationView, FieldView, LinkGroup, RecordRef, backlink_groups, link_groups};
 use super::{AppError, AppState, render};
 use crate::db::queries::{self, RecordRow};
@@ -47,6 +48,7 @@ pub struct HomePage {
     pub kinds: Vec<KindSummary>,
     pub countries: Vec<RecordRef>,
     pub sources: Vec<queries::SourceRow>,
+    pub map: MapView,
 }
 
 /// Kinds shown as headline outcomes on the home page.
@@ -93,6 +95,7 @@ pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
         kinds,
         countries,
         sources: queries::all_sources(pool).await?,
+        map: load_map(&state).await?,
     })
 }
 

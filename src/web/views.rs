@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::dates::{Basis, DateSpan};
 use crate::db::queries::{CitationRow, CitingRow, LinkedRow, RecordRow};
 use crate::model::{FieldName, Kind, LinkRole};
 use crate::search::highlight::{escape, render_marked};
@@ -88,6 +89,17 @@ impl FieldView {
 }
 
 fn display_field_value(name: &str, value: &str) -> String {
+    if name == "date"
+        && let Ok(span) = DateSpan::parse(value)
+    {
+        return span.to_string();
+    }
+    if name == "date_basis"
+        && let Some(basis) = Basis::parse(value)
+    {
+        let (zh, en) = basis.labels();
+        return format!("{zh} ({en})");
+    }
     if name == "quote_type" {
         return match value {
             "direct" => "直接引语 (direct quote)",

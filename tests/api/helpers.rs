@@ -16,6 +16,20 @@ pub fn seeds_dir() -> PathBuf {
     repo_path("seeds")
 }
 
+/// Copies a directory tree, for tests that edit a copy of the seeds.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
 pub struct TestApp {
     pub router: Router,
     pub db: PathBuf,
@@ -46,11 +60,16 @@ impl TestResponse {
 impl TestApp {
     /// A fresh database file with the real seeds imported.
     pub async fn new() -> TestApp {
+        TestApp::with_seeds(&seeds_dir()).await
+    }
+
+    /// A fresh database file with the seeds in `seeds` imported.
+    pub async fn with_seeds(seeds: &Path) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("kb.sqlite");
-        summitkb::prepare_database(&db, &seeds_dir())
+        summitkb::prepare_database(&db, seeds)
             .await
-            .expect("the real seeds import");
+            .expect("the seeds import");
         let router = summitkb::build_app(&db, "https://kb.example", &repo_path("static"))
             .await
             .expect("app builds");

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::helpers::{SOURCE, seeds_dir};
+use crate::helpers::{SOURCE, copy_dir, seeds_dir};
 use summitkb::{ImportOutcome, PrepareError};
 
 /// A copy of the real seeds in a temp dir, and a database imported from them.
@@ -53,19 +53,6 @@ impl Scratch {
         assert!(before == after, "the database changed");
         assert!(matches!(err, PrepareError::Seeds(_)));
         err.to_string()
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
     }
 }
 
@@ -489,4 +476,63 @@ async fn import_killed_at_any_point_leaves_old_or_new_data() {
         drop(app);
     }
     eprintln!("outcomes seen (new data?): {outcomes:?}");
+}
+
+#[tokio::test]
+async fn date_that_is_not_a_date() {
+    let s = Scratch::new().await;
+    s.edit("records/events.toml", |t| {
+        t.replacen("date = \"2023\"", "date = \"2023年\"", 1)
+    });
+    let f = s.path("records/events.toml");
+    let msg = s.reject().await;
+    assert_names(
+        &msg,
+        &f,
+        line_of(&f, "date = \"2023年\""),
+        "the year must have four digits",
+    );
+}
+
+#[tokio::test]
+async fn derived_date_without_its_derivation() {
+    let s = Scratch::new().await;
+    s.edit("records/initiatives.toml", |t| {
+        t.replacen(
+            "derivation = \"原文称“12年前”",
+            "# derivation = \"原文称“12年前”",
+            1,
+        )
+    });
+    let f = s.path("records/initiatives.toml");
+    let msg = s.reject().await;
+    let basis_line = line_of(&f, "# derivation") - 1;
+    assert_names(&msg, &f, basis_line, "a derived date needs `derivation`");
+}
+
+#[tokio::test]
+async fn map_shape_with_an_open_ring() {
+    let s = Scratch::new().await;
+    s.edit("geo/countries.geojson", |t| {
+        // Drop Kyrgyzstan's closing point: its first ring no longer closes.
+        let line = t
+            .lines()
+            .find(|l| l.contains("\"iso\":\"KG\""))
+            .unwrap()
+            .to_owned();
+        let first = line.find("[[[[").unwrap() + 4;
+        let start_point = &line[first..first + line[first..].find(']').unwrap()];
+        let close = format!(",[{start_point}]]");
+        let end = line.find(&close).expect("ring closes on its start");
+        let broken = format!("{}]{}", &line[..end], &line[end + close.len()..]);
+        t.replacen(&line, &broken, 1)
+    });
+    let f = s.path("geo/countries.geojson");
+    let msg = s.reject().await;
+    assert_names(
+        &msg,
+        &f,
+        line_of(&f, "\"iso\":\"KG\""),
+        "feature `KG`: every ring",
+    );
 }

@@ -6,6 +6,7 @@ mod helpers;
 mod json;
 mod loader;
 mod pages;
+mod pictures;
 mod robust;
 mod search;
 mod shutdown;

@@ -10,7 +10,7 @@ async fn home_shows_the_summit_at_a_glance() {
     assert!(b.contains("第二届中国—中亚峰会"));
     assert!(b.contains("Second China–Central Asia Summit"));
     assert!(b.contains("哈萨克斯坦阿斯塔纳"), "where");
-    assert!(b.contains("2025-06-16/2025-06-18"), "when");
+    assert!(b.contains("2025年6月16日—18日"), "when");
     assert!(b.contains("托卡耶夫"), "who");
     for country in [
         "中国",

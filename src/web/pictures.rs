@@ -1,0 +1,675 @@
+//! The map of outcomes and the timeline: server-rendered SVG built from the
+//! database alone, each with the same information as plain lists beside it.
+//!
+//! The map is schematic on purpose. Countries are shaded by how many outcomes
+//! (agreements, projects, initiatives) involve them; a project that links two
+//! or three countries is drawn as a curve through their capitals, because the
+//! source names the countries a project joins but never its route. Projects
+//! spanning four or more countries are region-wide programmes and are listed,
+//! not drawn, so the picture stays readable.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+
+use super::views::{RecordRef, kind_labels, paragraph_url};
+use super::{AppError, AppState, render};
+use crate::dates::{Basis, DateSpan};
+use crate::db::queries::{self, DatedRow, MapCountryRow, ProjectCountryRow};
+use crate::seeds::LonLat;
+
+/// The map's frame in degrees; the same as `scripts/geo/extract.mjs`.
+const WEST: f64 = 44.0;
+const EAST: f64 = 136.0;
+const SOUTH: f64 = 16.0;
+const NORTH: f64 = 58.0;
+/// Pixels per degree of latitude.
+const SCALE: f64 = 10.0;
+/// Equirectangular projection true at 40°N, the latitude of the region.
+const LON_FACTOR: f64 = 0.766_044_443; // cos 40°
+/// Shading steps for countries with outcomes.
+const SHADES: i64 = 4;
+/// Projects linking more countries than this are region-wide, not lines.
+const MAX_COUNTRIES_DRAWN: usize = 3;
+
+fn project([lon, lat]: LonLat) -> (f64, f64) {
+    ((lon - WEST) * LON_FACTOR * SCALE, (NORTH - lat) * SCALE)
+}
+
+fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+/// An SVG path for polygons, in whole pixels with relative moves: the map's
+/// 4,000 points then weigh about 25 KB before compression.
+fn polygons_path(polygons: &[Vec<Vec<LonLat>>]) -> String {
+    let mut d = String::new();
+    for ring in polygons.iter().flatten() {
+        let mut last: Option<(i64, i64)> = None;
+        for p in ring {
+            let (x, y) = project(*p);
+            let (x, y) = (x.round() as i64, y.round() as i64);
+            match last {
+                None => d.push_str(&format!("M{x} {y}")),
+                Some((lx, ly)) if (lx, ly) == (x, y) => continue,
+                Some((lx, ly)) => d.push_str(&format!("l{} {}", x - lx, y - ly)),
+            }
+            last = Some((x, y));
+        }
+        d.push('Z');
+    }
+    d
+}
+
+/// Where a country's name goes, and how large: at the curated label point,
+/// or else the centre of the bounding box of its largest ring, in a size that
+/// fits the name across that box.
+fn label_place(polygons: &[Vec<Vec<LonLat>>], name: &str, at: Option<LonLat>) -> Option<Label> {
+    let bbox = |ring: &Vec<LonLat>| {
+        ring.iter().fold(
+            (f64::MAX, f64::MAX, f64::MIN, f64::MIN),
+            |(a, b, c, d), [x, y]| (a.min(*x), b.min(*y), c.max(*x), d.max(*y)),
+        )
+    };
+    let largest = polygons
+        .iter()
+        .filter_map(|p| p.first())
+        .map(bbox)
+        .max_by(|a, b| {
+            let area = |r: &(f64, f64, f64, f64)| (r.2 - r.0) * (r.3 - r.1);
+            area(a).total_cmp(&area(b))
+        })?;
+    let (x, y) =
+        project(at.unwrap_or([(largest.0 + largest.2) / 2.0, (largest.1 + largest.3) / 2.0]));
+    let width = (largest.2 - largest.0) * LON_FACTOR * SCALE;
+    let chars = name.chars().count() as f64 + 2.0;
+    Some(Label {
+        x: round1(x),
+        y: round1(y),
+        size: round1((width / chars).clamp(9.5, 13.0)),
+    })
+}
+
+pub struct Label {
+    pub x: f64,
+    pub y: f64,
+    pub size: f64,
+}
+
+pub struct MapCountry {
+    pub iso: String,
+    pub path: String,
+    /// `shade-0` … `shade-4` for countries with records, `context` otherwise.
+    pub class: String,
+    pub record: Option<RecordRef>,
+    pub outcomes: i64,
+    pub label: Option<Label>,
+    pub capital: Option<(f64, f64)>,
+    pub capital_name: Option<String>,
+}
+
+impl MapCountry {
+    /// Fill for viewers without the stylesheet (the SVG on its own); pages
+    /// override it by class, for dark mode.
+    pub fn fill(&self) -> &'static str {
+        match self.class.as_str() {
+            "shade-1" => "#cfe0ee",
+            "shade-2" => "#9fc3df",
+            "shade-3" => "#5f9cc9",
+            "shade-4" => "#2f6fa6",
+            "shade-0" => "#eef1f4",
+            _ => "#e3e3de",
+        }
+    }
+}
+
+pub struct MapRoute {
+    pub number: usize,
+    pub project: RecordRef,
+    pub countries: Vec<RecordRef>,
+    pub path: String,
+    pub badge: (f64, f64),
+}
+
+pub struct LegendStep {
+    pub class: String,
+    pub label: String,
+}
+
+pub struct MapView {
+    pub width: f64,
+    pub height: f64,
+    pub countries: Vec<MapCountry>,
+    pub routes: Vec<MapRoute>,
+    pub legend: Vec<LegendStep>,
+    /// Projects spanning more countries than are drawn as lines.
+    pub region_wide: Vec<(RecordRef, usize)>,
+    /// Projects in one country, listed under it.
+    pub single: Vec<(RecordRef, RecordRef)>,
+}
+
+impl MapView {
+    /// Countries that have a record, most outcomes first: the list beside
+    /// the map.
+    pub fn ranked(&self) -> Vec<&MapCountry> {
+        let mut v: Vec<&MapCountry> = self
+            .countries
+            .iter()
+            .filter(|c| c.record.is_some())
+            .collect();
+        v.sort_by(|a, b| b.outcomes.cmp(&a.outcomes).then(a.iso.cmp(&b.iso)));
+        v
+    }
+}
+
+fn country_ref(c: &MapCountryRow) -> Option<RecordRef> {
+    Some(RecordRef::new(
+        "country",
+        c.slug.as_deref()?,
+        c.title.as_deref()?,
+        c.english.as_deref(),
+    ))
+}
+
+/// Builds the map from query rows; pure, so tests can feed it rows.
+pub fn build_map(rows: &[MapCountryRow], projects: &[ProjectCountryRow]) -> MapView {
+    let max = rows.iter().map(|r| r.outcomes).max().unwrap_or(0).max(1);
+    let mut countries = Vec::new();
+    for r in rows {
+        let polygons: Vec<Vec<Vec<LonLat>>> = serde_json::from_str(&r.polygons).unwrap_or_default();
+        let record = country_ref(r);
+        let r_label = r.label_lon.zip(r.label_lat);
+        let class = match &record {
+            None => "context".to_owned(),
+            Some(_) => format!("shade-{}", (r.outcomes * SHADES + max - 1) / max),
+        };
+        let capital = match (r.capital_lon, r.capital_lat) {
+            (Some(lon), Some(lat)) if record.is_some() => {
+                let (x, y) = project([lon, lat]);
+                Some((round1(x), round1(y)))
+            }
+            _ => None,
+        };
+        countries.push(MapCountry {
+            iso: r.iso.clone(),
+            path: polygons_path(&polygons),
+            label: record.as_ref().and_then(|r| {
+                let at = r_label.map(|(lon, lat)| [lon, lat]);
+                let mut l = label_place(&polygons, &r.title, at)?;
+                // Keep the name off its capital's dot.
+                if let Some((cx, cy)) = capital
+                    && (cx - l.x).abs() < l.size * 3.0
+                    && (cy - l.y).abs() < l.size
+                {
+                    l.y = round1(cy - l.size);
+                }
+                Some(l)
+            }),
+            class,
+            record,
+            outcomes: r.outcomes,
+            capital,
+            capital_name: r.capital_name.clone(),
+        });
+    }
+
+    let legend = (1..=SHADES)
+        .filter_map(|level| {
+            let lo = (level - 1) * max / SHADES + 1;
+            let hi = level * max / SHADES;
+            (lo <= hi).then(|| LegendStep {
+                class: format!("shade-{level}"),
+                label: if lo == hi {
+                    format!("{lo}")
+                } else {
+                    format!("{lo}–{hi}")
+                },
+            })
+        })
+        .collect();
+
+    // Projects with the countries on the map they link, in the record's order.
+    let mut by_project: Vec<(RecordRef, Vec<&MapCountry>)> = Vec::new();
+    for p in projects {
+        let Some(country) = countries
+            .iter()
+            .find(|c| c.record.as_ref().is_some_and(|r| r.slug == p.country))
+        else {
+            continue;
+        };
+        match by_project.iter_mut().find(|(r, _)| r.slug == p.slug) {
+            Some((_, cs)) => cs.push(country),
+            None => by_project.push((
+                RecordRef::new("project", &p.slug, &p.title, p.english.as_deref()),
+                vec![country],
+            )),
+        }
+    }
+
+    let mut routes = Vec::new();
+    let mut region_wide = Vec::new();
+    let mut single = Vec::new();
+    // How many curves already join each pair of capitals, to fan out the next.
+    let mut pair_use: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for (project, cs) in by_project {
+        let drawn: Vec<&&MapCountry> = cs.iter().filter(|c| c.capital.is_some()).collect();
+        match drawn.len() {
+            0 => {}
+            1 => single.push((project, drawn[0].record.clone().expect("has record"))),
+            n if n <= MAX_COUNTRIES_DRAWN => {
+                let mut path = String::new();
+                let mut badge = (0.0, 0.0);
+                for (i, pair) in drawn.windows(2).enumerate() {
+                    let (a, b) = (pair[0], pair[1]);
+                    // Orient each pair canonically so fanned curves do not cross.
+                    let key = if a.iso <= b.iso {
+                        (a.iso.clone(), b.iso.clone())
+                    } else {
+                        (b.iso.clone(), a.iso.clone())
+                    };
+                    let used = pair_use.entry(key).or_insert(0);
+                    let k = *used;
+                    *used += 1;
+                    // Curves fan out to alternate sides: +14, −14, +28, −28 …
+                    let side = if k.is_multiple_of(2) { 1.0 } else { -1.0 };
+                    let orient = if a.iso <= b.iso { 1.0 } else { -1.0 };
+                    let bulge = orient * side * 14.0 * (k / 2 + 1) as f64;
+                    let (p0, p1) = (a.capital.expect("drawn"), b.capital.expect("drawn"));
+                    let (mx, my) = ((p0.0 + p1.0) / 2.0, (p0.1 + p1.1) / 2.0);
+                    let (dx, dy) = (p1.0 - p0.0, p1.1 - p0.1);
+                    let len = (dx * dx + dy * dy).sqrt().max(1.0);
+                    let c = (mx - dy / len * bulge, my + dx / len * bulge);
+                    if i == 0 {
+                        path.push_str(&format!("M{} {}", round1(p0.0), round1(p0.1)));
+                        badge = (
+                            round1(0.25 * p0.0 + 0.5 * c.0 + 0.25 * p1.0),
+                            round1(0.25 * p0.1 + 0.5 * c.1 + 0.25 * p1.1),
+                        );
+                    }
+                    path.push_str(&format!(
+                        "Q{} {} {} {}",
+                        round1(c.0),
+                        round1(c.1),
+                        round1(p1.0),
+                        round1(p1.1)
+                    ));
+                }
+                routes.push(MapRoute {
+                    number: routes.len() + 1,
+                    countries: drawn.iter().filter_map(|c| c.record.clone()).collect(),
+                    project,
+                    path,
+                    badge,
+                });
+            }
+            n => region_wide.push((project, n)),
+        }
+    }
+
+    MapView {
+        width: round1((EAST - WEST) * LON_FACTOR * SCALE),
+        height: round1((NORTH - SOUTH) * SCALE),
+        countries,
+        routes,
+        legend,
+        region_wide,
+        single,
+    }
+}
+
+pub async fn load_map(state: &AppState) -> Result<MapView, AppError> {
+    let rows = queries::map_countries(&state.pool).await?;
+    let projects = queries::project_countries(&state.pool).await?;
+    Ok(build_map(&rows, &projects))
+}
+
+#[derive(Template)]
+#[template(path = "map.html")]
+pub struct MapPage {
+    pub q: String,
+    pub map: MapView,
+}
+
+pub async fn map_page(State(state): State<AppState>) -> Result<Response, AppError> {
+    let map = load_map(&state).await?;
+    render(&MapPage {
+        q: String::new(),
+        map,
+    })
+}
+
+/// The map alone, for embedding and for people who want the picture.
+#[derive(Template)]
+#[template(path = "map.svg")]
+pub struct MapSvg {
+    pub map: MapView,
+}
+
+pub async fn map_svg(State(state): State<AppState>) -> Result<Response, AppError> {
+    let map = load_map(&state).await?;
+    let body = MapSvg { map }.render()?;
+    Ok((
+        [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
+        body,
+    )
+        .into_response())
+}
+
+/// One dated record on the timeline.
+pub struct TimelineEntry {
+    pub record: RecordRef,
+    pub kind_label: &'static str,
+    pub date: String,
+    pub stated: bool,
+    pub basis_zh: &'static str,
+    pub basis_en: &'static str,
+    pub derivation: Option<String>,
+    pub paragraph: Option<(i64, String)>,
+    pub start: f64,
+    pub end: f64,
+    sort_key: String,
+}
+
+pub struct YearGroup {
+    pub year: i32,
+    pub entries: Vec<TimelineEntry>,
+}
+
+/// A mark on the axis: a dot for a date, a bar for a range.
+pub struct Mark {
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub bar: bool,
+    pub stated: bool,
+    pub url: String,
+    pub title: String,
+}
+
+pub struct Tick {
+    pub x: f64,
+    pub label: Option<i32>,
+}
+
+pub struct TimelineView {
+    pub width: f64,
+    pub height: f64,
+    pub axis_y: f64,
+    pub ticks: Vec<Tick>,
+    pub marks: Vec<Mark>,
+    pub years: Vec<YearGroup>,
+    pub stated: usize,
+    pub derived: usize,
+}
+
+const AXIS_WIDTH: f64 = 720.0;
+const AXIS_MARGIN: f64 = 20.0;
+const LANE: f64 = 14.0;
+const DOT: f64 = 10.0;
+
+/// Builds the timeline from dated records; records whose date does not parse
+/// (the loader refuses them, so only an old database could hold one) are
+/// left out rather than guessed at.
+pub fn build_timeline(rows: &[DatedRow]) -> TimelineView {
+    let mut entries: Vec<TimelineEntry> = rows
+        .iter()
+        .filter_map(|r| {
+            let span = DateSpan::parse(&r.date).ok()?;
+            let basis = r
+                .basis
+                .as_deref()
+                .and_then(Basis::parse)
+                .unwrap_or(Basis::Stated);
+            let (zh, en) = basis.labels();
+            Some(TimelineEntry {
+                record: RecordRef::new(&r.kind, &r.slug, &r.title, r.english.as_deref()),
+                kind_label: kind_labels(&r.kind).0,
+                date: span.to_string(),
+                stated: basis == Basis::Stated,
+                basis_zh: zh,
+                basis_en: en,
+                derivation: r.derivation.clone(),
+                paragraph: match (&r.source_slug, r.paragraph) {
+                    (Some(s), Some(n)) => Some((n, paragraph_url(s, n))),
+                    _ => None,
+                },
+                start: span.start.as_year_fraction(),
+                end: span.end_point().end_as_year_fraction(),
+                sort_key: span.sort_key(),
+            })
+        })
+        .collect();
+    entries.sort_by(|a, b| a.sort_key.cmp(&b.sort_key));
+
+    let first = entries
+        .iter()
+        .map(|e| e.start)
+        .fold(f64::MAX, f64::min)
+        .floor();
+    let last = entries
+        .iter()
+        .map(|e| e.end)
+        .fold(f64::MIN, f64::max)
+        .ceil();
+    let (first, last) = if entries.is_empty() {
+        (2000.0, 2001.0)
+    } else {
+        (first, last.max(first + 1.0))
+    };
+    let per_year = (AXIS_WIDTH - 2.0 * AXIS_MARGIN) / (last - first);
+    let x_of = |t: f64| AXIS_MARGIN + (t - first) * per_year;
+
+    // Greedy lanes: each mark takes the lowest lane free at its start.
+    let mut lane_ends: Vec<f64> = Vec::new();
+    let mut placed = Vec::new();
+    for e in &entries {
+        let x0 = x_of(e.start);
+        let w = (x_of(e.end) - x0).max(DOT);
+        let lane = match lane_ends.iter().position(|&end| end + 2.0 <= x0) {
+            Some(l) => l,
+            None => {
+                lane_ends.push(f64::MIN);
+                lane_ends.len() - 1
+            }
+        };
+        lane_ends[lane] = x0 + w;
+        placed.push((e, x0, w, lane));
+    }
+    let lanes = lane_ends.len().max(1) as f64;
+    let axis_y = 16.0 + lanes * LANE;
+    let marks = placed
+        .into_iter()
+        .map(|(e, x0, w, lane)| Mark {
+            x: round1(x0),
+            y: round1(axis_y - 8.0 - (lane as f64 + 1.0) * LANE + 2.0),
+            width: round1(w),
+            bar: w > DOT,
+            stated: e.stated,
+            url: e.record.url.clone(),
+            title: format!("{}：{}（{}）", e.date, e.record.title, e.basis_zh),
+        })
+        .collect();
+
+    let ticks = (first as i32..=last as i32)
+        .map(|y| Tick {
+            x: round1(x_of(f64::from(y))),
+            label: (y % 5 == 0 || y == first as i32 || y == last as i32).then_some(y),
+        })
+        .collect();
+
+    let stated = entries.iter().filter(|e| e.stated).count();
+    let derived = entries.len() - stated;
+    let mut years: Vec<YearGroup> = Vec::new();
+    for e in entries {
+        let year = e.start.floor() as i32;
+        match years.last_mut() {
+            Some(g) if g.year == year => g.entries.push(e),
+            _ => years.push(YearGroup {
+                year,
+                entries: vec![e],
+            }),
+        }
+    }
+    TimelineView {
+        width: AXIS_WIDTH,
+        height: round1(axis_y + 30.0),
+        axis_y: round1(axis_y),
+        ticks,
+        marks,
+        years,
+        stated,
+        derived,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "timeline.html")]
+pub struct TimelinePage {
+    pub q: String,
+    pub timeline: TimelineView,
+}
+
+pub async fn timeline_page(State(state): State<AppState>) -> Result<Response, AppError> {
+    let rows = queries::dated_records(&state.pool).await?;
+    render(&TimelinePage {
+        q: String::new(),
+        timeline: build_timeline(&rows),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn country(
+        iso: &str,
+        slug: Option<&str>,
+        outcomes: i64,
+        capital: Option<LonLat>,
+    ) -> MapCountryRow {
+        MapCountryRow {
+            iso: iso.into(),
+            polygons: "[[[[70,40],[72,40],[72,42],[70,42],[70,40]]]]".into(),
+            capital_lon: capital.map(|c| c[0]),
+            capital_lat: capital.map(|c| c[1]),
+            label_lon: None,
+            label_lat: None,
+            slug: slug.map(Into::into),
+            title: slug.map(|s| s.to_uppercase()),
+            english: None,
+            capital_name: None,
+            outcomes,
+        }
+    }
+
+    fn link(project: &str, country: &str) -> ProjectCountryRow {
+        ProjectCountryRow {
+            slug: project.into(),
+            title: project.into(),
+            english: None,
+            country: country.into(),
+        }
+    }
+
+    #[test]
+    fn shades_by_outcomes_and_sorts_projects_into_lines_and_lists() {
+        let rows = [
+            country("CN", Some("china"), 8, Some([116.4, 39.9])),
+            country("KG", Some("kyrgyzstan"), 2, Some([74.6, 42.9])),
+            country("UZ", Some("uzbekistan"), 1, Some([69.3, 41.3])),
+            country("KZ", Some("kazakhstan"), 0, Some([71.4, 51.1])),
+            country("MN", None, 0, None),
+        ];
+        let projects = [
+            link("railway", "china"),
+            link("railway", "kyrgyzstan"),
+            link("railway", "uzbekistan"),
+            link("wide", "china"),
+            link("wide", "kyrgyzstan"),
+            link("wide", "uzbekistan"),
+            link("wide", "kazakhstan"),
+            link("school", "china"),
+        ];
+        let map = build_map(&rows, &projects);
+        let class = |iso: &str| {
+            map.countries
+                .iter()
+                .find(|c| c.iso == iso)
+                .unwrap()
+                .class
+                .clone()
+        };
+        assert_eq!(class("CN"), "shade-4");
+        assert_eq!(class("KG"), "shade-1");
+        assert_eq!(class("KZ"), "shade-0");
+        assert_eq!(class("MN"), "context");
+        assert_eq!(map.routes.len(), 1);
+        assert_eq!(map.routes[0].project.slug, "railway");
+        assert_eq!(
+            map.routes[0].path.matches('Q').count(),
+            2,
+            "{}",
+            map.routes[0].path
+        );
+        assert_eq!(map.region_wide[0].0.slug, "wide");
+        assert_eq!(map.single[0].0.slug, "school");
+        let legend: Vec<&str> = map.legend.iter().map(|l| l.label.as_str()).collect();
+        assert_eq!(legend, ["1–2", "3–4", "5–6", "7–8"]);
+    }
+
+    #[test]
+    fn paths_are_whole_pixels_with_relative_moves() {
+        let d = polygons_path(&[vec![vec![
+            [44.0, 58.0],
+            [45.0, 58.0],
+            [45.0, 57.0],
+            [44.0, 58.0],
+        ]]]);
+        assert_eq!(d, "M0 0l8 0l0 10l-8 -10Z");
+    }
+
+    fn dated(slug: &str, date: &str, basis: &str) -> DatedRow {
+        DatedRow {
+            kind: "event".into(),
+            slug: slug.into(),
+            title: slug.into(),
+            english: None,
+            date: date.into(),
+            basis: Some(basis.into()),
+            derivation: (basis == "derived").then(|| "2025 − 12".into()),
+            source_slug: Some("s".into()),
+            paragraph: Some(9),
+        }
+    }
+
+    #[test]
+    fn timeline_orders_groups_and_stacks_overlaps() {
+        let t = build_timeline(&[
+            dated("c", "2025-06-16/2025-06-18", "stated"),
+            dated("a", "2013", "derived"),
+            dated("b", "2025", "derived"),
+            dated("bad", "June", "stated"),
+        ]);
+        let order: Vec<&str> = t
+            .years
+            .iter()
+            .flat_map(|y| y.entries.iter().map(|e| e.record.slug.as_str()))
+            .collect();
+        assert_eq!(order, ["a", "b", "c"]);
+        assert_eq!(
+            t.years.iter().map(|y| y.year).collect::<Vec<_>>(),
+            [2013, 2025]
+        );
+        assert_eq!((t.stated, t.derived), (1, 2));
+        // 2025 and its June summit overlap, so they sit in different lanes.
+        let ys: Vec<f64> = t.marks.iter().map(|m| m.y).collect();
+        assert_ne!(ys[1], ys[2]);
+        assert_eq!(
+            t.years[0].entries[0].paragraph.as_ref().unwrap().1,
+            "/sources/s/p/9"
+        );
+    }
+}

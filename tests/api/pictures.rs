@@ -1,0 +1,237 @@
+//! The map and the timeline: valid SVG with titles for screen readers, every
+//! mark a link to a page that exists, built from the data alone.
+
+use crate::helpers::{TestApp, copy_dir, seeds_dir};
+use summitkb::model::FieldName;
+
+/// Every `<svg>…</svg>` in a page, parsed as XML; panics if one is not.
+fn svgs(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<svg") {
+        let end = rest[start..].find("</svg>").expect("closed svg") + start + "</svg>".len();
+        out.push(rest[start..end].to_owned());
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// Checks an SVG is well-formed, titled and described, and returns the
+/// targets of its links.
+fn check_svg(svg: &str) -> Vec<String> {
+    let doc =
+        roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("SVG is not valid XML: {e}"));
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "svg");
+    assert_eq!(
+        root.tag_name().namespace(),
+        Some("http://www.w3.org/2000/svg")
+    );
+    let child = |name: &str| {
+        root.children()
+            .find(|n| n.tag_name().name() == name)
+            .and_then(|n| n.text())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(!child("title").is_empty(), "svg without a title");
+    assert!(
+        child("desc").chars().count() > 20,
+        "svg without a description"
+    );
+    let labelled = root.attribute("aria-labelledby").unwrap_or_default();
+    for id in labelled.split_whitespace() {
+        assert!(
+            doc.descendants().any(|n| n.attribute("id") == Some(id)),
+            "aria-labelledby names missing id {id}"
+        );
+    }
+    doc.descendants()
+        .filter(|n| n.tag_name().name() == "a")
+        .map(|n| {
+            // Every link carries a title, its accessible name.
+            assert!(
+                n.children().any(|c| c.tag_name().name() == "title"),
+                "link without a title"
+            );
+            n.attribute("href").expect("link has href").to_owned()
+        })
+        .collect()
+}
+
+async fn assert_links_resolve(app: &TestApp, hrefs: &[String]) {
+    for href in hrefs {
+        app.get_ok(href).await;
+    }
+}
+
+#[tokio::test]
+async fn map_is_valid_svg_and_links_every_country_and_cross_border_project() {
+    let app = TestApp::new().await;
+    let page = app.get_ok("/map").await;
+    let svg = &svgs(&page.body)[0];
+    let hrefs = check_svg(svg);
+    assert_links_resolve(&app, &hrefs).await;
+    for country in [
+        "china",
+        "kazakhstan",
+        "kyrgyzstan",
+        "tajikistan",
+        "turkmenistan",
+        "uzbekistan",
+    ] {
+        assert!(
+            hrefs.contains(&format!("/countries/{country}")),
+            "{country} not linked"
+        );
+    }
+    for project in [
+        "china-kyrgyzstan-uzbekistan-railway",
+        "china-kazakhstan-third-cross-border-railway",
+        "china-tajikistan-highway-phase-2",
+        "beijing-dushanbe-direct-flight",
+    ] {
+        assert!(
+            hrefs.contains(&format!("/projects/{project}")),
+            "{project} not drawn"
+        );
+    }
+    // Region-wide programmes are listed, not drawn as six-way lines.
+    assert!(!hrefs.contains(&"/projects/china-europe-railway-express".to_owned()));
+    assert!(
+        page.body
+            .contains(r#"href="/projects/china-europe-railway-express""#)
+    );
+    // The text alternative repeats the drawn projects with their countries.
+    assert!(page.body.contains("中吉乌铁路</a> <span class=\"en\" lang=\"en\">China–Kyrgyzstan–Uzbekistan Railway</span>：中国—吉尔吉斯斯坦—乌兹别克斯坦"));
+}
+
+#[tokio::test]
+async fn standalone_map_svg_is_the_same_picture() {
+    let app = TestApp::new().await;
+    let res = app.get_ok("/map.svg").await;
+    assert!(res.content_type().starts_with("image/svg+xml"));
+    let page = app.get_ok("/map").await;
+    assert_eq!(svgs(&res.body)[0], svgs(&page.body)[0]);
+    check_svg(&res.body);
+}
+
+#[tokio::test]
+async fn home_page_shows_the_map_and_every_page_links_map_and_timeline() {
+    let app = TestApp::new().await;
+    let home = app.get_ok("/").await;
+    check_svg(&svgs(&home.body)[0]);
+    let search = format!("/search?q={}", crate::helpers::enc("铁路"));
+    for uri in [
+        "/",
+        "/projects",
+        "/projects/china-kyrgyzstan-uzbekistan-railway",
+        "/sources",
+        &search,
+        "/map",
+        "/timeline",
+    ] {
+        let body = app.get_ok(uri).await.body;
+        assert!(
+            body.contains(r#"<a href="/map">"#),
+            "{uri} lacks the map link"
+        );
+        assert!(
+            body.contains(r#"<a href="/timeline">"#),
+            "{uri} lacks the timeline link"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_new_project_between_two_countries_appears_on_the_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let seeds = dir.path().join("seeds");
+    copy_dir(&seeds_dir(), &seeds);
+    let projects = seeds.join("records/projects.toml");
+    let mut text = std::fs::read_to_string(&projects).unwrap();
+    text.push_str(
+        r#"
+[[project]]
+slug = "kazakhstan-uzbekistan-test-link"
+title = "哈乌测试项目"
+english = "Kazakhstan–Uzbekistan test link"
+summary = "为测试而加的项目。"
+sector = "测试"
+status = "测试"
+countries = ["kazakhstan", "uzbekistan"]
+cite = [{ p = 10, span = "一致同意高质量推进中吉乌铁路建设" }]
+"#,
+    );
+    std::fs::write(&projects, text).unwrap();
+    let app = TestApp::with_seeds(&seeds).await;
+    let page = app.get_ok("/map").await;
+    let hrefs = check_svg(&svgs(&page.body)[0]);
+    assert!(hrefs.contains(&"/projects/kazakhstan-uzbekistan-test-link".to_owned()));
+    assert!(page.body.contains("哈乌测试项目</a> <span class=\"en\" lang=\"en\">Kazakhstan–Uzbekistan test link</span>：哈萨克斯坦—乌兹别克斯坦"));
+    assert_links_resolve(&app, &hrefs).await;
+}
+
+#[tokio::test]
+async fn timeline_holds_every_dated_record_marked_stated_or_derived() {
+    let app = TestApp::new().await;
+    let page = app.get_ok("/timeline").await;
+    let svg = &svgs(&page.body)[0];
+    let hrefs = check_svg(svg);
+    assert_links_resolve(&app, &hrefs).await;
+
+    let seeds = summitkb::seeds::load(&seeds_dir()).unwrap();
+    let dated: Vec<_> = seeds
+        .records
+        .iter()
+        .filter(|r| r.field(FieldName::Date).is_some())
+        .collect();
+    assert!(dated.len() >= 15, "only {} dated records", dated.len());
+    assert_eq!(hrefs.len(), dated.len(), "one mark per dated record");
+    for r in &dated {
+        let url = format!("/{}/{}", r.kind.plural(), r.slug);
+        assert!(hrefs.contains(&url), "{url} has no mark");
+        assert!(
+            page.body.contains(&format!(r#"<a href="{url}">"#)),
+            "{url} not listed"
+        );
+        if let Some(d) = r.field(FieldName::Derivation) {
+            assert_eq!(r.field(FieldName::DateBasis), Some("derived"));
+            let shown = d.replace('“', "&#8220;").replace('”', "&#8221;");
+            assert!(
+                page.body.contains(d) || page.body.contains(&shown),
+                "derivation of {} not shown",
+                r.slug
+            );
+        }
+    }
+    // In order: the Silk Road Economic Belt (2013) before the first summit
+    // (2023) before the third (2027).
+    let at = |needle: &str| page.body.find(needle).unwrap_or_else(|| panic!("{needle}"));
+    assert!(
+        at("/initiatives/silk-road-economic-belt\">")
+            < at("/events/first-china-central-asia-summit\">")
+    );
+    assert!(
+        at("/events/first-china-central-asia-summit\">")
+            < at("/events/third-china-central-asia-summit\">")
+    );
+    assert!(page.body.contains("2025 − 12 = 2013"));
+}
+
+#[tokio::test]
+async fn record_pages_show_date_basis_and_derivation() {
+    let app = TestApp::new().await;
+    let belt = app
+        .get_ok("/initiatives/silk-road-economic-belt")
+        .await
+        .body;
+    assert!(belt.contains("2013年"));
+    assert!(belt.contains("据原文推算 (derived)"));
+    assert!(belt.contains("推算方法"));
+    let summit = app
+        .get_ok("/events/first-china-central-asia-summit")
+        .await
+        .body;
+    assert!(summit.contains("原文所述 (stated)"));
+}
