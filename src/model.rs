@@ -259,15 +259,16 @@ impl Kind {
 /// The names of kind-specific fields, as written in seed files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FieldName {
+    // Declaration order is display order: when first.
+    Date,
+    DateBasis,
+    Derivation,
     Form,
     Signed,
     Place,
     Status,
     Sector,
     Type,
-    Date,
-    DateBasis,
-    Derivation,
     Original,
     Value,
     Unit,
@@ -282,16 +283,17 @@ pub enum FieldName {
 }
 
 impl FieldName {
+    /// Every field, in display order (the order of the declaration).
     pub const ALL: [FieldName; 20] = [
+        FieldName::Date,
+        FieldName::DateBasis,
+        FieldName::Derivation,
         FieldName::Form,
         FieldName::Signed,
         FieldName::Place,
         FieldName::Status,
         FieldName::Sector,
         FieldName::Type,
-        FieldName::Date,
-        FieldName::DateBasis,
-        FieldName::Derivation,
         FieldName::Original,
         FieldName::Value,
         FieldName::Unit,
@@ -465,6 +467,10 @@ mod tests {
         for f in FieldName::ALL {
             assert_eq!(FieldName::parse(f.as_str()), Some(f));
         }
+        assert!(
+            FieldName::ALL.is_sorted(),
+            "ALL lists fields in display order"
+        );
         for r in LinkRole::ALL {
             assert_eq!(LinkRole::parse(r.as_str()), Some(r));
         }

@@ -2,14 +2,16 @@
 (function () {
   "use strict";
 
-  // Copy-citation buttons: shown only when the clipboard can be used.
-  document.querySelectorAll("button.copy[data-copy-target]").forEach(function (btn) {
+  // Copy-citation buttons: shown only when the clipboard can be used. They
+  // copy an element's text (data-copy-target) or their own data-copy-text.
+  document.querySelectorAll("button.copy[data-copy-target], button.copy[data-copy-text]").forEach(function (btn) {
     var target = document.getElementById(btn.getAttribute("data-copy-target"));
-    if (!target || !navigator.clipboard) return;
+    var text = target ? target.textContent.trim() : btn.getAttribute("data-copy-text");
+    if (!text || !navigator.clipboard) return;
     btn.hidden = false;
     var label = btn.innerHTML;
     btn.addEventListener("click", function () {
-      navigator.clipboard.writeText(target.textContent.trim()).then(function () {
+      navigator.clipboard.writeText(text).then(function () {
         btn.textContent = "已复制 Copied";
         setTimeout(function () { btn.innerHTML = label; }, 2000);
       }, function () {

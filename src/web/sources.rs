@@ -31,6 +31,18 @@ pub async fn list(State(state): State<AppState>) -> Result<Response, AppError> {
     })
 }
 
+/// How a paragraph is cited when someone copies it: publisher, date, title,
+/// paragraph number and the paragraph's permanent URL.
+fn citation_text(base_url: &str, source: &SourceRow, n: i64) -> String {
+    format!(
+        "{publisher}，{date}，《{title}》，第{n}段。{base_url}{url}",
+        publisher = source.publisher,
+        date = source.published,
+        title = source.title,
+        url = paragraph_url(&source.slug, n),
+    )
+}
+
 /// One block of the source page.
 pub struct BlockView {
     pub kind: String,
@@ -38,6 +50,8 @@ pub struct BlockView {
     pub html: String,
     pub text: String,
     pub permalink: String,
+    /// The citation the paragraph's copy button copies.
+    pub citation: String,
     pub citing: Vec<CitingView>,
 }
 
@@ -81,6 +95,7 @@ pub async fn source(
                     Vec::new()
                 },
                 permalink: paragraph_url(&source.slug, n),
+                citation: citation_text(&state.base_url, &source, n),
                 kind: b.kind,
                 n,
                 text: b.text,
@@ -163,12 +178,7 @@ pub async fn paragraph(
         paragraph_html(&this.text, &all)
     };
     let permalink = format!("{}{}", state.base_url, paragraph_url(&source.slug, n));
-    let citation_text = format!(
-        "{publisher}，{date}，《{title}》，第{n}段。{permalink}",
-        publisher = source.publisher,
-        date = source.published,
-        title = source.title,
-    );
+    let citation_text = citation_text(&state.base_url, &source, n);
     render(&ParagraphPage {
         q: query.map(|q| q.raw).unwrap_or_default(),
         heading: queries::heading_before_paragraph(pool, source.id, n).await?,

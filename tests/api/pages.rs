@@ -366,3 +366,23 @@ async fn etags_revalidate_and_bodies_compress() {
     let res = app.request(gz).await;
     assert_eq!(res.headers["content-encoding"], "gzip");
 }
+
+#[tokio::test]
+async fn shared_record_links_preview_with_title_and_cited_sentence() {
+    let app = TestApp::new().await;
+    let b = app
+        .get_ok("/projects/china-kyrgyzstan-uzbekistan-railway")
+        .await
+        .body;
+    assert!(b.contains(r#"<meta property="og:title" content="中吉乌铁路">"#));
+    assert!(
+        b.contains(
+            r#"<meta property="og:description" content="&#8220;一致同意高质量推进中吉乌铁路建设"#
+        ) || b.contains(
+            r#"<meta property="og:description" content="“一致同意高质量推进中吉乌铁路建设"#
+        ),
+        "{}",
+        &b[..b.find("</head>").unwrap()]
+    );
+    assert!(b.contains(r#"<link rel="icon" href="/static/favicon.svg""#));
+}
