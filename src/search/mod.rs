@@ -9,6 +9,8 @@
 //! text). See [`query`] for why matching uses `LIKE`.
 
 pub mod highlight;
+#[cfg(any(test, fuzzing))]
+pub mod invariants;
 pub mod normalize;
 pub mod query;
 pub mod rank;

@@ -32,32 +32,40 @@ pub fn fold(s: &str) -> String {
 
 /// [`fold`], keeping the way back to the original characters.
 pub fn fold_mapped(s: &str) -> Folded {
-    let simplified = fast2s::convert(s);
-    let mut text = String::with_capacity(s.len());
-    let mut origin = Vec::with_capacity(s.len());
-    let mut last_space = true;
-    // fast2s maps each char to exactly one char, so zip keeps alignment.
-    for (i, c) in simplified.chars().enumerate() {
-        let mut one = [0u8; 4];
-        for d in c.encode_utf8(&mut one).nfkd() {
-            if is_combining_mark(d) {
-                continue;
+    // Compatibility decomposition first (ｆｕｌｌ → full, 來 U+F92D → 來, 🉇 →
+    // 〔勝〕), so that simplification sees every ideograph, however encoded;
+    // each piece remembers the character it came from.
+    let mut expanded = String::with_capacity(s.len());
+    let mut from = Vec::with_capacity(s.len());
+    for (i, c) in s.chars().enumerate() {
+        for d in std::iter::once(c).nfkd() {
+            if !is_combining_mark(d) {
+                expanded.push(d);
+                from.push(i);
             }
-            let d = fold_punct(d);
-            if d.is_whitespace() {
-                if !last_space {
-                    text.push(' ');
-                    origin.push(i);
-                    last_space = true;
-                }
-                continue;
-            }
-            for l in d.to_lowercase() {
-                text.push(l);
-                origin.push(i);
-            }
-            last_space = false;
         }
+    }
+    // fast2s maps each char to exactly one char, so zip keeps alignment.
+    let simplified = fast2s::convert(&expanded);
+    let mut text = String::with_capacity(expanded.len());
+    let mut origin = Vec::with_capacity(from.len());
+    let mut last_space = true;
+    for (d, &i) in simplified.chars().zip(&from) {
+        let d = fold_punct(d);
+        if d.is_whitespace() {
+            if !last_space {
+                text.push(' ');
+                origin.push(i);
+                last_space = true;
+            }
+            continue;
+        }
+        // Lowercasing can add a combining mark (İ → i̇): drop it as above.
+        for l in d.to_lowercase().filter(|l| !is_combining_mark(*l)) {
+            text.push(l);
+            origin.push(i);
+        }
+        last_space = false;
     }
     if text.ends_with(' ') {
         text.pop();
@@ -147,6 +155,18 @@ pub fn is_romanised(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folds_compatibility_ideographs_and_is_idempotent() {
+        // U+F937 is a compatibility form of 路; PDF extractions produce such.
+        assert_eq!(fold("中吉乌铁\u{F937}"), "中吉乌铁路");
+        assert_eq!(fold("\u{F92D}"), "来");
+        assert_eq!(fold("\u{1F247}"), "〔胜〕"); // 〔勝〕
+        assert_eq!(fold("İstanbul"), "istanbul");
+        for s in ["\u{F92D}", "\u{1F247}", "İ", "ｆｕｌｌ"] {
+            assert_eq!(fold(&fold(s)), fold(s), "{s}");
+        }
+    }
 
     #[test]
     fn folds_traditional_width_case_dashes() {

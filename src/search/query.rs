@@ -1,12 +1,10 @@
 //! Turning what a person typed into terms and a safe SQL condition.
 //!
-//! User text never reaches FTS5's `MATCH` grammar, where `"`, `AND`, `NEAR(`,
-//! `*`, `a:b` or `-x` are syntax and raise errors. Each term is matched with
-//! `LIKE` on the trigram-indexed columns instead, bound as a parameter, with
-//! `%`, `_` and `\` escaped. The trigram index serves terms of three or more
-//! characters; one- and two-character Chinese terms (铁路, 峰会), which the
-//! trigram tokenizer cannot find through `MATCH`, fall back to a scan, which
-//! on a corpus of this size costs well under a millisecond.
+//! User text is never read as FTS5 query syntax, where `"`, `AND`, `NEAR(`,
+//! `*`, `a:b` or `-x` would raise errors: terms of three or more characters
+//! go to the trigram index as double-quoted phrases, and shorter ones (铁路,
+//! 峰会), which trigrams cannot find, are `LIKE` patterns with `%`, `_` and `\`
+//! escaped. Both are bound as parameters, never spliced into SQL.
 
 use super::normalize::{fold, is_romanised};
 
@@ -76,6 +74,16 @@ pub fn pinyin_term(term: &str) -> Option<String> {
     is_romanised(term).then(|| term.chars().filter(|c| c.is_ascii_alphanumeric()).collect())
 }
 
+/// The fragments a condition is made of, and nothing else: every value is a
+/// `?` placeholder.
+pub(crate) const LONG_TERMS: &str = "search_index MATCH ?";
+pub(crate) const SHORT_TERM: &str = "(names LIKE ? ESCAPE '\\' OR pinyin LIKE ? ESCAPE '\\' \
+     OR linked LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\')";
+pub(crate) const SHORT_TERM_OR_PINYIN: &str = "(names LIKE ? ESCAPE '\\' OR pinyin LIKE ? ESCAPE '\\' \
+     OR linked LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\' OR pinyin LIKE ? ESCAPE '\\')";
+/// The condition that matches nothing, for a query without terms.
+pub(crate) const NOTHING: &str = "0";
+
 /// A condition over the `search_index` table requiring every term, and the
 /// values to bind to its `?` placeholders, in order.
 ///
@@ -98,25 +106,23 @@ pub fn match_condition(q: &Query) -> (String, Vec<String>) {
             continue;
         }
         let pattern = contains_pattern(term);
-        let mut sql = String::from(
-            "(names LIKE ? ESCAPE '\\' OR pinyin LIKE ? ESCAPE '\\' OR linked LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\'",
-        );
         for _ in 0..4 {
             binds.push(pattern.clone());
         }
-        if let Some(p) = pinyin {
-            sql.push_str(" OR pinyin LIKE ? ESCAPE '\\'");
-            binds.push(contains_pattern(&p));
+        match pinyin {
+            Some(p) => {
+                parts.push(SHORT_TERM_OR_PINYIN.to_owned());
+                binds.push(contains_pattern(&p));
+            }
+            None => parts.push(SHORT_TERM.to_owned()),
         }
-        sql.push(')');
-        parts.push(sql);
     }
     if !phrases.is_empty() {
-        parts.insert(0, "search_index MATCH ?".to_owned());
+        parts.insert(0, LONG_TERMS.to_owned());
         binds.insert(0, phrases.join(" AND "));
     }
     if parts.is_empty() {
-        return ("0".to_owned(), binds);
+        return (NOTHING.to_owned(), binds);
     }
     (parts.join(" AND "), binds)
 }

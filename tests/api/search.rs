@@ -7,6 +7,18 @@ use crate::helpers::{SOURCE, TestApp, enc};
 const FIRST: &[(&str, &str)] = &[
     // Exact titles, any length.
     ("中吉乌铁路", "project/china-kyrgyzstan-uzbekistan-railway"),
+    // 路 as the compatibility ideograph U+F937, as PDF text often has it.
+    (
+        "中吉乌铁\u{F937}",
+        "project/china-kyrgyzstan-uzbekistan-railway",
+    ),
+    (
+        "中吉烏鐵\u{F937}",
+        "project/china-kyrgyzstan-uzbekistan-railway",
+    ),
+    // 聯 as the compatibility ideograph U+F997: traditional, so it must be
+    // unified before it can be simplified to 联.
+    ("\u{F997}合國", "organization/united-nations"),
     ("阿斯塔纳宣言", "agreement/astana-declaration"),
     ("《阿斯塔纳宣言》", "agreement/astana-declaration"),
     (

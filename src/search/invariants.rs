@@ -1,0 +1,65 @@
+//! What must hold for any text typed into the search box, checked by the
+//! property test below (in CI) and by the fuzz target `fuzz/fuzz_targets/
+//! query.rs` (run by hand, see the README): parsing never panics, the SQL
+//! carries no user text, every placeholder is bound, and highlighting never
+//! lets markup through.
+
+use super::highlight::highlight;
+use super::query::{
+    LONG_TERMS, MAX_QUERY_CHARS, MAX_TERMS, NOTHING, Query, SHORT_TERM, SHORT_TERM_OR_PINYIN,
+    match_condition,
+};
+use super::{fold, pinyin};
+
+/// Panics if any invariant fails for `input`.
+pub fn check(input: &str) {
+    let q = Query::parse(input);
+    assert!(q.raw.chars().count() <= MAX_QUERY_CHARS);
+    assert!(q.terms.len() <= MAX_TERMS);
+    for t in &q.terms {
+        assert!(!t.is_empty(), "empty term from {input:?}");
+        assert_eq!(fold(t), *t, "terms are already folded");
+    }
+
+    let (sql, binds) = match_condition(&q);
+    assert_eq!(sql.matches('?').count(), binds.len(), "{sql}");
+    // User text travels only in bound values: the SQL is made of the fixed
+    // fragments alone, whatever was typed.
+    for part in sql.split(" AND ") {
+        assert!(
+            [LONG_TERMS, SHORT_TERM, SHORT_TERM_OR_PINYIN, NOTHING].contains(&part),
+            "not a fixed fragment: {part}"
+        );
+    }
+
+    let _ = pinyin(input);
+    let html = highlight(input, &q.terms);
+    let mut rest = html.as_str();
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i..];
+        assert!(
+            rest.starts_with("<mark>") || rest.starts_with("</mark>"),
+            "markup let through: {html}"
+        );
+        rest = &rest[1..];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn any_text(s in any::<String>()) {
+            super::check(&s);
+        }
+
+        #[test]
+        fn query_syntax_and_mixed_scripts(s in r#"([\"*:()\-^%_\\<>&']|NEAR|AND|OR|NOT|中吉乌|铁路|xi'an|Ⅻ|ｆｕｌｌ|\s){0,40}"#) {
+            super::check(&s);
+        }
+    }
+}
