@@ -76,10 +76,12 @@ pub async fn etag(req: Request, next: Next) -> Response {
 
 /// Rendered responses kept in memory, keyed by request target and the
 /// encoding negotiated. The data never changes while the process runs, so an
-/// entry never goes stale; the cache is bounded in entries, with eviction, so
-/// arbitrary search URLs cannot grow it without limit.
+/// entry never goes stale; the cache is bounded in bytes, with eviction, so
+/// arbitrary search URLs cannot grow memory without limit.
 #[derive(Clone)]
-pub struct PageCache(std::sync::Arc<quick_cache::sync::Cache<(String, &'static str), Cached>>);
+pub struct PageCache(std::sync::Arc<quick_cache::sync::Cache<CacheKey, Cached, ByteWeighter>>);
+
+type CacheKey = (String, &'static str);
 
 #[derive(Clone)]
 pub struct Cached {
@@ -87,16 +89,29 @@ pub struct Cached {
     body: axum::body::Bytes,
 }
 
-/// Most responses kept; at about 15 KB each compressed, some 60 MB at worst.
-const PAGE_CACHE_ENTRIES: usize = 4096;
+/// Weighs an entry by the bytes it holds, so the bound is on memory.
+#[derive(Clone)]
+pub struct ByteWeighter;
+
+impl quick_cache::Weighter<CacheKey, Cached> for ByteWeighter {
+    fn weight(&self, key: &CacheKey, val: &Cached) -> u64 {
+        // Headers are a handful of short values: a flat allowance covers them.
+        (key.0.len() + val.body.len() + 512) as u64
+    }
+}
+
+/// Bytes of responses kept. The ~270 pages a crawl from `/` reaches weigh
+/// 2.4 MB uncompressed, so this holds all of them in every encoding, with
+/// room for a churn of searches besides.
+const PAGE_CACHE_BYTES: u64 = 16 * 1024 * 1024;
 /// Largest body cached; larger ones are served but not kept.
 const MAX_CACHED_BODY: usize = 512 * 1024;
 
 impl PageCache {
     pub fn new() -> Self {
-        PageCache(std::sync::Arc::new(quick_cache::sync::Cache::new(
-            PAGE_CACHE_ENTRIES,
-        )))
+        PageCache(std::sync::Arc::new(
+            quick_cache::sync::Cache::with_weighter(4096, PAGE_CACHE_BYTES, ByteWeighter),
+        ))
     }
 }
 
