@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Throughput of key pages: summitkb (release build) against nginx serving the
 # same bytes as static files, same load tool and connections, on loopback.
-# Needs: nginx (Debian nginx-light) and wrk. Usage: scripts/bench.sh [seconds]
+# Needs: nginx (Debian nginx-light) and wrk.
+# Usage: [ROUNDS=5] scripts/bench.sh [seconds per round, default 5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SECS=${1:-10}
+SECS=${1:-5}
+ROUNDS=${ROUNDS:-5}
 CONNS=${CONNS:-64}
 THREADS=${THREADS:-2}
 for tool in nginx wrk curl; do command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }; done
@@ -23,7 +25,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 KB_PORT=$(free_port); NGX_PORT=$(free_port)
 
 start=$(date +%s%N)
-./target/release/summitkb serve --addr "127.0.0.1:$KB_PORT" --db "$WORK/kb.sqlite" >"$WORK/kb.log" 2>&1 &
+RUST_LOG=${RUST_LOG:-warn} ./target/release/summitkb serve --addr "127.0.0.1:$KB_PORT" --db "$WORK/kb.sqlite" >"$WORK/kb.log" 2>&1 &
 KB_PID=$!
 for _ in $(seq 3000); do curl -sf "http://127.0.0.1:$KB_PORT/healthz" >/dev/null && break; sleep 0.01; done
 cold_ms=$(( ($(date +%s%N) - start) / 1000000 ))
@@ -47,7 +49,15 @@ pid $WORK/nginx.pid;
 error_log $WORK/nginx-error.log;
 events { worker_connections 4096; }
 http {
+  # nginx tuned as one would for static files: no access log (summitkb runs
+  # with RUST_LOG=warn), sendfile, cached file handles, and no cap on the
+  # requests a kept-alive connection may carry (the default closes it after
+  # 1,000, which would cost nginx reconnects that summitkb does not pay).
   access_log off;
+  sendfile on;
+  tcp_nopush on;
+  open_file_cache max=100;
+  keepalive_requests 10000000;
   types { text/html html; }
   server { listen 127.0.0.1:$NGX_PORT; root $WORK/root; }
 }
@@ -57,12 +67,19 @@ for _ in $(seq 100); do curl -sf "http://127.0.0.1:$NGX_PORT/home.html" >/dev/nu
 curl -sf "http://127.0.0.1:$NGX_PORT/home.html" >/dev/null || { echo "nginx did not serve; see $WORK/nginx-error.log" >&2; cat "$WORK/nginx-error.log" >&2; exit 1; }
 
 rps() { wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" "$1" | awk '/Requests\/sec/ {print int($2)}'; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2] + a[NR/2+1]) / 2)}'; }
+echo "$ROUNDS rounds of ${SECS}s per page and server, alternating; medians:"
 printf "%-10s %8s %12s %12s %7s\n" page bytes summitkb nginx ratio
 for p in "${PAGES[@]}"; do
   name=${p%%|*}; path=${p#*|}
   bytes=$(stat -c %s "$WORK/root/$name.html")
-  kb=$(rps "http://127.0.0.1:$KB_PORT$path")
-  ng=$(rps "http://127.0.0.1:$NGX_PORT/$name.html")
+  kb_runs=(); ng_runs=()
+  for _ in $(seq "$ROUNDS"); do
+    kb_runs+=("$(rps "http://127.0.0.1:$KB_PORT$path")")
+    ng_runs+=("$(rps "http://127.0.0.1:$NGX_PORT/$name.html")")
+  done
+  kb=$(printf '%s\n' "${kb_runs[@]}" | median)
+  ng=$(printf '%s\n' "${ng_runs[@]}" | median)
   printf "%-10s %8s %12s %12s %7.2f\n" "$name" "$bytes" "$kb" "$ng" "$(echo "$kb / $ng" | bc -l)"
 done
 rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$KB_PID/status")

@@ -15,9 +15,8 @@ pub mod web;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use axum::Router;
-
 pub use db::ImportOutcome;
+pub use web::App;
 
 /// Why preparing the database failed.
 #[derive(Debug, thiserror::Error)]
@@ -54,7 +53,7 @@ pub async fn build_app(
     db_path: &Path,
     base_url: &str,
     static_dir: &Path,
-) -> Result<Router, sqlx::Error> {
+) -> Result<App, sqlx::Error> {
     let pool = db::open_read_only(db_path).await?;
     let state = web::AppState {
         pool,

@@ -2,6 +2,7 @@
 //! Handlers read only through [`crate::db::queries`] and [`crate::db::search`].
 
 mod api;
+pub mod assets;
 mod cache;
 mod error;
 mod pages;
@@ -24,7 +25,7 @@ use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{any, get};
 use sqlx::SqlitePool;
-use tower::ServiceBuilder;
+use tower::{Layer, ServiceBuilder};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
@@ -44,8 +45,8 @@ pub struct AppState {
 }
 
 /// The whole application router over `state`.
-pub fn router(state: AppState, static_dir: &std::path::Path) -> Router {
-    Router::new()
+pub fn router(state: AppState, static_dir: &std::path::Path) -> App {
+    let router = Router::new()
         .route("/api/sources", get(api::sources))
         .route("/api/sources/{slug}", get(api::source))
         .route("/api/records/{kind}", get(api::records_of_kind))
@@ -84,11 +85,6 @@ pub fn router(state: AppState, static_dir: &std::path::Path) -> Router {
             ),
         ))
         .layer(CompressionLayer::new())
-        .layer(middleware::from_fn_with_state(
-            cache::PageCache::new(),
-            cache::page_cache,
-        ))
-        .layer(middleware::from_fn(cache::etag))
         .layer(middleware::from_fn(limit_uri_length))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -107,8 +103,16 @@ pub fn router(state: AppState, static_dir: &std::path::Path) -> Router {
                 .load_shed()
                 .concurrency_limit(MAX_IN_FLIGHT),
         )
-        .with_state(state)
+        .with_state(state);
+    // Outermost, around the router itself: a repeat request is answered from
+    // memory before routing or any layer above runs.
+    cache::CacheLayer::new(assets::init(static_dir)).layer(router)
 }
+
+/// The whole application: the router inside the answer cache. Serve it with
+/// `axum::serve(listener, tower::make::Shared::new(app))`; drive it in tests
+/// with `tower::ServiceExt::oneshot`.
+pub type App = cache::CacheService<Router>;
 
 /// Longest request target accepted; longer ones get 414. Room for a search
 /// of 5,000 percent-encoded Chinese characters (45 KB).

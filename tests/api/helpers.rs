@@ -2,7 +2,6 @@
 
 use std::path::{Path, PathBuf};
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use http_body_util::BodyExt;
@@ -31,7 +30,7 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 pub struct TestApp {
-    pub router: Router,
+    pub router: summitkb::App,
     pub db: PathBuf,
     _dir: tempfile::TempDir,
 }

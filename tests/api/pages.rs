@@ -384,5 +384,67 @@ async fn shared_record_links_preview_with_title_and_cited_sentence() {
         "{}",
         &b[..b.find("</head>").unwrap()]
     );
-    assert!(b.contains(r#"<link rel="icon" href="/static/favicon.svg""#));
+    assert!(b.contains(r#"<link rel="icon" href="/static/favicon.svg?v="#));
+}
+
+#[tokio::test]
+async fn answers_from_memory_keep_every_header() {
+    use axum::body::Body;
+    use axum::http::Request;
+    let app = TestApp::new().await;
+    let uri = "/projects/china-kyrgyzstan-uzbekistan-railway";
+    let first = app.get_ok(uri).await;
+    let again = app.get_ok(uri).await;
+    for name in [
+        "content-type",
+        "content-security-policy",
+        "x-content-type-options",
+        "referrer-policy",
+        "etag",
+        "cache-control",
+    ] {
+        assert!(
+            again.headers.contains_key(name),
+            "{name} missing from a repeat answer"
+        );
+        assert_eq!(again.headers[name], first.headers[name], "{name}");
+    }
+    let head = Request::builder()
+        .method("HEAD")
+        .uri(uri)
+        .body(Body::empty())
+        .unwrap();
+    let res = app.request(head).await;
+    assert_eq!(res.status, 200);
+    assert!(res.body.is_empty());
+    assert_eq!(res.headers["etag"], first.headers["etag"]);
+    assert_eq!(
+        res.headers["content-length"].to_str().unwrap(),
+        first.body.len().to_string()
+    );
+}
+
+#[tokio::test]
+async fn static_files_are_fingerprinted_and_immutable() {
+    let app = TestApp::new().await;
+    let home = app.get_ok("/").await.body;
+    let start = home
+        .find("/static/style.css?v=")
+        .expect("fingerprinted stylesheet link");
+    let link = &home[start..start + home[start..].find('"').unwrap()];
+    let version = link.trim_start_matches("/static/style.css?v=");
+    assert_eq!(
+        version,
+        summitkb::web::assets::fingerprint(&crate::helpers::repo_path("static"))
+    );
+    let css = app.get_ok(link).await;
+    assert_eq!(
+        css.headers["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert!(css.content_type().starts_with("text/css"));
+    let plain = app.get_ok("/static/style.css").await;
+    assert_eq!(plain.headers["cache-control"], "public, max-age=3600");
+    let stale = app.get_ok("/static/style.css?v=0000000000").await;
+    assert_eq!(stale.headers["cache-control"], "public, max-age=3600");
 }
