@@ -3,10 +3,14 @@
   "use strict";
 
   // Copy-citation buttons: shown only when the clipboard can be used. They
-  // copy an element's text (data-copy-target) or their own data-copy-text.
-  document.querySelectorAll("button.copy[data-copy-target], button.copy[data-copy-text]").forEach(function (btn) {
+  // copy an element's text (data-copy-target), or paragraph n's citation
+  // from the template the source page carries once (data-copy-paragraph).
+  var template = document.querySelector("[data-citation]");
+  document.querySelectorAll("button.copy[data-copy-target], button.copy[data-copy-paragraph]").forEach(function (btn) {
     var target = document.getElementById(btn.getAttribute("data-copy-target"));
-    var text = target ? target.textContent.trim() : btn.getAttribute("data-copy-text");
+    var n = btn.getAttribute("data-copy-paragraph");
+    var text = target ? target.textContent.trim()
+      : (n && template ? template.getAttribute("data-citation").split("{n}").join(n) : "");
     if (!text || !navigator.clipboard) return;
     btn.hidden = false;
     var label = btn.innerHTML;

@@ -33,13 +33,14 @@ pub async fn list(State(state): State<AppState>) -> Result<Response, AppError> {
 
 /// How a paragraph is cited when someone copies it: publisher, date, title,
 /// paragraph number and the paragraph's permanent URL.
-fn citation_text(base_url: &str, source: &SourceRow, n: i64) -> String {
+/// `n` is a number, or the placeholder `{n}` the source page's script fills.
+fn citation_text(base_url: &str, source: &SourceRow, n: impl std::fmt::Display) -> String {
     format!(
-        "{publisher}，{date}，《{title}》，第{n}段。{base_url}{url}",
+        "{publisher}，{date}，《{title}》，第{n}段。{base_url}/sources/{slug}/p/{n}",
         publisher = source.publisher,
         date = source.published,
         title = source.title,
-        url = paragraph_url(&source.slug, n),
+        slug = source.slug,
     )
 }
 
@@ -50,8 +51,6 @@ pub struct BlockView {
     pub html: String,
     pub text: String,
     pub permalink: String,
-    /// The citation the paragraph's copy button copies.
-    pub citation: String,
     pub citing: Vec<CitingView>,
 }
 
@@ -63,6 +62,9 @@ pub struct SourcePage {
     pub blocks: Vec<BlockView>,
     pub cited: usize,
     pub paragraphs: usize,
+    /// The citation of any paragraph, with `{n}` for its number: written
+    /// once, so the copy buttons do not repeat it eighteen times.
+    pub citation_template: String,
 }
 
 pub async fn source(
@@ -95,7 +97,6 @@ pub async fn source(
                     Vec::new()
                 },
                 permalink: paragraph_url(&source.slug, n),
-                citation: citation_text(&state.base_url, &source, n),
                 kind: b.kind,
                 n,
                 text: b.text,
@@ -108,6 +109,7 @@ pub async fn source(
         .filter(|b| b.kind == "paragraph" && !b.citing.is_empty())
         .count();
     render(&SourcePage {
+        citation_template: citation_text(&state.base_url, &source, "{n}"),
         q: String::new(),
         source,
         blocks: views,
