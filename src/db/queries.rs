@@ -216,6 +216,22 @@ pub async fn subject_records(pool: &SqlitePool) -> Result<Vec<RecordRow>> {
     .await
 }
 
+/// The first `limit` records of a kind, in order: previews need no more.
+pub async fn first_records_of_kind(
+    pool: &SqlitePool,
+    kind: &str,
+    limit: i64,
+) -> Result<Vec<RecordRow>> {
+    sqlx::query_as(
+        "SELECT id, kind, slug, title, english, english_note, summary FROM records WHERE kind = ? \
+         ORDER BY position LIMIT ?",
+    )
+    .bind(kind)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
 pub async fn records_of_kind(pool: &SqlitePool, kind: &str) -> Result<Vec<RecordRow>> {
     sqlx::query_as(
         "SELECT id, kind, slug, title, english, english_note, summary FROM records WHERE kind = ? ORDER BY position",

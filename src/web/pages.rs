@@ -1,6 +1,6 @@
 //! The home page, kind lists and record pages.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -75,13 +75,13 @@ pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
     let counts: BTreeMap<String, i64> = queries::kind_counts(pool).await?.into_iter().collect();
     let mut kinds = Vec::new();
     for k in HEADLINE_KINDS {
-        let records = queries::records_of_kind(pool, k.as_str()).await?;
+        let records = queries::first_records_of_kind(pool, k.as_str(), 6).await?;
         kinds.push(KindSummary {
             label_zh: k.label_zh(),
             label_en: k.label_en(),
             url: format!("/{}", k.plural()),
             count: counts.get(k.as_str()).copied().unwrap_or(0),
-            items: records.iter().take(6).map(RecordRef::from).collect(),
+            items: records.iter().map(RecordRef::from).collect(),
         });
     }
     let countries = queries::records_of_kind(pool, Kind::Country.as_str())
@@ -161,22 +161,36 @@ pub async fn kind_list(
     let fields = queries::fields_of_kind(pool, kind.as_str()).await?;
     let links = queries::links_from_kind(pool, kind.as_str()).await?;
 
+    // Rows by record, so building the page is linear in the records: the
+    // list must stay fast when a kind has thousands of them.
+    let mut fields_of: HashMap<i64, Vec<&queries::FieldRow>> = HashMap::new();
+    for f in &fields {
+        fields_of.entry(f.record_id).or_default().push(f);
+    }
+    let mut countries_of: HashMap<i64, Vec<&queries::LinkPairRow>> = HashMap::new();
+    for l in links.iter().filter(|l| l.kind == Kind::Country.as_str()) {
+        countries_of.entry(l.from_id).or_default().push(l);
+    }
+    let field = |r: &RecordRow, name: FieldName| {
+        fields_of
+            .get(&r.id)
+            .and_then(|fs| fs.iter().find(|x| x.name == name.as_str()))
+            .copied()
+    };
+
     let item = |r: &RecordRow| ListItem {
         record: RecordRef::from(r),
         summary: r.summary.clone(),
         fields: FieldName::ALL
             .into_iter()
             .filter(|f| Some(*f) != group_field(kind) && list_shows(kind, *f))
-            .filter_map(|f| {
-                fields
-                    .iter()
-                    .find(|x| x.record_id == r.id && x.name == f.as_str())
-            })
+            .filter_map(|f| field(r, f))
             .map(|x| FieldView::new(&x.name, &x.value))
             .collect(),
-        countries: links
-            .iter()
-            .filter(|l| l.from_id == r.id && l.kind == Kind::Country.as_str())
+        countries: countries_of
+            .get(&r.id)
+            .into_iter()
+            .flatten()
             .map(|l| RecordRef::new(&l.kind, &l.slug, &l.title, l.english.as_deref()))
             .collect(),
     };
@@ -184,17 +198,16 @@ pub async fn kind_list(
     let groups = match group_field(kind) {
         Some(f) => {
             let mut order: Vec<String> = Vec::new();
-            let mut grouped: BTreeMap<String, Vec<ListItem>> = BTreeMap::new();
+            let mut grouped: HashMap<String, Vec<ListItem>> = HashMap::new();
             for r in &records {
-                let value = fields
-                    .iter()
-                    .find(|x| x.record_id == r.id && x.name == f.as_str())
+                let value = field(r, f)
                     .map(|x| x.value.clone())
                     .unwrap_or_else(|| "其他".to_owned());
-                if !order.contains(&value) {
-                    order.push(value.clone());
+                let entry = grouped.entry(value.clone()).or_default();
+                if entry.is_empty() {
+                    order.push(value);
                 }
-                grouped.entry(value).or_default().push(item(r));
+                entry.push(item(r));
             }
             order
                 .into_iter()
@@ -214,22 +227,26 @@ pub async fn kind_list(
     };
 
     let by_country = if matches!(kind, Kind::Project | Kind::Agreement) {
-        let mut order: Vec<(String, String)> = Vec::new();
-        for l in links.iter().filter(|l| l.kind == Kind::Country.as_str()) {
-            if !order.iter().any(|(s, _)| *s == l.slug) {
-                order.push((l.slug.clone(), l.title.clone()));
+        // Countries in order of first mention, each with its records in order.
+        let mut order: Vec<(&str, &str)> = Vec::new();
+        let mut members: HashMap<&str, Vec<&RecordRow>> = HashMap::new();
+        for r in &records {
+            for l in countries_of.get(&r.id).into_iter().flatten() {
+                let list = members.entry(l.slug.as_str()).or_default();
+                if list.is_empty() {
+                    order.push((&l.slug, &l.title));
+                }
+                if list.last().is_none_or(|last| last.id != r.id) {
+                    list.push(r);
+                }
             }
         }
         order
             .into_iter()
             .map(|(slug, title)| ListGroup {
                 id: format!("c-{slug}"),
-                label: title,
-                items: records
-                    .iter()
-                    .filter(|r| links.iter().any(|l| l.from_id == r.id && l.slug == slug))
-                    .map(item)
-                    .collect(),
+                label: title.to_owned(),
+                items: members[slug].iter().map(|r| item(r)).collect(),
             })
             .collect()
     } else {

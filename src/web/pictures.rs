@@ -232,6 +232,7 @@ pub fn build_map(rows: &[MapCountryRow], projects: &[ProjectCountryRow]) -> MapV
         .collect();
 
     // Projects with the countries on the map they link, in the record's order.
+    // Rows come grouped by project, so a project's rows are consecutive.
     let mut by_project: Vec<(RecordRef, Vec<&MapCountry>)> = Vec::new();
     for p in projects {
         let Some(country) = countries
@@ -240,9 +241,9 @@ pub fn build_map(rows: &[MapCountryRow], projects: &[ProjectCountryRow]) -> MapV
         else {
             continue;
         };
-        match by_project.iter_mut().find(|(r, _)| r.slug == p.slug) {
-            Some((_, cs)) => cs.push(country),
-            None => by_project.push((
+        match by_project.last_mut() {
+            Some((r, cs)) if r.slug == p.slug => cs.push(country),
+            _ => by_project.push((
                 RecordRef::new("project", &p.slug, &p.title, p.english.as_deref()),
                 vec![country],
             )),

@@ -1,0 +1,122 @@
+//! Page rendering in-process, through the real router, on the real data and
+//! on synthetic corpora 10 and 100 times larger: import time, database size,
+//! and the latency of rendering each key page (the answer cache is bypassed
+//! with a query parameter that changes every request, so every request
+//! renders). Prints p50/p99 per page (over 200 renders on the real data, 20
+//! on 10x, 10 on 100x), then runs criterion on the real data.
+//! Run: `cargo bench --bench pages`.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::Request;
+use criterion::{Criterion, criterion_group, criterion_main};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+const SOURCE: &str = "wang-yi-2025-china-central-asia-summit";
+
+fn pages() -> Vec<(&'static str, String)> {
+    vec![
+        ("home", "/".to_owned()),
+        (
+            "record",
+            "/projects/china-kyrgyzstan-uzbekistan-railway".to_owned(),
+        ),
+        ("kind list", "/projects".to_owned()),
+        ("source", format!("/sources/{SOURCE}")),
+        ("paragraph", format!("/sources/{SOURCE}/p/10")),
+        (
+            "search",
+            "/search?q=%E4%B8%AD%E5%90%89%E4%B9%8C%E9%93%81%E8%B7%AF".to_owned(),
+        ),
+        ("map", "/map".to_owned()),
+        ("timeline", "/timeline".to_owned()),
+    ]
+}
+
+async fn app_over(factor: usize, dir: &Path) -> summitkb::App {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let set = summitkb::seeds::load(&root.join("seeds"))
+        .expect("seeds")
+        .scaled(factor);
+    let db = dir.join(format!("pages-{factor}.sqlite"));
+    let pool = summitkb::db::open_writable(&db).await.expect("db");
+    let started = Instant::now();
+    summitkb::db::import(&pool, &set).await.expect("import");
+    let import = started.elapsed();
+    pool.close().await;
+    let size = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
+    eprintln!(
+        "corpus {factor}x: {} records, import {:.0} ms, database {:.1} MB",
+        set.records.len(),
+        import.as_secs_f64() * 1000.0,
+        size as f64 / 1e6
+    );
+    summitkb::build_app(&db, "https://kb.example", &root.join("static"))
+        .await
+        .expect("app")
+}
+
+/// Renders `path` once, uncached: a fresh `bench` parameter makes a new key.
+async fn render(app: &summitkb::App, path: &str, n: u64) -> usize {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let req = Request::builder()
+        .uri(format!("{path}{sep}bench={n}"))
+        .body(Body::empty())
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), 200, "{path}");
+    res.into_body().collect().await.unwrap().to_bytes().len()
+}
+
+fn bench(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut n = 0u64;
+    for factor in [1, 10, 100] {
+        let app = rt.block_on(app_over(factor, dir.path()));
+        for (name, path) in pages() {
+            // Fewer renders on the big corpora, where one can take a second.
+            let runs = 200 / factor.min(20);
+            let mut times: Vec<Duration> = (0..runs)
+                .map(|_| {
+                    n += 1;
+                    let t = Instant::now();
+                    rt.block_on(render(&app, &path, n));
+                    t.elapsed()
+                })
+                .collect();
+            times.sort();
+            let p =
+                |f: f64| times[((times.len() as f64 - 1.0) * f) as usize].as_secs_f64() * 1000.0;
+            eprintln!(
+                "{factor}x {name:<10} p50 {:>7.3} ms  p99 {:>7.3} ms",
+                p(0.50),
+                p(0.99)
+            );
+        }
+        if factor == 1 {
+            let mut group = c.benchmark_group("render/1x");
+            group
+                .sample_size(30)
+                .measurement_time(Duration::from_secs(2));
+            for (name, path) in pages() {
+                group.bench_function(name, |b| {
+                    b.iter(|| {
+                        n += 1;
+                        rt.block_on(render(&app, &path, n))
+                    })
+                });
+            }
+            group.finish();
+        }
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
