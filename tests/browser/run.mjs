@@ -54,10 +54,12 @@ for (const [file, what] of [[BIN, "the release binary (cargo build --release)"],
 
 // --- a tiny runner: every check runs, failures are listed at the end --------
 const failures = [];
+let passed = 0;
 async function check(name, fn) {
   const t0 = Date.now();
   try {
     await fn();
+    passed += 1;
     console.log(`ok    ${name} (${Date.now() - t0} ms)`);
   } catch (e) {
     failures.push(name);
@@ -362,8 +364,6 @@ await check("screenshots of every page kind, desktop and phone", async () => {
 await browser.close();
 server.kill("SIGTERM");
 fs.rmSync(work, { recursive: true, force: true });
-if (failures.length) {
-  console.log(`\n${failures.length} failed:\n  ${failures.join("\n  ")}`);
-  process.exit(1);
-}
-console.log("\nall browser checks passed");
+if (failures.length) console.log(`\nfailed:\n  ${failures.join("\n  ")}`);
+console.log(`\nbrowser: ${passed} passed, ${failures.length} failed`);
+process.exit(failures.length ? 1 : 0);
