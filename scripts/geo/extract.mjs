@@ -70,7 +70,7 @@ for (const [file, detailed] of [["countries-50m.json", true], ["countries-110m.j
     if (!iso || DETAILED.has(iso) !== detailed) continue;
     const polygons = rings(f.geometry)
       .filter(inView)
-      .map((poly) => poly.map((r) => thin(r, detailed ? 0.2 : 0.4)).filter((r) => r.length >= 4));
+      .map((poly) => poly.map((r) => thin(r, detailed ? 0.3 : 0.7)).filter((r) => r.length >= 4));
     if (polygons.length === 0) continue;
     const entry = byIso.get(iso) ?? { iso, polygons: [] };
     entry.polygons.push(...polygons.filter((p) => p.length > 0));
