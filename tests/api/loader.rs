@@ -95,8 +95,14 @@ async fn two_imports_of_the_same_seeds_serve_identical_bytes() {
         "/search?q=%E9%93%81%E8%B7%AF",
         "/api/search?q=tokayev",
         &format!("/api/sources/{SOURCE}"),
+        "/map",
+        "/map.svg",
+        "/timeline",
     ] {
-        assert_eq!(a.get_ok(uri).await.body, b.get_ok(uri).await.body, "{uri}");
+        let (x, y) = (a.get_ok(uri).await, b.get_ok(uri).await);
+        assert_eq!(x.body, y.body, "{uri}");
+        // Same tags, so a CDN or a browser revalidates against any replica.
+        assert_eq!(x.headers["etag"], y.headers["etag"], "{uri}");
     }
 }
 
