@@ -9,6 +9,9 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+#[path = "common.rs"]
+mod common;
+
 use axum::body::Body;
 use axum::http::Request;
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -37,23 +40,8 @@ fn pages() -> Vec<(&'static str, String)> {
 }
 
 async fn app_over(factor: usize, dir: &Path) -> summitkb::App {
+    let db = common::import_corpus(factor, dir).await;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let set = summitkb::seeds::load(&root.join("seeds"))
-        .expect("seeds")
-        .scaled(factor);
-    let db = dir.join(format!("pages-{factor}.sqlite"));
-    let pool = summitkb::db::open_writable(&db).await.expect("db");
-    let started = Instant::now();
-    summitkb::db::import(&pool, &set).await.expect("import");
-    let import = started.elapsed();
-    pool.close().await;
-    let size = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
-    eprintln!(
-        "corpus {factor}x: {} records, import {:.0} ms, database {:.1} MB",
-        set.records.len(),
-        import.as_secs_f64() * 1000.0,
-        size as f64 / 1e6
-    );
     summitkb::build_app(&db, "https://kb.example", &root.join("static"))
         .await
         .expect("app")
@@ -72,10 +60,7 @@ async fn render(app: &summitkb::App, path: &str, n: u64) -> usize {
 }
 
 fn bench(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = common::runtime();
     let dir = tempfile::tempdir().unwrap();
     let mut n = 0u64;
     for factor in [1, 10, 100] {
@@ -83,7 +68,7 @@ fn bench(c: &mut Criterion) {
         for (name, path) in pages() {
             // Fewer renders on the big corpora, where one can take a second.
             let runs = 200 / factor.min(20);
-            let mut times: Vec<Duration> = (0..runs)
+            let times: Vec<Duration> = (0..runs)
                 .map(|_| {
                     n += 1;
                     let t = Instant::now();
@@ -91,14 +76,8 @@ fn bench(c: &mut Criterion) {
                     t.elapsed()
                 })
                 .collect();
-            times.sort();
-            let p =
-                |f: f64| times[((times.len() as f64 - 1.0) * f) as usize].as_secs_f64() * 1000.0;
-            eprintln!(
-                "{factor}x {name:<10} p50 {:>7.3} ms  p99 {:>7.3} ms",
-                p(0.50),
-                p(0.99)
-            );
+            let (p50, p99) = common::p50_p99(times);
+            eprintln!("{factor}x {name:<10} p50 {p50:>7.3} ms  p99 {p99:>7.3} ms");
         }
         if factor == 1 {
             let mut group = c.benchmark_group("render/1x");

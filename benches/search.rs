@@ -7,6 +7,9 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+#[path = "common.rs"]
+mod common;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use sqlx::SqlitePool;
 use summitkb::db::search::{Filters, search};
@@ -25,22 +28,7 @@ const QUERIES: &[&str] = &[
 ];
 
 async fn corpus(factor: usize, dir: &Path) -> SqlitePool {
-    let seeds = summitkb::seeds::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds")))
-        .expect("seeds");
-    let set = seeds.scaled(factor);
-    let db = dir.join(format!("bench-{factor}.sqlite"));
-    let pool = summitkb::db::open_writable(&db).await.expect("db");
-    let started = Instant::now();
-    summitkb::db::import(&pool, &set).await.expect("import");
-    let size = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
-    eprintln!(
-        "corpus {factor}x: {} records, {} sources, import {:.0} ms, database {:.1} MB",
-        set.records.len(),
-        set.sources.len(),
-        started.elapsed().as_secs_f64() * 1000.0,
-        size as f64 / 1e6
-    );
-    pool.close().await;
+    let db = common::import_corpus(factor, dir).await;
     summitkb::db::open_read_only(&db)
         .await
         .expect("read-only pool")
@@ -49,7 +37,7 @@ async fn corpus(factor: usize, dir: &Path) -> SqlitePool {
 fn percentiles(rt: &tokio::runtime::Runtime, pool: &SqlitePool, label: &str) {
     for q in QUERIES {
         let query = Query::parse(q);
-        let mut times: Vec<Duration> = (0..500)
+        let times: Vec<Duration> = (0..500)
             .map(|_| {
                 let t = Instant::now();
                 rt.block_on(search(pool, &query, &Filters::default(), 50))
@@ -57,21 +45,13 @@ fn percentiles(rt: &tokio::runtime::Runtime, pool: &SqlitePool, label: &str) {
                 t.elapsed()
             })
             .collect();
-        times.sort();
-        let p = |f: f64| times[((times.len() as f64 - 1.0) * f) as usize].as_secs_f64() * 1000.0;
-        eprintln!(
-            "{label} {q:<20} p50 {:>7.3} ms  p99 {:>7.3} ms",
-            p(0.50),
-            p(0.99)
-        );
+        let (p50, p99) = common::p50_p99(times);
+        eprintln!("{label} {q:<20} p50 {p50:>7.3} ms  p99 {p99:>7.3} ms");
     }
 }
 
 fn bench(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = common::runtime();
     let dir = tempfile::tempdir().unwrap();
     for factor in [1, 100] {
         let pool = rt.block_on(corpus(factor, dir.path()));
