@@ -175,13 +175,6 @@ impl Basis {
         }
     }
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Basis::Stated => "stated",
-            Basis::Derived => "derived",
-        }
-    }
-
     pub fn labels(self) -> (&'static str, &'static str) {
         match self {
             Basis::Stated => ("原文所述", "stated"),

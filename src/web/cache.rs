@@ -71,21 +71,15 @@ impl quick_cache::Weighter<CacheKey, Cached> for ByteWeighter {
 /// Answers kept in memory, bounded in bytes with eviction, so arbitrary
 /// search URLs cannot grow memory without limit.
 #[derive(Clone)]
-pub struct PageCache(Arc<quick_cache::sync::Cache<CacheKey, Cached, ByteWeighter>>);
+struct PageCache(Arc<quick_cache::sync::Cache<CacheKey, Cached, ByteWeighter>>);
 
 impl PageCache {
-    pub fn new() -> Self {
+    fn new() -> Self {
         PageCache(Arc::new(quick_cache::sync::Cache::with_weighter(
             4096,
             PAGE_CACHE_BYTES,
             ByteWeighter,
         )))
-    }
-}
-
-impl Default for PageCache {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
