@@ -4,7 +4,6 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use axum::serve::ListenerExt;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
@@ -155,13 +154,7 @@ async fn serve(args: ServeArgs, seeds_dir: &std::path::Path) -> anyhow::Result<(
     let app = summitkb::build_app(&db_path, &base_url, &args.static_dir).await?;
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    // Answers go out as soon as they are written: without TCP_NODELAY a page
-    // written in two segments can wait for a delayed ACK (40 ms on Linux).
-    let listener = listener.tap_io(|tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::warn!("TCP_NODELAY: {e}");
-        }
-    });
+    let listener = summitkb::web::sendfile::Listener::new(listener);
     axum::serve(listener, tower::make::Shared::new(app))
         .with_graceful_shutdown(shutdown_signal())
         .await?;

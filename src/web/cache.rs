@@ -23,6 +23,8 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use tower::{Layer, Service};
 
+use super::sendfile::FileBacked;
+
 /// Largest body tagged; bigger ones (none today) pass through untagged.
 const MAX_TAGGED_BODY: usize = 4 * 1024 * 1024;
 /// Largest body cached; larger ones are tagged and served but not kept.
@@ -55,6 +57,8 @@ type CacheKey = (String, &'static str);
 struct Cached {
     headers: HeaderMap,
     body: Bytes,
+    /// A large body's twin for `sendfile`, unregistered when evicted.
+    _file: Option<Arc<FileBacked>>,
 }
 
 /// Weighs an entry by the bytes it holds, so the bound is on memory.
@@ -258,6 +262,7 @@ where
                     Cached {
                         headers: parts.headers.clone(),
                         body: bytes.clone(),
+                        _file: FileBacked::new(&bytes).map(Arc::new),
                     },
                 );
             }

@@ -9,6 +9,7 @@ mod pages;
 mod params;
 mod pictures;
 mod search;
+pub mod sendfile;
 mod sources;
 pub mod views;
 

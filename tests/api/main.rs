@@ -9,4 +9,5 @@ mod pages;
 mod pictures;
 mod robust;
 mod search;
+mod sendfile;
 mod shutdown;

@@ -1,0 +1,89 @@
+//! The real router on a real port through the connection type `serve` uses:
+//! large cached pages leave by `sendfile` and arrive byte for byte, pipelined
+//! answers included.
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use summitkb::web::sendfile;
+
+use crate::helpers::{SOURCE, TestApp};
+
+/// The first HTTP/1.1 answer in `bytes` as (head, body), and the rest. An
+/// answer to HEAD has a `content-length` but no body.
+fn next_answer(bytes: &[u8], has_body: bool) -> ((String, Vec<u8>), &[u8]) {
+    let end = bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a head ends with a blank line")
+        + 4;
+    let head = String::from_utf8(bytes[..end].to_vec()).unwrap();
+    let len: usize = if has_body {
+        head.lines()
+            .find_map(|l| l.strip_prefix("content-length: "))
+            .expect("content-length")
+            .trim()
+            .parse()
+            .unwrap()
+    } else {
+        0
+    };
+    ((head, bytes[end..end + len].to_vec()), &bytes[end + len..])
+}
+
+#[tokio::test]
+async fn large_pages_leave_by_sendfile_and_arrive_whole_even_pipelined() {
+    let app = TestApp::new().await;
+    let source = format!("/sources/{SOURCE}");
+    // Rendered once in-process; the answers below come from memory.
+    let home = app.get_ok("/").await.body;
+    let source_page = app.get_ok(&source).await.body;
+    let paragraph = app.get_ok(&format!("{source}/p/10")).await.body;
+    assert!(
+        home.len() >= sendfile::MIN_FILE_BACKED && source_page.len() >= sendfile::MIN_FILE_BACKED
+    );
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(
+        axum::serve(
+            sendfile::Listener::new(listener),
+            tower::make::Shared::new(app.router.clone()),
+        )
+        .into_future(),
+    );
+
+    let before = sendfile::bytes_sent();
+    let mut client = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let requests = format!(
+        "GET / HTTP/1.1\r\nHost: x\r\n\r\n\
+         GET {source}/p/10 HTTP/1.1\r\nHost: x\r\n\r\n\
+         GET {source} HTTP/1.1\r\nHost: x\r\n\r\n\
+         HEAD / HTTP/1.1\r\nHost: x\r\n\r\n\
+         GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    );
+    client.write_all(requests.as_bytes()).await.unwrap();
+    let mut got = Vec::new();
+    client.read_to_end(&mut got).await.unwrap();
+    server.abort();
+
+    let expected: [(&str, &str); 5] = [
+        ("GET", &home),
+        ("GET", &paragraph),
+        ("GET", &source_page),
+        ("HEAD", ""),
+        ("GET", &home),
+    ];
+    let mut rest = &got[..];
+    for (method, want) in expected {
+        let ((head, body), more) = next_answer(rest, method == "GET");
+        assert!(head.starts_with("HTTP/1.1 200"), "{method}: {head}");
+        assert!(body == want.as_bytes(), "a body arrived changed");
+        rest = more;
+    }
+    assert!(rest.is_empty(), "one answer per request");
+    let by_sendfile = sendfile::bytes_sent() - before;
+    assert!(
+        by_sendfile >= (2 * home.len() + source_page.len()) as u64,
+        "only {by_sendfile} bytes went by sendfile"
+    );
+}
