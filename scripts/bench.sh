@@ -66,21 +66,39 @@ nginx -c "$WORK/nginx.conf" -p "$WORK"
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$NGX_PORT/home.html" >/dev/null && break; sleep 0.05; done
 curl -sf "http://127.0.0.1:$NGX_PORT/home.html" >/dev/null || { echo "nginx did not serve; see $WORK/nginx-error.log" >&2; cat "$WORK/nginx-error.log" >&2; exit 1; }
 
-rps() { wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" "$1" | awk '/Requests\/sec/ {print int($2)}'; }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2] + a[NR/2+1]) / 2)}'; }
-echo "$ROUNDS rounds of ${SECS}s per page and server, alternating; medians:"
-printf "%-10s %8s %12s %12s %7s\n" page bytes summitkb nginx ratio
+# CPU time (user + system, in clock ticks) of a set of processes so far.
+ticks() { for pid in "$@"; do awk '{print $14 + $15}' "/proc/$pid/stat"; done | awk '{t += $1} END {print t}'; }
+HZ=$(getconf CLK_TCK)
+NGX_WORKERS=$(pgrep -P "$(cat "$WORK/nginx.pid")" | tr '\n' ' ')
+# One round against one server: "requests/s CPU-microseconds-per-request".
+round() {
+  local url=$1; shift
+  local t0 out t1
+  t0=$(ticks "$@")
+  out=$(wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" "$url")
+  t1=$(ticks "$@")
+  echo "$out" | awk -v dt=$((t1 - t0)) -v hz="$HZ" '
+    /requests in/ {n = $1} /Requests\/sec/ {r = int($2)}
+    END {printf "%d %.1f\n", r, dt * 1e6 / hz / n}'
+}
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+echo "$ROUNDS rounds of ${SECS}s per page and server, alternating; medians."
+echo "req/s: throughput under load; CPU us/req: the server's own CPU time per answer."
+printf "%-10s %7s %9s %9s %6s %9s %9s\n" page bytes "kb req/s" "ngx req/s" ratio "kb CPU" "ngx CPU"
 for p in "${PAGES[@]}"; do
   name=${p%%|*}; path=${p#*|}
   bytes=$(stat -c %s "$WORK/root/$name.html")
   kb_runs=(); ng_runs=()
   for _ in $(seq "$ROUNDS"); do
-    kb_runs+=("$(rps "http://127.0.0.1:$KB_PORT$path")")
-    ng_runs+=("$(rps "http://127.0.0.1:$NGX_PORT/$name.html")")
+    kb_runs+=("$(round "http://127.0.0.1:$KB_PORT$path" "$KB_PID")")
+    # shellcheck disable=SC2086
+    ng_runs+=("$(round "http://127.0.0.1:$NGX_PORT/$name.html" $NGX_WORKERS)")
   done
-  kb=$(printf '%s\n' "${kb_runs[@]}" | median)
-  ng=$(printf '%s\n' "${ng_runs[@]}" | median)
-  printf "%-10s %8s %12s %12s %7.2f\n" "$name" "$bytes" "$kb" "$ng" "$(echo "$kb / $ng" | bc -l)"
+  kb=$(printf '%s\n' "${kb_runs[@]}" | cut -d' ' -f1 | median)
+  ng=$(printf '%s\n' "${ng_runs[@]}" | cut -d' ' -f1 | median)
+  kb_cpu=$(printf '%s\n' "${kb_runs[@]}" | cut -d' ' -f2 | median)
+  ng_cpu=$(printf '%s\n' "${ng_runs[@]}" | cut -d' ' -f2 | median)
+  printf "%-10s %7s %9.0f %9.0f %6.2f %9.1f %9.1f\n" "$name" "$bytes" "$kb" "$ng" "$(echo "$kb / $ng" | bc -l)" "$kb_cpu" "$ng_cpu"
 done
 rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$KB_PID/status")
 echo "cold start (empty database file to /healthz, import included): ${cold_ms} ms"

@@ -66,6 +66,10 @@ struct ServeArgs {
     /// no import, nothing written (see `summitkb import`).
     #[arg(long)]
     read_only: bool,
+    /// Threads answering requests, each with its own socket (default: one
+    /// per core).
+    #[arg(long, env = "SUMMITKB_WORKERS")]
+    workers: Option<usize>,
     /// Directory of static assets.
     #[arg(long, env = "SUMMITKB_STATIC", default_value = "static")]
     static_dir: PathBuf,
@@ -152,12 +156,12 @@ async fn serve(args: ServeArgs, seeds_dir: &std::path::Path) -> anyhow::Result<(
         .clone()
         .unwrap_or_else(|| format!("http://{}", args.addr));
     let app = summitkb::build_app(&db_path, &base_url, &args.static_dir).await?;
-    let listener = tokio::net::TcpListener::bind(args.addr).await?;
-    tracing::info!("listening on http://{}", listener.local_addr()?);
-    let listener = summitkb::web::sendfile::Listener::new(listener);
-    axum::serve(listener, tower::make::Shared::new(app))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let workers = args
+        .workers
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let server = summitkb::web::server::bind(args.addr, workers)?;
+    tracing::info!(workers, "listening on http://{}", server.local_addr());
+    server.run(app, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -10,6 +10,7 @@ mod params;
 mod pictures;
 mod search;
 pub mod sendfile;
+pub mod server;
 mod sources;
 pub mod views;
 
@@ -111,7 +112,7 @@ pub fn router(state: AppState, static_dir: &std::path::Path) -> App {
 }
 
 /// The whole application: the router inside the answer cache. Serve it with
-/// `axum::serve(listener, tower::make::Shared::new(app))`; drive it in tests
+/// [`server::bind`] and [`server::Server::run`]; drive it in tests
 /// with `tower::ServiceExt::oneshot`.
 pub type App = cache::CacheService<Router>;
 

@@ -1,10 +1,10 @@
-//! The real router on a real port through the connection type `serve` uses:
-//! large cached pages leave by `sendfile` and arrive byte for byte, pipelined
-//! answers included.
+//! The real router on a real port, served as `serve` serves it: large cached
+//! pages leave by `sendfile` and arrive byte for byte, pipelined answers
+//! included.
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use summitkb::web::sendfile;
+use summitkb::web::{sendfile, server};
 
 use crate::helpers::{SOURCE, TestApp};
 
@@ -42,15 +42,12 @@ async fn large_pages_leave_by_sendfile_and_arrive_whole_even_pipelined() {
         home.len() >= sendfile::MIN_FILE_BACKED && source_page.len() >= sendfile::MIN_FILE_BACKED
     );
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let server = tokio::spawn(
-        axum::serve(
-            sendfile::Listener::new(listener),
-            tower::make::Shared::new(app.router.clone()),
-        )
-        .into_future(),
-    );
+    let server = server::bind("127.0.0.1:0".parse().unwrap(), 2).unwrap();
+    let addr = server.local_addr();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(server.run(app.router.clone(), async {
+        let _ = stopped.await;
+    }));
 
     let before = sendfile::bytes_sent();
     let mut client = tokio::net::TcpStream::connect(addr).await.unwrap();
@@ -64,7 +61,8 @@ async fn large_pages_leave_by_sendfile_and_arrive_whole_even_pipelined() {
     client.write_all(requests.as_bytes()).await.unwrap();
     let mut got = Vec::new();
     client.read_to_end(&mut got).await.unwrap();
-    server.abort();
+    stop.send(()).unwrap();
+    serving.await.unwrap().expect("the server stops cleanly");
 
     let expected: [(&str, &str); 5] = [
         ("GET", &home),
@@ -85,5 +83,51 @@ async fn large_pages_leave_by_sendfile_and_arrive_whole_even_pipelined() {
     assert!(
         by_sendfile >= (2 * home.len() + source_page.len()) as u64,
         "only {by_sendfile} bytes went by sendfile"
+    );
+}
+
+#[tokio::test]
+async fn a_second_server_cannot_share_a_port_in_use() {
+    let first = server::bind("127.0.0.1:0".parse().unwrap(), 2).unwrap();
+    let err = server::bind(first.local_addr(), 2)
+        .err()
+        .expect("the port is taken");
+    assert_eq!(err.kind(), std::io::ErrorKind::AddrInUse);
+}
+
+#[tokio::test]
+async fn connections_over_every_worker_get_answers_and_all_stop_on_shutdown() {
+    let app = TestApp::shared().await;
+    let server = server::bind("127.0.0.1:0".parse().unwrap(), 3).unwrap();
+    let addr = server.local_addr();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(server.run(app.router.clone(), async {
+        let _ = stopped.await;
+    }));
+    // Connections spread over the workers' sockets; each gets its answer.
+    let clients = (0..24).map(|_| {
+        tokio::spawn(async move {
+            let mut c = tokio::net::TcpStream::connect(addr).await.unwrap();
+            c.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .await
+                .unwrap();
+            let mut got = Vec::new();
+            // A worker that is not accepting leaves its connections waiting.
+            tokio::time::timeout(std::time::Duration::from_secs(10), c.read_to_end(&mut got))
+                .await
+                .expect("answered within 10 s")
+                .unwrap();
+            String::from_utf8(got).unwrap()
+        })
+    });
+    for client in clients.collect::<Vec<_>>() {
+        let answer = client.await.unwrap();
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    }
+    stop.send(()).unwrap();
+    serving.await.unwrap().expect("every worker stops cleanly");
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "nothing listens after shutdown"
     );
 }
