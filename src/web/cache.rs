@@ -169,6 +169,7 @@ impl<S> Layer<S> for CacheLayer {
         CacheService {
             inner,
             layer: self.clone(),
+            render_on: None,
         }
     }
 }
@@ -177,6 +178,42 @@ impl<S> Layer<S> for CacheLayer {
 pub struct CacheService<S> {
     inner: S,
     layer: CacheLayer,
+    /// Where answers not in memory are rendered; `None`: where asked.
+    render_on: Option<tokio::runtime::Handle>,
+}
+
+impl<S> CacheService<S> {
+    /// Renders every answer not served from memory on `runtime` instead of
+    /// the connection's own. The server answers from memory on one
+    /// single-threaded runtime per core; a render or search can take
+    /// milliseconds, and on a work-stealing runtime it neither holds up the
+    /// other connections of its thread nor leaves the other cores idle.
+    pub fn render_on(mut self, runtime: tokio::runtime::Handle) -> Self {
+        self.render_on = Some(runtime);
+        self
+    }
+}
+
+impl<S> CacheService<S> {
+    /// Runs `answer` where answers are rendered (see [`Self::render_on`]).
+    fn rendered<F>(
+        &self,
+        answer: F,
+    ) -> Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>
+    where
+        F: Future<Output = Result<Response, Infallible>> + Send + 'static,
+    {
+        let Some(runtime) = &self.render_on else {
+            return Box::pin(answer);
+        };
+        let task = runtime.spawn(answer);
+        Box::pin(async move {
+            // Only a runtime shutting down cancels the task (a panic in a
+            // handler is already a 500 page).
+            task.await
+                .unwrap_or_else(|_| Ok(StatusCode::SERVICE_UNAVAILABLE.into_response()))
+        })
+    }
 }
 
 impl<S> Service<Request> for CacheService<S>
@@ -195,7 +232,8 @@ where
     fn call(&mut self, req: Request) -> Self::Future {
         let head = req.method() == Method::HEAD;
         if !(head || req.method() == Method::GET) {
-            return Box::pin(self.inner.call(req));
+            let answer = self.inner.call(req);
+            return self.rendered(answer);
         }
         let target = req
             .uri()
@@ -218,7 +256,8 @@ where
         }
         if head {
             // Not yet rendered: axum answers HEAD from the GET handler.
-            return Box::pin(self.inner.call(req));
+            let answer = self.inner.call(req);
+            return self.rendered(answer);
         }
 
         let cache_control = if req.uri().path().starts_with("/static/") {
@@ -239,7 +278,7 @@ where
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let cache = self.layer.cache.clone();
-        Box::pin(async move {
+        self.rendered(async move {
             let res = inner.call(req).await?;
             if res.status() != StatusCode::OK {
                 return Ok(res);
@@ -268,5 +307,53 @@ where
             }
             Ok(respond(parts.headers, bytes, if_none_match.as_ref(), false))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use axum::body::Body;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    #[test]
+    fn misses_render_on_the_render_runtime_and_hits_never_reach_it() {
+        let render = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("render")
+            .build()
+            .unwrap();
+        let rendered_on = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&rendered_on);
+        let inner = tower::service_fn(move |_req: Request| {
+            let seen = Arc::clone(&seen);
+            async move {
+                let thread = std::thread::current().name().unwrap_or("").to_owned();
+                seen.lock().unwrap().push(thread);
+                Ok::<_, Infallible>(Response::new(Body::from("page")))
+            }
+        });
+        let app = CacheLayer::new("v1")
+            .layer(inner)
+            .render_on(render.handle().clone());
+
+        let io = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        for _ in 0..3 {
+            let res = io
+                .block_on(app.clone().oneshot(Request::new(Body::empty())))
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            assert!(res.headers().contains_key(header::ETAG));
+        }
+        assert_eq!(
+            *rendered_on.lock().unwrap(),
+            ["render"],
+            "rendered once, there"
+        );
     }
 }
