@@ -40,6 +40,7 @@ pub struct Server {
 /// with `SO_REUSEPORT` would otherwise silently share the port with another
 /// copy of the server started by the same user.
 pub fn bind(addr: SocketAddr, workers: usize) -> io::Result<Server> {
+    raise_open_file_limit();
     let addr = std::net::TcpListener::bind(addr)?.local_addr()?;
     let workers = if cfg!(unix) { workers.max(1) } else { 1 };
     let listeners = (0..workers)
@@ -55,6 +56,31 @@ pub fn bind(addr: SocketAddr, workers: usize) -> io::Result<Server> {
         })
         .collect::<io::Result<Vec<_>>>()?;
     Ok(Server { listeners, addr })
+}
+
+/// Every connection and every large cached answer (see `sendfile`) holds a
+/// file descriptor, and the usual soft limit of 1,024 would cap connections
+/// well below what the server can answer. Raises it to the hard limit, as Go
+/// programs and nginx's `worker_rlimit_nofile` do.
+fn raise_open_file_limit() {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::process::{Resource, getrlimit, setrlimit};
+        let limit = getrlimit(Resource::Nofile);
+        // `None` is "unlimited", which the kernel refuses for this resource.
+        if let (Some(current), Some(maximum)) = (limit.current, limit.maximum)
+            && current < maximum
+        {
+            let raised = rustix::process::Rlimit {
+                current: Some(maximum),
+                maximum: Some(maximum),
+            };
+            match setrlimit(Resource::Nofile, raised) {
+                Ok(()) => tracing::debug!(maximum, "raised the open-file limit"),
+                Err(e) => tracing::warn!("cannot raise the open-file limit: {e}"),
+            }
+        }
+    }
 }
 
 impl Server {
