@@ -214,11 +214,12 @@ mod imp {
     }
 }
 
-pub use imp::{FileBacked, bytes_sent};
+pub(crate) use imp::FileBacked;
+pub use imp::bytes_sent;
 
 /// A TCP listener whose connections send registered bodies by `sendfile`,
 /// with `TCP_NODELAY` set.
-pub struct Listener(tokio::net::TcpListener);
+pub(crate) struct Listener(tokio::net::TcpListener);
 
 impl Listener {
     pub fn new(listener: tokio::net::TcpListener) -> Self {
@@ -247,7 +248,7 @@ impl axum::serve::Listener for Listener {
 }
 
 /// One accepted connection; see the module documentation.
-pub struct Connection(TcpStream);
+pub(crate) struct Connection(TcpStream);
 
 impl AsyncRead for Connection {
     fn poll_read(

@@ -9,5 +9,5 @@ mod pages;
 mod pictures;
 mod robust;
 mod search;
-mod sendfile;
+mod server;
 mod shutdown;

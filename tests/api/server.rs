@@ -1,6 +1,6 @@
-//! The real router on a real port, served as `serve` serves it: large cached
-//! pages leave by `sendfile` and arrive byte for byte, pipelined answers
-//! included.
+//! The real router on a real port, served as `serve` serves it: one worker
+//! per socket, large cached pages sent by `sendfile` and arriving byte for
+//! byte (pipelined answers included), a port in use refused, a clean stop.
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
