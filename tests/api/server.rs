@@ -131,3 +131,41 @@ async fn connections_over_every_worker_get_answers_and_all_stop_on_shutdown() {
         "nothing listens after shutdown"
     );
 }
+
+#[tokio::test]
+async fn clients_that_hang_up_mid_page_do_not_disturb_the_server() {
+    let app = TestApp::shared().await;
+    let home = app.get_ok("/").await.body;
+    assert!(home.len() >= sendfile::MIN_FILE_BACKED);
+    let server = server::bind("127.0.0.1:0".parse().unwrap(), 2).unwrap();
+    let addr = server.local_addr();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(server.run(app.router.clone(), async {
+        let _ = stopped.await;
+    }));
+    // Each asks for many copies of a large page with a small receive window
+    // and resets the connection without reading, so the server's writes meet
+    // a full socket, then a peer that has torn it down.
+    for _ in 0..20 {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.set_recv_buffer_size(4096).unwrap();
+        let mut c = socket.connect(addr).await.unwrap();
+        c.set_zero_linger().unwrap();
+        c.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n".repeat(400).as_slice())
+            .await
+            .unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        drop(c);
+    }
+    let mut c = tokio::net::TcpStream::connect(addr).await.unwrap();
+    c.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut got = Vec::new();
+    c.read_to_end(&mut got).await.unwrap();
+    let ((head, body), _) = next_answer(&got, true);
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(body == home.as_bytes());
+    stop.send(()).unwrap();
+    serving.await.unwrap().expect("the server stops cleanly");
+}
