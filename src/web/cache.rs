@@ -192,9 +192,7 @@ impl<S> CacheService<S> {
         self.render_on = Some(runtime);
         self
     }
-}
 
-impl<S> CacheService<S> {
     /// Runs `answer` where answers are rendered (see [`Self::render_on`]).
     fn rendered<F>(
         &self,
