@@ -30,6 +30,34 @@ fn next_answer(bytes: &[u8], has_body: bool) -> ((String, Vec<u8>), &[u8]) {
     ((head, bytes[end..end + len].to_vec()), &bytes[end + len..])
 }
 
+/// The app served by `server::run` on a free loopback port.
+struct Serving {
+    addr: std::net::SocketAddr,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Serving {
+    fn start(app: &TestApp, workers: usize) -> Serving {
+        let server = server::bind("127.0.0.1:0".parse().unwrap(), workers).unwrap();
+        let addr = server.local_addr();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(server.run(app.router.clone(), async {
+            let _ = stopped.await;
+        }));
+        Serving { addr, stop, task }
+    }
+
+    /// Shuts the server down and checks that every worker stopped cleanly.
+    async fn stop(self) {
+        self.stop.send(()).unwrap();
+        self.task
+            .await
+            .unwrap()
+            .expect("every worker stops cleanly");
+    }
+}
+
 #[tokio::test]
 async fn large_pages_leave_by_sendfile_and_arrive_whole_even_pipelined() {
     let app = TestApp::new().await;
@@ -42,12 +70,8 @@ async fn large_pages_leave_by_sendfile_and_arrive_whole_even_pipelined() {
         home.len() >= sendfile::MIN_FILE_BACKED && source_page.len() >= sendfile::MIN_FILE_BACKED
     );
 
-    let server = server::bind("127.0.0.1:0".parse().unwrap(), 2).unwrap();
-    let addr = server.local_addr();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let serving = tokio::spawn(server.run(app.router.clone(), async {
-        let _ = stopped.await;
-    }));
+    let serving = Serving::start(&app, 2);
+    let addr = serving.addr;
 
     let before = sendfile::bytes_sent();
     let mut client = tokio::net::TcpStream::connect(addr).await.unwrap();
@@ -61,8 +85,7 @@ async fn large_pages_leave_by_sendfile_and_arrive_whole_even_pipelined() {
     client.write_all(requests.as_bytes()).await.unwrap();
     let mut got = Vec::new();
     client.read_to_end(&mut got).await.unwrap();
-    stop.send(()).unwrap();
-    serving.await.unwrap().expect("the server stops cleanly");
+    serving.stop().await;
 
     let expected: [(&str, &str); 5] = [
         ("GET", &home),
@@ -98,12 +121,8 @@ async fn a_second_server_cannot_share_a_port_in_use() {
 #[tokio::test]
 async fn connections_over_every_worker_get_answers_and_all_stop_on_shutdown() {
     let app = TestApp::shared().await;
-    let server = server::bind("127.0.0.1:0".parse().unwrap(), 3).unwrap();
-    let addr = server.local_addr();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let serving = tokio::spawn(server.run(app.router.clone(), async {
-        let _ = stopped.await;
-    }));
+    let serving = Serving::start(app, 3);
+    let addr = serving.addr;
     // Connections spread over the workers' sockets; each gets its answer.
     let clients = (0..24).map(|_| {
         tokio::spawn(async move {
@@ -124,8 +143,7 @@ async fn connections_over_every_worker_get_answers_and_all_stop_on_shutdown() {
         let answer = client.await.unwrap();
         assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     }
-    stop.send(()).unwrap();
-    serving.await.unwrap().expect("every worker stops cleanly");
+    serving.stop().await;
     assert!(
         tokio::net::TcpStream::connect(addr).await.is_err(),
         "nothing listens after shutdown"
@@ -137,12 +155,8 @@ async fn clients_that_hang_up_mid_page_do_not_disturb_the_server() {
     let app = TestApp::shared().await;
     let home = app.get_ok("/").await.body;
     assert!(home.len() >= sendfile::MIN_FILE_BACKED);
-    let server = server::bind("127.0.0.1:0".parse().unwrap(), 2).unwrap();
-    let addr = server.local_addr();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let serving = tokio::spawn(server.run(app.router.clone(), async {
-        let _ = stopped.await;
-    }));
+    let serving = Serving::start(app, 2);
+    let addr = serving.addr;
     // Each asks for many copies of a large page with a small receive window
     // and resets the connection without reading, so the server's writes meet
     // a full socket, then a peer that has torn it down.
@@ -166,6 +180,5 @@ async fn clients_that_hang_up_mid_page_do_not_disturb_the_server() {
     let ((head, body), _) = next_answer(&got, true);
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
     assert!(body == home.as_bytes());
-    stop.send(()).unwrap();
-    serving.await.unwrap().expect("the server stops cleanly");
+    serving.stop().await;
 }
