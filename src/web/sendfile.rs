@@ -1,6 +1,6 @@
 //! Large answers leave by `sendfile(2)`, as nginx sends its files.
 //!
-//! Profiling the 37 KB source page under load showed a fifth of the server's
+//! Profiling the 37 KB home page under load showed a fifth of the server's
 //! time in one kernel function: copying the body out of user memory into the
 //! socket, again on every request. nginx pays no such copy, because
 //! `sendfile` hands the socket references to pages the kernel already holds.
