@@ -441,6 +441,42 @@ pub struct LinkDef {
     pub required: bool,
 }
 
+/// Where a record's English name comes from. A name in an official English
+/// text (a state news agency, a foreign ministry) is quoted; any other is our
+/// own rendering, and pages must say so rather than pass it off as the name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EnglishBasis {
+    /// Used in an English text by the publisher named in `english_ref`.
+    Official,
+    /// Our translation.
+    Translation,
+}
+
+impl EnglishBasis {
+    pub const ALL: [EnglishBasis; 2] = [EnglishBasis::Official, EnglishBasis::Translation];
+
+    /// The value written in seed files, the database and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EnglishBasis::Official => "official",
+            EnglishBasis::Translation => "translation",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EnglishBasis> {
+        EnglishBasis::ALL.into_iter().find(|b| b.as_str() == s)
+    }
+
+    /// Chinese and English labels, as pages show them beside the name.
+    pub fn labels(self) -> (&'static str, &'static str) {
+        match self {
+            EnglishBasis::Official => ("官方英文名", "official English name"),
+            EnglishBasis::Translation => ("我们的译名", "our translation"),
+        }
+    }
+}
+
 /// Whether a slug is fit for a permanent URL: lowercase ASCII words joined by
 /// single hyphens.
 pub fn is_valid_slug(slug: &str) -> bool {
@@ -473,6 +509,9 @@ mod tests {
         );
         for r in LinkRole::ALL {
             assert_eq!(LinkRole::parse(r.as_str()), Some(r));
+        }
+        for b in EnglishBasis::ALL {
+            assert_eq!(EnglishBasis::parse(b.as_str()), Some(b));
         }
     }
 

@@ -25,8 +25,9 @@ pub enum ImportOutcome {
 }
 
 /// Tables holding imported content, children first.
-const CONTENT_TABLES: [&str; 11] = [
+const CONTENT_TABLES: [&str; 12] = [
     "country_shapes",
+    "record_editorial",
     "search_index",
     "suggest_labels",
     "citations",
@@ -123,14 +124,20 @@ pub async fn import(pool: &SqlitePool, seeds: &SeedSet) -> Result<ImportOutcome,
     for (i, r) in seeds.records.iter().enumerate() {
         let id = i as i64 + 1;
         sqlx::query(
-            "INSERT INTO records (id, kind, slug, title, english, english_note, summary, position) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO records (id, kind, slug, title, english, english_basis, \
+             english_ref_publisher, english_ref_title, english_ref_date, english_ref_url, \
+             english_note, summary, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(id)
         .bind(r.kind.as_str())
         .bind(&r.slug)
         .bind(&r.title)
         .bind(&r.english)
+        .bind(r.english_basis.map(|b| b.as_str()))
+        .bind(r.english_ref.as_ref().map(|x| &x.publisher))
+        .bind(r.english_ref.as_ref().map(|x| &x.title))
+        .bind(r.english_ref.as_ref().map(|x| &x.date))
+        .bind(r.english_ref.as_ref().and_then(|x| x.url.as_ref()))
         .bind(&r.english_note)
         .bind(&r.summary)
         .bind(id)
@@ -143,6 +150,22 @@ pub async fn import(pool: &SqlitePool, seeds: &SeedSet) -> Result<ImportOutcome,
                 .bind(a)
                 .execute(&mut *tx)
                 .await?;
+        }
+        for (pos, e) in r.editorial.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO record_editorial (record_id, position, text, text_en, ref_publisher, \
+                 ref_title, ref_date, ref_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(pos as i64)
+            .bind(&e.text)
+            .bind(&e.text_en)
+            .bind(&e.reference.publisher)
+            .bind(&e.reference.title)
+            .bind(&e.reference.date)
+            .bind(&e.reference.url)
+            .execute(&mut *tx)
+            .await?;
         }
         for (name, value) in &r.fields {
             sqlx::query("INSERT INTO record_fields (record_id, name, value) VALUES (?, ?, ?)")

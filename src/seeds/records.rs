@@ -25,9 +25,10 @@ use serde::Deserialize;
 use sha2::Sha256;
 use toml::Spanned;
 
+use super::source::is_iso_date;
 use super::{SeedError, SeedErrors, Source, hash_file, line_of, read_text, toml_error};
 use crate::dates::{Basis, DateSpan};
-use crate::model::{FieldName, Kind, LinkRole, is_valid_slug};
+use crate::model::{EnglishBasis, FieldName, Kind, LinkRole, is_valid_slug};
 
 /// A checked record.
 #[derive(Debug, Clone)]
@@ -36,9 +37,17 @@ pub struct Record {
     pub slug: String,
     pub title: String,
     pub english: Option<String>,
+    /// Whether `english` is quoted from an official English text or is ours;
+    /// set exactly when `english` is.
+    pub english_basis: Option<EnglishBasis>,
+    /// The English text that uses the name, for an official one.
+    pub english_ref: Option<Reference>,
     /// Why there is no English name, where none is established.
     pub english_note: Option<String>,
     pub aliases: Vec<String>,
+    /// Facts from outside the sources, each with its reference: shown apart
+    /// from what the source says, never as a citation.
+    pub editorial: Vec<Editorial>,
     pub summary: String,
     pub fields: Vec<(FieldName, String)>,
     pub links: Vec<Link>,
@@ -60,6 +69,24 @@ impl Record {
 pub struct Link {
     pub role: LinkRole,
     pub target: String,
+}
+
+/// A published text outside the sources, named so that a reader can find it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    pub publisher: String,
+    pub title: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub url: Option<String>,
+}
+
+/// An editorial note: something the record says that its sources do not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Editorial {
+    pub text: String,
+    pub text_en: Option<String>,
+    pub reference: Reference,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,10 +130,14 @@ type Text = Option<Spanned<String>>;
 struct RawRecord {
     slug: Spanned<String>,
     title: Spanned<String>,
-    english: Option<String>,
+    english: Text,
+    english_basis: Text,
+    english_ref: Option<Spanned<RawRef>>,
     english_note: Option<String>,
     #[serde(default)]
-    aliases: Vec<String>,
+    aliases: Vec<Spanned<String>>,
+    #[serde(default)]
+    editorial: Vec<Spanned<RawEditorial>>,
     summary: Spanned<String>,
     #[serde(default)]
     cite: Vec<Spanned<RawCite>>,
@@ -167,6 +198,24 @@ struct RawCite {
     source: Option<String>,
     p: u32,
     span: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRef {
+    publisher: Option<String>,
+    title: Option<String>,
+    date: Option<String>,
+    url: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEditorial {
+    text: Option<String>,
+    text_en: Option<String>,
+    #[serde(rename = "ref")]
+    reference: Option<Spanned<RawRef>>,
 }
 
 /// Quote kinds the article distinguishes.
@@ -354,16 +403,23 @@ impl Ctx<'_> {
                      (why none is established)"
                 ),
             ),
-            (Some(e), _) if e.trim().is_empty() => {
-                self.err(errors, raw.slug.span(), format!("{label}: empty `english`"))
+            (Some(e), _) if e.get_ref().trim().is_empty() => {
+                self.err(errors, e.span(), format!("{label}: empty `english`"))
             }
             _ => {}
         }
+        let (english_basis, english_ref) = self.check_english_basis(&raw, &label, errors);
+        let editorial = self.check_editorial(&raw.editorial, &label, errors);
         for (i, a) in raw.aliases.iter().enumerate() {
-            if a.trim().is_empty() || a == raw.title.get_ref() || raw.aliases[..i].contains(a) {
+            let a_text = a.get_ref();
+            if a_text.trim().is_empty()
+                || a_text == raw.title.get_ref()
+                || raw.aliases[..i].iter().any(|b| b.get_ref() == a_text)
+            {
+                let a = a_text;
                 self.err(
                     errors,
-                    raw.slug.span(),
+                    raw.aliases[i].span(),
                     format!(
                         "{label}: alias `{a}` is empty, repeats the title or repeats another alias"
                     ),
@@ -563,9 +619,12 @@ impl Ctx<'_> {
                 kind,
                 slug,
                 title: raw.title.into_inner(),
-                english: raw.english,
+                english: raw.english.map(Spanned::into_inner),
+                english_basis,
+                english_ref,
                 english_note: raw.english_note,
-                aliases: raw.aliases,
+                aliases: raw.aliases.into_iter().map(Spanned::into_inner).collect(),
+                editorial,
                 summary: raw.summary.into_inner(),
                 fields,
                 links,
@@ -579,6 +638,193 @@ impl Ctx<'_> {
 }
 
 impl Ctx<'_> {
+    /// An English name says where it comes from: quoted from an official
+    /// English text, named in `english_ref`, or our translation, which has no
+    /// reference. A reader can then tell a name they may search for in
+    /// English sources from one we made up.
+    fn check_english_basis(
+        &self,
+        raw: &RawRecord,
+        label: &str,
+        errors: &mut SeedErrors,
+    ) -> (Option<EnglishBasis>, Option<Reference>) {
+        let basis = match (&raw.english, &raw.english_basis) {
+            (Some(e), None) => {
+                self.err(
+                    errors,
+                    e.span(),
+                    format!(
+                        "{label}: `english` needs `english_basis`: \"official\" (with \
+                         `english_ref`, the English text that uses the name) or \"translation\" \
+                         (our own rendering)"
+                    ),
+                );
+                None
+            }
+            (None, Some(b)) => {
+                self.err(
+                    errors,
+                    b.span(),
+                    format!("{label}: `english_basis` without `english`"),
+                );
+                None
+            }
+            (_, Some(b)) => {
+                let parsed = EnglishBasis::parse(b.get_ref());
+                if parsed.is_none() {
+                    self.err(
+                        errors,
+                        b.span(),
+                        format!(
+                            "{label}: english_basis must be `official` or `translation`, not `{}`",
+                            b.get_ref()
+                        ),
+                    );
+                }
+                parsed
+            }
+            (None, None) => None,
+        };
+        let reference = raw
+            .english_ref
+            .as_ref()
+            .and_then(|r| self.check_ref(r, "english_ref", label, errors));
+        match (basis, &raw.english_ref) {
+            (Some(EnglishBasis::Official), None) => self.err(
+                errors,
+                raw.english_basis
+                    .as_ref()
+                    .map_or(raw.slug.span(), |b| b.span()),
+                format!(
+                    "{label}: an official English name needs `english_ref = {{ publisher, title, \
+                     date, url }}`, the English text that uses it"
+                ),
+            ),
+            (Some(EnglishBasis::Official), Some(_)) => {}
+            (_, Some(r)) => self.err(
+                errors,
+                r.span(),
+                format!(
+                    "{label}: `english_ref` is only for english_basis = \"official\"; our own \
+                     translation has no reference"
+                ),
+            ),
+            (_, None) => {}
+        }
+        (
+            basis,
+            reference.filter(|_| basis == Some(EnglishBasis::Official)),
+        )
+    }
+
+    /// Editorial notes carry what the sources do not say, so each must name
+    /// where it comes from.
+    fn check_editorial(
+        &self,
+        raws: &[Spanned<RawEditorial>],
+        label: &str,
+        errors: &mut SeedErrors,
+    ) -> Vec<Editorial> {
+        let mut out = Vec::new();
+        for raw in raws {
+            let span = raw.span();
+            let e = raw.get_ref();
+            let text = e.text.as_deref().map(str::trim).unwrap_or_default();
+            if text.is_empty() {
+                self.err(
+                    errors,
+                    span.clone(),
+                    format!("{label}: an editorial note needs `text`"),
+                );
+            }
+            if e.text_en.as_deref().is_some_and(|t| t.trim().is_empty()) {
+                self.err(
+                    errors,
+                    span.clone(),
+                    format!("{label}: empty `text_en` in an editorial note"),
+                );
+            }
+            let reference = match &e.reference {
+                Some(r) => self.check_ref(r, "editorial `ref`", label, errors),
+                None => {
+                    self.err(
+                        errors,
+                        span,
+                        format!(
+                            "{label}: an editorial note needs `ref = {{ publisher, title, date, \
+                             url }}`: a fact from outside the source must say where it is from"
+                        ),
+                    );
+                    None
+                }
+            };
+            if let Some(reference) = reference
+                && !text.is_empty()
+            {
+                out.push(Editorial {
+                    text: text.to_owned(),
+                    text_en: e.text_en.as_deref().map(|t| t.trim().to_owned()),
+                    reference,
+                });
+            }
+        }
+        out
+    }
+
+    /// A reference names publisher, title and day; its URL, if given, is a
+    /// web address a reader can follow.
+    fn check_ref(
+        &self,
+        raw: &Spanned<RawRef>,
+        what: &str,
+        label: &str,
+        errors: &mut SeedErrors,
+    ) -> Option<Reference> {
+        let r = raw.get_ref();
+        let mut ok = true;
+        let mut required = |name: &str, v: &Option<String>| -> String {
+            let v = v.as_deref().map(str::trim).unwrap_or_default();
+            if v.is_empty() {
+                self.err(
+                    errors,
+                    raw.span(),
+                    format!("{label}: {what} needs `{name}`"),
+                );
+                ok = false;
+            }
+            v.to_owned()
+        };
+        let publisher = required("publisher", &r.publisher);
+        let title = required("title", &r.title);
+        let date = required("date", &r.date);
+        let is_day = is_iso_date(&date) && DateSpan::parse(&date).is_ok();
+        if !date.is_empty() && !is_day {
+            self.err(
+                errors,
+                raw.span(),
+                format!("{label}: {what} `date` \"{date}\" must be a day written YYYY-MM-DD"),
+            );
+            ok = false;
+        }
+        let url = r.url.as_deref().map(str::trim);
+        if let Some(u) = url
+            && !is_web_url(u)
+        {
+            self.err(
+                errors,
+                raw.span(),
+                format!("{label}: {what} `url` \"{u}\" must be an http:// or https:// address"),
+            );
+            ok = false;
+        }
+        ok.then(|| Reference {
+            publisher,
+            title,
+            date,
+            url: url.map(str::to_owned),
+        })
+    }
+
     /// A date must parse, and say whether the source states it or it is
     /// derived; a derived date must say how, so the timeline can show it.
     fn check_date(&self, raw: &RawRecord, label: &str, errors: &mut SeedErrors) {
@@ -694,9 +940,29 @@ fn check_cross(pending: &[Pending], errors: &mut SeedErrors) {
     }
 }
 
+/// An absolute http(s) address with a host and no white space.
+fn is_web_url(u: &str) -> bool {
+    let rest = u
+        .strip_prefix("https://")
+        .or_else(|| u.strip_prefix("http://"));
+    rest.is_some_and(|r| {
+        let host = r.split(['/', '?', '#']).next().unwrap_or_default();
+        !host.is_empty() && !u.chars().any(char::is_whitespace)
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::format_number;
+    use super::{format_number, is_web_url};
+
+    #[test]
+    fn web_urls() {
+        assert!(is_web_url("https://english.news.cn/20250617/abc/c.html"));
+        assert!(is_web_url("http://www.mfa.gov.cn/eng/"));
+        for bad in ["", "english.news.cn", "https://", "ftp://x", "https://a b"] {
+            assert!(!is_web_url(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn numbers_keep_their_digits() {

@@ -503,17 +503,12 @@ async fn date_that_is_not_a_date() {
 #[tokio::test]
 async fn derived_date_without_its_derivation() {
     let s = Scratch::new().await;
-    s.edit("records/initiatives.toml", |t| {
-        t.replacen(
-            "derivation = \"原文称“12年前”",
-            "# derivation = \"原文称“12年前”",
-            1,
-        )
-    });
-    let f = s.path("records/initiatives.toml");
-    let msg = s.reject().await;
-    let basis_line = line_of(&f, "# derivation") - 1;
-    assert_names(&msg, &f, basis_line, "a derived date needs `derivation`");
+    s.reject_project(
+        "english_note = \"none\"\ndate = \"2013\"\ndate_basis = \"derived\"",
+        "date_basis = \"derived\"",
+        "a derived date needs `derivation`",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -541,4 +536,268 @@ async fn map_shape_with_an_open_ring() {
         line_of(&f, "\"iso\":\"KG\""),
         "feature `KG`: every ring",
     );
+}
+
+/// A project appended to `records/projects.toml`, valid but for `extra`:
+/// tests of one rule add their own record rather than edit a curated one.
+fn project_with(slug: &str, extra: &str) -> String {
+    format!(
+        "\n[[project]]\nslug = \"{slug}\"\ntitle = \"测试用项目{slug}\"\nsummary = \"测试。\"\n\
+         sector = \"测试\"\nstatus = \"测试\"\ncountries = [\"china\"]\n\
+         cite = [{{ source = \"{SOURCE}\", p = 10, span = \"中方将同中亚国家加强发展战略对接\" }}]\n{extra}\n"
+    )
+}
+
+impl Scratch {
+    fn append(&self, rel: &str, text: &str) {
+        self.edit(rel, |t| format!("{t}{text}"));
+    }
+
+    /// Appends a test project and expects the import to fail on the line of
+    /// `needle` with `words`.
+    async fn reject_project(&self, extra: &str, needle: &str, words: &str) {
+        self.append("records/projects.toml", &project_with("test-x", extra));
+        let f = self.path("records/projects.toml");
+        let msg = self.reject().await;
+        assert_names(&msg, &f, line_of_last(&f, needle), words);
+    }
+}
+
+/// The 1-based line of the last occurrence of `needle`: appended test
+/// records come last.
+fn line_of_last(path: &Path, needle: &str) -> usize {
+    let text = std::fs::read_to_string(path).unwrap();
+    let byte = text
+        .rfind(needle)
+        .unwrap_or_else(|| panic!("{needle} not in {}", path.display()));
+    text[..byte].matches('\n').count() + 1
+}
+
+const OFFICIAL_REF: &str = "english_ref = { publisher = \"Xinhua\", title = \"Full text\", \
+                            date = \"2025-06-17\", url = \"https://english.news.cn/x.html\" }";
+
+#[tokio::test]
+async fn english_without_its_basis() {
+    let s = Scratch::new().await;
+    s.reject_project(
+        "english = \"Test Project\"",
+        "english = \"Test Project\"",
+        "`english` needs `english_basis`",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn english_basis_that_is_no_basis() {
+    let s = Scratch::new().await;
+    s.reject_project(
+        "english = \"Test Project\"\nenglish_basis = \"xinhua\"",
+        "english_basis = \"xinhua\"",
+        "english_basis must be `official` or `translation`",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn english_basis_without_english() {
+    let s = Scratch::new().await;
+    s.reject_project(
+        "english_note = \"none\"\nenglish_basis = \"translation\"",
+        "english_basis = \"translation\"",
+        "`english_basis` without `english`",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn official_english_without_its_reference() {
+    let s = Scratch::new().await;
+    s.reject_project(
+        "english = \"Test Project\"\nenglish_basis = \"official\"",
+        "english_basis = \"official\"",
+        "an official English name needs `english_ref",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn our_translation_with_a_reference() {
+    let s = Scratch::new().await;
+    s.reject_project(
+        &format!("english = \"Test Project\"\nenglish_basis = \"translation\"\n{OFFICIAL_REF}"),
+        "english_ref =",
+        "`english_ref` is only for english_basis = \"official\"",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn english_reference_without_a_title() {
+    let s = Scratch::new().await;
+    s.reject_project(
+        "english = \"Test Project\"\nenglish_basis = \"official\"\n\
+         english_ref = { publisher = \"Xinhua\", date = \"2025-06-17\" }",
+        "english_ref =",
+        "english_ref needs `title`",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn english_reference_with_a_date_that_is_not_a_day() {
+    let s = Scratch::new().await;
+    s.reject_project(
+        "english = \"Test Project\"\nenglish_basis = \"official\"\n\
+         english_ref = { publisher = \"Xinhua\", title = \"T\", date = \"2025-6-17\" }",
+        "english_ref =",
+        "english_ref `date` \"2025-6-17\" must be a day written YYYY-MM-DD",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn english_reference_with_a_url_that_is_no_address() {
+    let s = Scratch::new().await;
+    s.reject_project(
+        "english = \"Test Project\"\nenglish_basis = \"official\"\n\
+         english_ref = { publisher = \"Xinhua\", title = \"T\", date = \"2025-06-17\", url = \"english.news.cn\" }",
+        "english_ref =",
+        "`url` \"english.news.cn\" must be an http:// or https:// address",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn english_reference_with_an_unknown_field() {
+    let s = Scratch::new().await;
+    s.reject_project(
+        "english = \"Test Project\"\nenglish_basis = \"official\"\n\
+         english_ref = { publisher = \"Xinhua\", title = \"T\", date = \"2025-06-17\", link = \"x\" }",
+        "english_ref =",
+        "unknown field `link`",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn editorial_note_without_its_reference() {
+    let s = Scratch::new().await;
+    s.reject_project(
+        "english_note = \"none\"\neditorial = [{ text = \"峰会于6月17日举行。\" }]",
+        "editorial =",
+        "an editorial note needs `ref",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn editorial_note_without_text() {
+    let s = Scratch::new().await;
+    s.reject_project(
+        "english_note = \"none\"\neditorial = [{ text_en = \"x\", ref = { publisher = \"Xinhua\", \
+         title = \"T\", date = \"2025-06-17\" } }]",
+        "editorial =",
+        "an editorial note needs `text`",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn editorial_reference_with_a_date_that_is_not_a_day() {
+    let s = Scratch::new().await;
+    s.reject_project(
+        "english_note = \"none\"\neditorial = [{ text = \"x\", ref = { publisher = \"Xinhua\", \
+         title = \"T\", date = \"2025-06\" } }]",
+        "editorial =",
+        "editorial `ref` `date` \"2025-06\" must be a day",
+    )
+    .await;
+}
+
+type RefRow = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+type EditorialRow = (String, Option<String>, String, String, Option<String>);
+
+/// Provenance reaches the database as written, and importing it again is a
+/// no-op.
+#[tokio::test]
+async fn provenance_is_stored() {
+    let s = Scratch::new().await;
+    s.append(
+        "records/projects.toml",
+        &project_with(
+            "test-official",
+            &format!(
+                "english = \"Test Project\"\nenglish_basis = \"official\"\n{OFFICIAL_REF}\n\
+                 editorial = [{{ text = \"峰会于6月17日举行。\", text_en = \"The summit sat on 17 June.\", \
+                 ref = {{ publisher = \"Xinhua\", title = \"Summit opens\", date = \"2025-06-17\" }} }}]"
+            ),
+        ),
+    );
+    s.append(
+        "records/projects.toml",
+        &project_with(
+            "test-translated",
+            "english = \"Our Name\"\nenglish_basis = \"translation\"",
+        ),
+    );
+    let (_, outcome) = summitkb::prepare_database(&s.db(), &s.seeds())
+        .await
+        .unwrap();
+    assert!(matches!(outcome, ImportOutcome::Imported { .. }));
+    let pool = summitkb::db::open_read_only(&s.db()).await.unwrap();
+    let row: RefRow = sqlx::query_as(
+        "SELECT english_basis, english_ref_publisher, english_ref_title, english_ref_date, \
+             english_ref_url FROM records WHERE slug = 'test-official'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        row,
+        (
+            Some("official".into()),
+            Some("Xinhua".into()),
+            Some("Full text".into()),
+            Some("2025-06-17".into()),
+            Some("https://english.news.cn/x.html".into())
+        )
+    );
+    let notes: Vec<EditorialRow> = sqlx::query_as(
+        "SELECT e.text, e.text_en, e.ref_publisher, e.ref_date, e.ref_url FROM record_editorial e \
+         JOIN records r ON r.id = e.record_id WHERE r.slug = 'test-official' ORDER BY e.position",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        notes,
+        vec![(
+            "峰会于6月17日举行。".into(),
+            Some("The summit sat on 17 June.".into()),
+            "Xinhua".into(),
+            "2025-06-17".into(),
+            None
+        )]
+    );
+    let translated: (Option<String>, Option<String>) = sqlx::query_as(
+        "SELECT english_basis, english_ref_title FROM records WHERE slug = 'test-translated'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(translated, (Some("translation".into()), None));
+    pool.close().await;
+
+    let before = std::fs::read(s.db()).unwrap();
+    let (_, again) = summitkb::prepare_database(&s.db(), &s.seeds())
+        .await
+        .unwrap();
+    assert_eq!(again, ImportOutcome::Unchanged);
+    assert!(before == std::fs::read(s.db()).unwrap());
 }
