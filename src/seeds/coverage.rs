@@ -1,10 +1,11 @@
 //! How completely the records cover their sources, as checks that can fail:
-//! every body paragraph cited, every number captured, every 《title》 and
-//! “term” named by a record, every record linked; or else waived with a
-//! reason in `waivers.toml`.
+//! every body paragraph cited, every sentence of it overlapped by a cited
+//! span, every number captured, every 《title》 and “term” named by a record,
+//! every record linked; or else waived with a reason in `waivers.toml`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
+use std::path::PathBuf;
 
 use super::{SeedSet, WaiverKind};
 use crate::model::Kind;
@@ -18,6 +19,30 @@ pub struct Gap {
     pub text: String,
 }
 
+/// A sentence that no cited span overlaps and no waiver excuses, located so
+/// that a curator can find it: the text file's line, the paragraph, and which
+/// sentence of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentenceGap {
+    pub source: String,
+    pub file: PathBuf,
+    pub line: usize,
+    pub paragraph: u32,
+    /// 1-based position of the sentence in its paragraph.
+    pub sentence: usize,
+    pub text: String,
+}
+
+/// A sentence waiver whose sentence a citation now covers: the waiver says
+/// something is left out that no longer is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaleWaiver {
+    pub file: PathBuf,
+    pub line: usize,
+    pub paragraph: u32,
+    pub text: String,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Coverage {
     pub counts: BTreeMap<&'static str, usize>,
@@ -25,6 +50,11 @@ pub struct Coverage {
     pub paragraphs_cited: usize,
     pub paragraphs_waived: usize,
     pub uncited_paragraphs: Vec<Gap>,
+    pub sentences: usize,
+    pub sentences_covered: usize,
+    pub sentences_waived: usize,
+    pub uncovered_sentences: Vec<SentenceGap>,
+    pub stale_waivers: Vec<StaleWaiver>,
     pub numbers: usize,
     pub numbers_waived: usize,
     pub uncaptured_numbers: Vec<Gap>,
@@ -75,9 +105,46 @@ impl Coverage {
                         .iter()
                         .any(|ci| ci.source == s.slug && ci.paragraph == n)
                 });
+                let paragraph_waived = set.waivers.paragraph(&s.slug, n).is_some();
+                let spans: Vec<(usize, usize)> = set
+                    .records
+                    .iter()
+                    .flat_map(|r| &r.citations)
+                    .filter(|ci| ci.source == s.slug && ci.paragraph == n)
+                    .map(|ci| (ci.span_start, ci.span_start + ci.span.chars().count()))
+                    .collect();
+                for (i, sentence) in sentences(&p.text).into_iter().enumerate() {
+                    c.sentences += 1;
+                    let covered = spans
+                        .iter()
+                        .any(|&(a, b)| a < sentence.end && sentence.start < b);
+                    let waiver = set.waivers.sentence(&s.slug, n, &sentence.text);
+                    match (covered, waiver) {
+                        (true, None) => c.sentences_covered += 1,
+                        (true, Some(w)) => {
+                            c.sentences_covered += 1;
+                            c.stale_waivers.push(StaleWaiver {
+                                file: w.file.clone(),
+                                line: w.line,
+                                paragraph: n,
+                                text: sentence.text,
+                            });
+                        }
+                        (false, Some(_)) => c.sentences_waived += 1,
+                        (false, None) if paragraph_waived => c.sentences_waived += 1,
+                        (false, None) => c.uncovered_sentences.push(SentenceGap {
+                            source: s.slug.clone(),
+                            file: s.text_file.clone(),
+                            line: p.line_at(sentence.start),
+                            paragraph: n,
+                            sentence: i + 1,
+                            text: sentence.text,
+                        }),
+                    }
+                }
                 if cited {
                     c.paragraphs_cited += 1;
-                } else if set.waivers.paragraph(&s.slug, n).is_some() {
+                } else if paragraph_waived {
                     c.paragraphs_waived += 1;
                 } else {
                     c.uncited_paragraphs.push(Gap {
@@ -138,6 +205,8 @@ impl Coverage {
     /// Whether nothing is left uncovered and unwaived.
     pub fn is_complete(&self) -> bool {
         self.uncited_paragraphs.is_empty()
+            && self.uncovered_sentences.is_empty()
+            && self.stale_waivers.is_empty()
             && self.uncaptured_numbers.is_empty()
             && self.unnamed_terms.is_empty()
             && self.unlinked_records.is_empty()
@@ -155,6 +224,11 @@ impl Coverage {
             out,
             "paragraphs: {} of {} cited, {} waived",
             self.paragraphs_cited, self.paragraphs, self.paragraphs_waived
+        );
+        let _ = writeln!(
+            out,
+            "sentences: {} of {} covered, {} waived",
+            self.sentences_covered, self.sentences, self.sentences_waived
         );
         let _ = writeln!(
             out,
@@ -178,6 +252,27 @@ impl Coverage {
                 g.source,
                 g.paragraph.unwrap_or(0),
                 g.text
+            );
+        }
+        for g in &self.uncovered_sentences {
+            let _ = writeln!(
+                out,
+                "gap: {}:{} ¶{} sentence {} overlaps no cited span: {}",
+                g.file.display(),
+                g.line,
+                g.paragraph,
+                g.sentence,
+                g.text
+            );
+        }
+        for w in &self.stale_waivers {
+            let _ = writeln!(
+                out,
+                "stale waiver: {}:{}: ¶{} \"{}\" is now covered by a citation; remove the waiver",
+                w.file.display(),
+                w.line,
+                w.paragraph,
+                w.text
             );
         }
         for g in &self.uncaptured_numbers {
@@ -206,6 +301,62 @@ impl Coverage {
         }
         out
     }
+}
+
+/// One sentence of a paragraph: its text and where it stands, in characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// Marks that end a sentence. A comma does not: the article's sentences run
+/// long, and a clause is not a claim of its own.
+const SENTENCE_ENDS: [char; 4] = ['。', '！', '？', '；'];
+
+/// Closing marks that belong to the sentence they follow (`……。”`).
+const CLOSING: [char; 5] = ['”', '’', '」', '』', '）'];
+
+/// Splits a paragraph after each 。！？；, keeping closing quote marks and
+/// brackets with the sentence they close; leading and trailing white space
+/// is not part of a sentence. Text after the last terminator is a sentence
+/// too.
+pub fn sentences(text: &str) -> Vec<Sentence> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    let mut push = |a: usize, b: usize| {
+        let (mut a, mut b) = (a, b);
+        while a < b && chars[a].is_whitespace() {
+            a += 1;
+        }
+        while b > a && chars[b - 1].is_whitespace() {
+            b -= 1;
+        }
+        if a < b {
+            out.push(Sentence {
+                start: a,
+                end: b,
+                text: chars[a..b].iter().collect(),
+            });
+        }
+    };
+    while i < chars.len() {
+        if SENTENCE_ENDS.contains(&chars[i]) {
+            i += 1;
+            while i < chars.len() && CLOSING.contains(&chars[i]) {
+                i += 1;
+            }
+            push(start, i);
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    push(start, chars.len());
+    out
 }
 
 /// Numbers as written: digit runs with what qualifies them (`30多`, `35%`,
@@ -279,6 +430,33 @@ mod tests {
             vec!["30多", "百余", "35%", "948亿", "三大"]
         );
         assert_eq!(numbers_in("2025年6月16日"), vec!["2025", "6", "16"]);
+    }
+
+    #[test]
+    fn splits_sentences_after_their_end_marks() {
+        let texts = |t: &str| -> Vec<String> { sentences(t).into_iter().map(|s| s.text).collect() };
+        assert_eq!(
+            texts("王毅说，甲。乙！丙？丁；戊"),
+            vec!["王毅说，甲。", "乙！", "丙？", "丁；", "戊"]
+        );
+        // Closing quotes and brackets stay with the sentence they close.
+        assert_eq!(
+            texts("他说：“历史不能倒退。”世界不能分裂。「好。」『对。』（注。）完"),
+            vec![
+                "他说：“历史不能倒退。”",
+                "世界不能分裂。",
+                "「好。」",
+                "『对。』",
+                "（注。）",
+                "完"
+            ]
+        );
+        // A comma does not end a sentence; white space is trimmed.
+        assert_eq!(texts(" 甲，乙。 丙。 "), vec!["甲，乙。", "丙。"]);
+        assert!(sentences("").is_empty());
+        // Offsets are in characters, for comparison with citation spans.
+        let s = sentences("甲乙。丙丁。");
+        assert_eq!((s[1].start, s[1].end), (3, 6));
     }
 
     #[test]

@@ -34,6 +34,8 @@ pub struct Source {
     pub blocks: Vec<Block>,
     /// Where the manifest lives, for error messages about the source.
     pub manifest: std::path::PathBuf,
+    /// The text file, for reports that point curators at a line of it.
+    pub text_file: std::path::PathBuf,
     pub manifest_line_of_about: usize,
 }
 
@@ -81,6 +83,20 @@ pub struct Block {
     pub text: String,
     /// First line of the block in the text file.
     pub line: usize,
+    /// Each text-file line of the block, with the character offset in `text`
+    /// where it starts: a paragraph a page break cut spans several.
+    pub lines: Vec<(usize, usize)>,
+}
+
+impl Block {
+    /// The text-file line holding character `offset` of the block's text.
+    pub fn line_at(&self, offset: usize) -> usize {
+        self.lines
+            .iter()
+            .take_while(|(_, start)| *start <= offset)
+            .last()
+            .map_or(self.line, |(line, _)| *line)
+    }
 }
 
 #[derive(Deserialize)]
@@ -210,6 +226,7 @@ pub(super) fn load(path: &Path, hasher: &mut Sha256, errors: &mut SeedErrors) ->
         about: manifest.about.map(Spanned::into_inner).unwrap_or_default(),
         blocks,
         manifest: path.to_path_buf(),
+        text_file: text_path,
     })
 }
 
@@ -223,9 +240,10 @@ fn layout_blocks(
     errors: &mut SeedErrors,
 ) -> Vec<Block> {
     let mline = |span: std::ops::Range<usize>| super::line_of(manifest_text.as_bytes(), span.start);
-    // (first line, text) of each block in the raw file.
-    let mut raw: Vec<(usize, String)> = Vec::new();
-    let mut current: Option<(usize, String)> = None;
+    // (first line, text, lines with their offsets) of each block in the raw file.
+    type RawBlock = (usize, String, Vec<(usize, usize)>);
+    let mut raw: Vec<RawBlock> = Vec::new();
+    let mut current: Option<RawBlock> = None;
     for (i, l) in body.lines().enumerate() {
         let l = l.trim_end_matches('\r');
         if l.trim().is_empty() {
@@ -236,8 +254,11 @@ fn layout_blocks(
             match &mut current {
                 // Lines of one block are joined as the PDF broke them: with
                 // nothing between, as Chinese text has no inter-word spaces.
-                Some((_, t)) => t.push_str(l.trim()),
-                None => current = Some((i + 1, l.trim().to_owned())),
+                Some((_, t, lines)) => {
+                    lines.push((i + 1, t.chars().count()));
+                    t.push_str(l.trim());
+                }
+                None => current = Some((i + 1, l.trim().to_owned(), vec![(i + 1, 0)])),
             }
         }
     }
@@ -245,7 +266,7 @@ fn layout_blocks(
         raw.push(b);
     }
 
-    let find = |line: usize| raw.iter().position(|(l, _)| *l == line);
+    let find = |line: usize| raw.iter().position(|(l, _, _)| *l == line);
     let mut roles: Vec<Option<BlockKind>> = vec![None; raw.len()];
     let mut assign = |spanned: &Spanned<usize>, kind: BlockKind, errors: &mut SeedErrors| {
         let at = *spanned.get_ref();
@@ -304,9 +325,12 @@ fn layout_blocks(
     }
 
     let mut blocks: Vec<Block> = Vec::new();
-    for (i, (line, text)) in raw.iter().enumerate() {
+    for (i, (line, text, lines)) in raw.iter().enumerate() {
         if continues[i] {
             if let Some(prev) = blocks.last_mut() {
+                let base = prev.text.chars().count();
+                prev.lines
+                    .extend(lines.iter().map(|(l, off)| (*l, base + off)));
                 prev.text.push_str(text);
             }
             continue;
@@ -316,6 +340,7 @@ fn layout_blocks(
             n: None,
             text: text.clone(),
             line: *line,
+            lines: lines.clone(),
         });
     }
     let mut n = 0;

@@ -16,14 +16,26 @@
 //! [[term]]
 //! text = "三股势力"
 //! reason = "…"
+//!
+//! [[sentence]]
+//! source = "wang-yi-2025-china-central-asia-summit"
+//! p = 3
+//! text = "这一机制契合各方需求、顺应历史潮流，一经成立即展现出蓬勃生机，实现了快速发展。"
+//! reason = "rhetoric, no outcome: appraisal of the mechanism"
 //! ```
+//!
+//! A sentence waiver's `text` is the sentence exactly as the check splits it
+//! ([`super::coverage::sentences`]); one that is not a sentence of its
+//! paragraph is stale, and an error, so that a waiver cannot outlive the
+//! text it excused.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use sha2::Sha256;
 use toml::Spanned;
 
+use super::coverage::sentences;
 use super::{SeedError, SeedErrors, Source, hash_file, line_of, read_text, toml_error};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +46,8 @@ pub enum WaiverKind {
     Number,
     /// A 《title》 or “term” that is no record's title or alias.
     Term,
+    /// A sentence of a body paragraph that no cited span overlaps.
+    Sentence,
 }
 
 #[derive(Debug, Clone)]
@@ -43,6 +57,7 @@ pub struct Waiver {
     pub paragraph: Option<u32>,
     pub text: Option<String>,
     pub reason: String,
+    pub file: PathBuf,
     pub line: usize,
 }
 
@@ -64,6 +79,16 @@ impl Waivers {
             .find(|w| w.kind == kind && w.text.as_deref() == Some(text))
     }
 
+    /// The waiver for sentence `text` of paragraph `p`.
+    pub fn sentence(&self, source: &str, p: u32, text: &str) -> Option<&Waiver> {
+        self.0.iter().find(|w| {
+            w.kind == WaiverKind::Sentence
+                && w.source.as_deref() == Some(source)
+                && w.paragraph == Some(p)
+                && w.text.as_deref().map(str::trim) == Some(text)
+        })
+    }
+
     pub fn count(&self, kind: WaiverKind) -> usize {
         self.0.iter().filter(|w| w.kind == kind).count()
     }
@@ -78,6 +103,8 @@ struct File {
     number: Vec<Spanned<Raw>>,
     #[serde(default)]
     term: Vec<Spanned<Raw>>,
+    #[serde(default)]
+    sentence: Vec<Spanned<Raw>>,
 }
 
 #[derive(Deserialize)]
@@ -111,6 +138,7 @@ pub(super) fn load(
         (WaiverKind::Paragraph, file.paragraph),
         (WaiverKind::Number, file.number),
         (WaiverKind::Term, file.term),
+        (WaiverKind::Sentence, file.sentence),
     ];
     for (kind, raws) in groups {
         for raw in raws {
@@ -133,6 +161,35 @@ pub(super) fn load(
                     (Some(_), Some(p)) => err(&format!("paragraph {p} does not exist")),
                     _ => err("a paragraph waiver needs `source` and `p`"),
                 },
+                WaiverKind::Sentence => {
+                    let (Some(s), Some(p), Some(t)) = (source, raw.p, raw.text.as_deref()) else {
+                        err("a sentence waiver needs `source`, `p` and `text`");
+                        continue;
+                    };
+                    let Some(para) = s.paragraph(p) else {
+                        err(&format!("paragraph {p} does not exist"));
+                        continue;
+                    };
+                    let t = t.trim();
+                    if !sentences(&para.text).iter().any(|x| x.text == t) {
+                        err(&format!(
+                            "stale waiver: \"{t}\" is not a sentence of ¶{p} as the check \
+                             splits it (after each 。！？；, closing quotes kept); copy the sentence \
+                             as `summitkb check` prints it"
+                        ));
+                    }
+                    if let Some(first) = out.iter().find(|w: &&Waiver| {
+                        w.kind == WaiverKind::Sentence
+                            && w.source == raw.source
+                            && w.paragraph == Some(p)
+                            && w.text.as_deref().map(str::trim) == Some(t)
+                    }) {
+                        err(&format!(
+                            "this sentence of ¶{p} is already waived at line {}",
+                            first.line
+                        ));
+                    }
+                }
                 WaiverKind::Number | WaiverKind::Term => {
                     let Some(t) = raw.text.as_deref() else {
                         err("this waiver needs `text`");
@@ -155,6 +212,7 @@ pub(super) fn load(
                 paragraph: raw.p,
                 text: raw.text,
                 reason: raw.reason,
+                file: path.to_path_buf(),
                 line,
             });
         }
