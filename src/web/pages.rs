@@ -7,11 +7,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use super::pictures::{MapView, load_map};
+use super::charts::load_map;
 use super::views::{CitationView, FieldView, LinkGroup, RecordRef, backlink_groups, link_groups};
 use super::{AppError, AppState, render};
 use crate::db::queries::{self, RecordRow};
 use crate::model::{FieldName, Kind};
+use crate::pictures::MapView;
 
 pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     match queries::data_version(&state.pool).await {

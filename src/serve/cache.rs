@@ -42,10 +42,7 @@ const STATIC_CACHE_CONTROL: &str = "public, max-age=3600";
 
 /// The strong tag of a body: the first 16 hex digits of its SHA-256.
 fn tag_of(bytes: &[u8]) -> HeaderValue {
-    let tag = format!(
-        "\"{}\"",
-        crate::seeds::hex_prefix(&Sha256::digest(bytes), 16)
-    );
+    let tag = format!("\"{}\"", crate::hex::hex_prefix(&Sha256::digest(bytes), 16));
     HeaderValue::from_str(&tag).expect("hex digits in quotes are a valid header value")
 }
 
