@@ -66,6 +66,6 @@ pub async fn build_app(
     };
     // Outermost, around the router itself: a repeat request is answered from
     // memory before routing or any layer of the router runs.
-    let cache = serve::cache::CacheLayer::new(web::assets::init(static_dir));
+    let cache = serve::cache::CacheLayer::new(web::assets::init(static_dir), web::error_response);
     Ok(tower::Layer::layer(&cache, web::router(state, static_dir)))
 }

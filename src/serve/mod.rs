@@ -4,6 +4,7 @@
 //! handler; the application is any `axum::Router`.
 
 pub mod cache;
+pub mod negotiate;
 pub mod sendfile;
 pub mod server;
 

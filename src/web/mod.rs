@@ -21,7 +21,7 @@ use askama::Template;
 use axum::Router;
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::Request;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, Version, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{any, get};
@@ -35,7 +35,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-pub use error::{ApiError, AppError};
+pub use error::{ApiError, AppError, error_response};
 
 /// Shared state of every handler.
 #[derive(Clone)]
@@ -85,7 +85,12 @@ pub fn router(state: AppState, static_dir: &std::path::Path) -> Router {
                  frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
             ),
         ))
-        .layer(CompressionLayer::new())
+        // Whatever the type or size: the answer cache has already chosen
+        // the coding (one token in `Accept-Encoding`), and keys on it.
+        .layer(
+            CompressionLayer::new()
+                .compress_when(|_: StatusCode, _: Version, _: &HeaderMap, _: &Extensions| true),
+        )
         .layer(middleware::from_fn(limit_uri_length))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
