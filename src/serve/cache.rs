@@ -9,6 +9,7 @@
 //! (no routing, tracing span, timeout or database), which is what lets a page
 //! be served about as fast as nginx serves a file. `If-None-Match` gets `304`,
 //! and two replicas built from the same seeds send the same bytes and tags.
+//! An answer marked `Cache-Control: no-store` is passed on and never kept.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -179,6 +180,18 @@ fn normalise_accept_encoding(req: &mut Request, coding: Coding) {
         .insert(header::ACCEPT_ENCODING, coding.as_accept_encoding());
 }
 
+/// Whether the application said this answer must not be kept (RFC 9111
+/// §5.2.2.5): an answer that must be computed afresh every time, such as a
+/// health check, whose whole point is to look at the database.
+fn no_store(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::CACHE_CONTROL)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|d| d.trim().eq_ignore_ascii_case("no-store"))
+}
+
 /// Whether `Vary` already names `Accept-Encoding`.
 fn varies_by_coding(headers: &HeaderMap) -> bool {
     headers
@@ -335,7 +348,8 @@ where
             // Kept under the coding actually sent; the compressor had no
             // other choice than `coding`, but it is the response that counts.
             let sent = Coding::of_response(&parts.headers);
-            if let Some(coding) = sent.filter(|_| bytes.len() <= MAX_CACHED_BODY) {
+            let keep = bytes.len() <= MAX_CACHED_BODY && !no_store(&parts.headers);
+            if let Some(coding) = sent.filter(|_| keep) {
                 cache.0.insert(
                     CacheKey { target, coding },
                     Cached {
