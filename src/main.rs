@@ -159,7 +159,7 @@ async fn serve(args: ServeArgs, seeds_dir: &std::path::Path) -> anyhow::Result<(
     let workers = args
         .workers
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let server = summitkb::web::server::bind(args.addr, workers)?;
+    let server = summitkb::serve::server::bind(args.addr, workers)?;
     tracing::info!(workers, "listening on http://{}", server.local_addr());
     server.run(app, shutdown_signal()).await?;
     tracing::info!("stopped");

@@ -26,13 +26,6 @@ impl AppError {
         }
     }
 
-    fn public_message(&self) -> &'static str {
-        match self {
-            AppError::NotFound => "Not found",
-            _ => "Internal server error",
-        }
-    }
-
     fn log(&self) {
         if self.status().is_server_error() {
             tracing::error!(error = %self, "request failed");
@@ -82,6 +75,31 @@ pub fn error_page(status: StatusCode) -> Response {
     (status, Html(body)).into_response()
 }
 
+/// The answer for an error `status` to a request for `path`: the JSON shape
+/// under `/api`, the HTML page elsewhere.
+pub fn error_response(status: StatusCode, path: &str) -> Response {
+    if is_api(path) {
+        api_error(status)
+    } else {
+        error_page(status)
+    }
+}
+
+/// Whether `path` is under `/api`, where errors answer JSON.
+pub fn is_api(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
+}
+
+fn api_error(status: StatusCode) -> Response {
+    let detail = match status {
+        StatusCode::NOT_FOUND => "Not found",
+        StatusCode::NOT_ACCEPTABLE => "Not acceptable: no content coding the request accepts",
+        _ if status.is_server_error() => "Internal server error",
+        _ => status.canonical_reason().unwrap_or("Error"),
+    };
+    (status, Json(json!({"errors": [{"detail": detail}]}))).into_response()
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         self.log();
@@ -102,11 +120,6 @@ impl<E: Into<AppError>> From<E> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.0.log();
-        let status = self.0.status();
-        (
-            status,
-            Json(json!({"errors": [{"detail": self.0.public_message()}]})),
-        )
-            .into_response()
+        api_error(self.0.status())
     }
 }

@@ -1,16 +1,15 @@
 //! The HTTP side: routes, thin handlers by area, one error type, view models.
 //! Handlers read only through [`crate::db::queries`] and [`crate::db::search`].
+//! How answers are cached and leave the process is [`crate::serve`]'s
+//! business; nothing here depends on it.
 
 mod api;
 pub mod assets;
-mod cache;
+mod charts;
 mod error;
 mod pages;
 mod params;
-mod pictures;
 mod search;
-pub mod sendfile;
-pub mod server;
 mod sources;
 pub mod views;
 
@@ -22,12 +21,12 @@ use askama::Template;
 use axum::Router;
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::Request;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, Version, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{any, get};
 use sqlx::SqlitePool;
-use tower::{Layer, ServiceBuilder};
+use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
@@ -36,7 +35,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-pub use error::{ApiError, AppError};
+pub use error::{ApiError, AppError, error_response};
 
 /// Shared state of every handler.
 #[derive(Clone)]
@@ -47,8 +46,8 @@ pub struct AppState {
 }
 
 /// The whole application router over `state`.
-pub fn router(state: AppState, static_dir: &std::path::Path) -> App {
-    let router = Router::new()
+pub fn router(state: AppState, static_dir: &std::path::Path) -> Router {
+    Router::new()
         .route("/api/sources", get(api::sources))
         .route("/api/sources/{slug}", get(api::source))
         .route("/api/records/{kind}", get(api::records_of_kind))
@@ -60,9 +59,9 @@ pub fn router(state: AppState, static_dir: &std::path::Path) -> App {
         .route("/api/{*rest}", any(api::not_found))
         .route("/", get(pages::home))
         .route("/healthz", get(pages::healthz))
-        .route("/map", get(pictures::map_page))
-        .route("/map.svg", get(pictures::map_svg))
-        .route("/timeline", get(pictures::timeline_page))
+        .route("/map", get(charts::map_page))
+        .route("/map.svg", get(charts::map_svg))
+        .route("/timeline", get(charts::timeline_page))
         .route("/search", get(search::page))
         .route("/sources", get(sources::list))
         .route("/sources/{slug}", get(sources::source))
@@ -86,7 +85,12 @@ pub fn router(state: AppState, static_dir: &std::path::Path) -> App {
                  frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
             ),
         ))
-        .layer(CompressionLayer::new())
+        // Whatever the type or size: the answer cache has already chosen
+        // the coding (one token in `Accept-Encoding`), and keys on it.
+        .layer(
+            CompressionLayer::new()
+                .compress_when(|_: StatusCode, _: Version, _: &HeaderMap, _: &Extensions| true),
+        )
         .layer(middleware::from_fn(limit_uri_length))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -105,16 +109,8 @@ pub fn router(state: AppState, static_dir: &std::path::Path) -> App {
                 .load_shed()
                 .concurrency_limit(MAX_IN_FLIGHT),
         )
-        .with_state(state);
-    // Outermost, around the router itself: a repeat request is answered from
-    // memory before routing or any layer above runs.
-    cache::CacheLayer::new(assets::init(static_dir)).layer(router)
+        .with_state(state)
 }
-
-/// The whole application: the router inside the answer cache. Serve it with
-/// [`server::bind`] and [`server::Server::run`]; drive it in tests
-/// with `tower::ServiceExt::oneshot`.
-pub type App = cache::CacheService<Router>;
 
 /// Longest request target accepted; longer ones get 414. Room for a search
 /// of 5,000 percent-encoded Chinese characters (45 KB).

@@ -4,23 +4,35 @@ use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::pictures::{MapView, load_map};
+use super::charts::load_map;
 use super::views::{CitationView, FieldView, LinkGroup, RecordRef, backlink_groups, link_groups};
 use super::{AppError, AppState, render};
 use crate::db::queries::{self, RecordRow};
 use crate::model::{FieldName, Kind};
+use crate::pictures::MapView;
 
+/// Reads the data version from the database on every call, so a replica
+/// whose database cannot be read reports it; `no-store` keeps the answer
+/// out of the answer cache and any other.
 pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    match queries::data_version(&state.pool).await {
+    let (status, body) = match queries::data_version(&state.pool).await {
         Ok(Some(version)) => (StatusCode::OK, format!("ok {version}\n")),
-        _ => (
+        Ok(None) => (
             StatusCode::SERVICE_UNAVAILABLE,
             "no data loaded\n".to_owned(),
         ),
-    }
+        Err(e) => {
+            tracing::error!(error = %e, "health check cannot read the database");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database unreadable\n".to_owned(),
+            )
+        }
+    };
+    (status, [(header::CACHE_CONTROL, "no-store")], body)
 }
 
 /// One kind on the home page: its count and its first records.

@@ -38,7 +38,9 @@ pub struct TestApp {
 pub struct TestResponse {
     pub status: StatusCode,
     pub headers: HeaderMap,
+    /// The body as text (lossily, for compressed bodies see `bytes`).
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl TestResponse {
@@ -94,6 +96,7 @@ impl TestApp {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 
@@ -103,6 +106,16 @@ impl TestApp {
             .body(Body::empty())
             .expect("valid request");
         self.request(req).await
+    }
+
+    /// A GET with the given headers (a name may come more than once).
+    pub async fn get_with(&self, uri: &str, headers: &[(&str, &str)]) -> TestResponse {
+        let mut req = Request::builder().uri(uri);
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        self.request(req.body(Body::empty()).expect("valid request"))
+            .await
     }
 
     pub async fn get_ok(&self, uri: &str) -> TestResponse {

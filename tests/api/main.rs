@@ -5,6 +5,7 @@ mod coverage;
 mod helpers;
 mod json;
 mod loader;
+mod negotiation;
 mod pages;
 mod pictures;
 mod robust;

@@ -4,7 +4,7 @@
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use summitkb::web::{sendfile, server};
+use summitkb::serve::{sendfile, server};
 
 use crate::helpers::{SOURCE, TestApp};
 

@@ -1,5 +1,6 @@
-//! The map of outcomes and the timeline: server-rendered SVG built from the
-//! database alone, each with the same information as plain lists beside it.
+//! The layout of the map of outcomes and of the timeline: pure functions
+//! from query rows to the shapes and marks the SVG templates draw. The pages
+//! that show them (`web::charts`) add the same information as plain lists.
 //!
 //! The map is schematic on purpose. Countries are shaded by how many outcomes
 //! (agreements, projects, initiatives) involve them; a project that links two
@@ -10,16 +11,12 @@
 
 use std::collections::BTreeMap;
 
-use askama::Template;
-use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
-
-use super::views::{RecordRef, kind_labels, paragraph_url};
-use super::{AppError, AppState, render};
 use crate::dates::{Basis, DateSpan};
-use crate::db::queries::{self, DatedRow, MapCountryRow, ProjectCountryRow};
-use crate::seeds::LonLat;
+use crate::db::queries::{DatedRow, MapCountryRow, ProjectCountryRow};
+use crate::refs::{RecordRef, kind_labels, paragraph_url};
+
+/// A point as GeoJSON writes it: longitude, latitude.
+type LonLat = [f64; 2];
 
 /// The map's frame in degrees; the same as `scripts/geo/extract.mjs`.
 const WEST: f64 = 44.0;
@@ -321,44 +318,6 @@ pub fn build_map(rows: &[MapCountryRow], projects: &[ProjectCountryRow]) -> MapV
     }
 }
 
-pub async fn load_map(state: &AppState) -> Result<MapView, AppError> {
-    let rows = queries::map_countries(&state.pool).await?;
-    let projects = queries::project_countries(&state.pool).await?;
-    Ok(build_map(&rows, &projects))
-}
-
-#[derive(Template)]
-#[template(path = "map.html")]
-pub struct MapPage {
-    pub q: String,
-    pub map: MapView,
-}
-
-pub async fn map_page(State(state): State<AppState>) -> Result<Response, AppError> {
-    let map = load_map(&state).await?;
-    render(&MapPage {
-        q: String::new(),
-        map,
-    })
-}
-
-/// The map alone, for embedding and for people who want the picture.
-#[derive(Template)]
-#[template(path = "map.svg")]
-pub struct MapSvg {
-    pub map: MapView,
-}
-
-pub async fn map_svg(State(state): State<AppState>) -> Result<Response, AppError> {
-    let map = load_map(&state).await?;
-    let body = MapSvg { map }.render()?;
-    Ok((
-        [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
-        body,
-    )
-        .into_response())
-}
-
 /// One dated record on the timeline.
 pub struct TimelineEntry {
     pub record: RecordRef,
@@ -524,21 +483,6 @@ pub fn build_timeline(rows: &[DatedRow]) -> TimelineView {
         stated,
         derived,
     }
-}
-
-#[derive(Template)]
-#[template(path = "timeline.html")]
-pub struct TimelinePage {
-    pub q: String,
-    pub timeline: TimelineView,
-}
-
-pub async fn timeline_page(State(state): State<AppState>) -> Result<Response, AppError> {
-    let rows = queries::dated_records(&state.pool).await?;
-    render(&TimelinePage {
-        q: String::new(),
-        timeline: build_timeline(&rows),
-    })
 }
 
 #[cfg(test)]

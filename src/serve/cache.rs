@@ -2,12 +2,14 @@
 //!
 //! The data changes only when the seeds do, and a server never changes its
 //! data while it runs, so every `200` answer to a `GET` is a pure function of
-//! the request target and the encoding negotiated. The first answer is
+//! the request target and the coding negotiated ([`super::negotiate`],
+//! which also decides for the compressor inside). The first answer is
 //! rendered by the full stack, tagged with a strong `ETag` over its bytes and
 //! kept; every later one is written from memory before any other layer runs
 //! (no routing, tracing span, timeout or database), which is what lets a page
 //! be served about as fast as nginx serves a file. `If-None-Match` gets `304`,
 //! and two replicas built from the same seeds send the same bytes and tags.
+//! An answer marked `Cache-Control: no-store` is passed on and never kept.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -23,6 +25,7 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use tower::{Layer, Service};
 
+use super::negotiate::{Coding, negotiate};
 use super::sendfile::FileBacked;
 
 /// Largest body tagged; bigger ones (none today) pass through untagged.
@@ -42,14 +45,32 @@ const STATIC_CACHE_CONTROL: &str = "public, max-age=3600";
 
 /// The strong tag of a body: the first 16 hex digits of its SHA-256.
 fn tag_of(bytes: &[u8]) -> HeaderValue {
-    let tag = format!(
-        "\"{}\"",
-        crate::seeds::hex_prefix(&Sha256::digest(bytes), 16)
-    );
+    let tag = format!("\"{}\"", crate::hex::hex_prefix(&Sha256::digest(bytes), 16));
     HeaderValue::from_str(&tag).expect("hex digits in quotes are a valid header value")
 }
 
-type CacheKey = (String, &'static str);
+/// What an answer is kept under: the request target and the coding it was
+/// sent in (its `Content-Encoding`), so it is only ever sent again to
+/// clients whose negotiation chose that coding.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct CacheKey {
+    target: Box<str>,
+    coding: Coding,
+}
+
+/// A [`CacheKey`] borrowed from the request, so a lookup allocates nothing.
+/// Hashes as the key does: its fields in the same order, `&str` as `Box<str>`.
+#[derive(Hash)]
+struct KeyRef<'a> {
+    target: &'a str,
+    coding: Coding,
+}
+
+impl quick_cache::Equivalent<CacheKey> for KeyRef<'_> {
+    fn equivalent(&self, key: &CacheKey) -> bool {
+        *key.target == *self.target && key.coding == self.coding
+    }
+}
 
 /// A finished answer: every header the stack set (security headers, type,
 /// encoding, `Vary`, `ETag`, `Cache-Control`) and the body bytes.
@@ -68,7 +89,7 @@ struct ByteWeighter;
 impl quick_cache::Weighter<CacheKey, Cached> for ByteWeighter {
     fn weight(&self, key: &CacheKey, val: &Cached) -> u64 {
         // Headers are a handful of short values: a flat allowance covers them.
-        (key.0.len() + val.body.len() + 512) as u64
+        (key.target.len() + val.body.len() + 512) as u64
     }
 }
 
@@ -84,21 +105,6 @@ impl PageCache {
             PAGE_CACHE_BYTES,
             ByteWeighter,
         )))
-    }
-}
-
-/// Which encoding the compression layer will choose, as a cache-key part.
-fn encoding_class(headers: &HeaderMap) -> &'static str {
-    let accept = headers
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if accept.contains("br") {
-        "br"
-    } else if accept.contains("gzip") {
-        "gzip"
-    } else {
-        "identity"
     }
 }
 
@@ -145,21 +151,55 @@ fn respond(
     res
 }
 
+/// How the application answers an error `status` for a request to `path`,
+/// for the errors this layer answers itself (`406`, an answer too large).
+pub type ErrorPage = fn(StatusCode, &str) -> Response;
+
 /// The layer; see the module documentation.
 #[derive(Clone)]
 pub struct CacheLayer {
     cache: PageCache,
     /// The fingerprint that makes a static URL immutable.
     asset_version: Arc<str>,
+    error_page: ErrorPage,
 }
 
 impl CacheLayer {
-    pub fn new(asset_version: &str) -> Self {
+    pub fn new(asset_version: &str, error_page: ErrorPage) -> Self {
         CacheLayer {
             cache: PageCache::new(),
             asset_version: Arc::from(asset_version),
+            error_page,
         }
     }
+}
+
+/// Leaves the compressor inside one choice, the coding negotiated here.
+fn normalise_accept_encoding(req: &mut Request, coding: Coding) {
+    req.headers_mut()
+        .insert(header::ACCEPT_ENCODING, coding.as_accept_encoding());
+}
+
+/// Whether the application said this answer must not be kept (RFC 9111
+/// §5.2.2.5): an answer that must be computed afresh every time, such as a
+/// health check, whose whole point is to look at the database.
+fn no_store(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::CACHE_CONTROL)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|d| d.trim().eq_ignore_ascii_case("no-store"))
+}
+
+/// Whether `Vary` already names `Accept-Encoding`.
+fn varies_by_coding(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::VARY)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|name| name.trim().eq_ignore_ascii_case("accept-encoding"))
 }
 
 impl<S> Layer<S> for CacheLayer {
@@ -227,20 +267,25 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, req: Request) -> Self::Future {
+    fn call(&mut self, mut req: Request) -> Self::Future {
+        let coding = negotiate(req.headers());
         let head = req.method() == Method::HEAD;
         if !(head || req.method() == Method::GET) {
+            normalise_accept_encoding(&mut req, coding.unwrap_or(Coding::Identity));
             let answer = self.inner.call(req);
             return self.rendered(answer);
         }
+        let Some(coding) = coding else {
+            let refused = (self.layer.error_page)(StatusCode::NOT_ACCEPTABLE, req.uri().path());
+            return Box::pin(std::future::ready(Ok(refused)));
+        };
         let target = req
             .uri()
             .path_and_query()
             .map(|p| p.as_str())
             .unwrap_or("/");
-        let key: CacheKey = (target.to_owned(), encoding_class(req.headers()));
         let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
-        if let Some(hit) = self.layer.cache.0.get(&key) {
+        if let Some(hit) = self.layer.cache.0.get(&KeyRef { target, coding }) {
             let started = Instant::now();
             let res = respond(hit.headers, hit.body, if_none_match.as_ref(), head);
             tracing::info!(
@@ -252,6 +297,8 @@ where
             );
             return Box::pin(std::future::ready(Ok(res)));
         }
+        let target: Box<str> = target.into();
+        normalise_accept_encoding(&mut req, coding);
         if head {
             // Not yet rendered: axum answers HEAD from the GET handler.
             let answer = self.inner.call(req);
@@ -276,6 +323,8 @@ where
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let cache = self.layer.cache.clone();
+        let error_page = self.layer.error_page;
+        let path = req.uri().path().to_owned();
         self.rendered(async move {
             let res = inner.call(req).await?;
             if res.status() != StatusCode::OK {
@@ -283,19 +332,26 @@ where
             }
             let (mut parts, body) = res.into_parts();
             let Ok(bytes) = to_bytes(body, MAX_TAGGED_BODY).await else {
-                return Ok(
-                    (StatusCode::INTERNAL_SERVER_ERROR, "response too large").into_response()
-                );
+                return Ok(error_page(StatusCode::INTERNAL_SERVER_ERROR, &path));
             };
+            if !varies_by_coding(&parts.headers) {
+                parts
+                    .headers
+                    .append(header::VARY, HeaderValue::from_static("accept-encoding"));
+            }
             parts.headers.insert(header::ETAG, tag_of(&bytes));
             parts
                 .headers
                 .entry(header::CACHE_CONTROL)
                 .or_insert(HeaderValue::from_static(cache_control));
             parts.headers.remove(header::CONTENT_LENGTH);
-            if bytes.len() <= MAX_CACHED_BODY {
+            // Kept under the coding actually sent; the compressor had no
+            // other choice than `coding`, but it is the response that counts.
+            let sent = Coding::of_response(&parts.headers);
+            let keep = bytes.len() <= MAX_CACHED_BODY && !no_store(&parts.headers);
+            if let Some(coding) = sent.filter(|_| keep) {
                 cache.0.insert(
-                    key,
+                    CacheKey { target, coding },
                     Cached {
                         headers: parts.headers.clone(),
                         body: bytes.clone(),
@@ -334,7 +390,7 @@ mod tests {
                 Ok::<_, Infallible>(Response::new(Body::from("page")))
             }
         });
-        let app = CacheLayer::new("v1")
+        let app = CacheLayer::new("v1", |status, _| status.into_response())
             .layer(inner)
             .render_on(render.handle().clone());
 
