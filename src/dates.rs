@@ -145,6 +145,66 @@ impl fmt::Display for DateSpan {
     }
 }
 
+/// What may join the two ends of a range in Chinese text.
+const RANGE_SEPARATORS: [&str; 6] = ["至", "到", "—", "–", "-", "~"];
+
+impl DateSpan {
+    /// The ways a Chinese text writes this date, so that a date said to be
+    /// stated can be found in the words cited for it: 2023年, 2025年6月,
+    /// 2025年6月16日至18日, 2025至2026年, 2024年12月—2025年2月.
+    pub fn written_forms(&self) -> Vec<String> {
+        let s = self.start;
+        let Some(e) = self.end.filter(|e| *e != s) else {
+            return vec![zh(s, Unit::Year)];
+        };
+        // The end leaves out what it shares with the start: 16日至18日.
+        let from = if s.year != e.year {
+            Unit::Year
+        } else if s.month != e.month || e.day.is_none() {
+            Unit::Month
+        } else {
+            Unit::Day
+        };
+        let start = zh(s, Unit::Year);
+        // The start may drop its last unit: 2025至2026年, 6月16至18日.
+        let bare_start = start.trim_end_matches(['年', '月', '日']).to_owned();
+        let mut out = Vec::new();
+        for sep in RANGE_SEPARATORS {
+            for a in [&start, &bare_start] {
+                for b in [zh(e, from), zh(e, Unit::Year)] {
+                    let form = format!("{a}{sep}{b}");
+                    if !out.contains(&form) {
+                        out.push(form);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Unit {
+    Year,
+    Month,
+    Day,
+}
+
+/// A point written in Chinese from unit `from` on: 2025年6月16日, 6月16日, 16日.
+fn zh(p: Point, from: Unit) -> String {
+    let mut out = String::new();
+    if from <= Unit::Year {
+        out.push_str(&format!("{}年", p.year));
+    }
+    if let Some(m) = p.month.filter(|_| from <= Unit::Month) {
+        out.push_str(&format!("{m}月"));
+    }
+    if let Some(d) = p.day {
+        out.push_str(&format!("{d}日"));
+    }
+    out
+}
+
 fn write_point(f: &mut fmt::Formatter<'_>, p: Point) -> fmt::Result {
     write!(f, "{}年", p.year)?;
     if let Some(m) = p.month {
@@ -205,6 +265,29 @@ mod tests {
             DateSpan::parse("2013").unwrap().sort_key()
                 < DateSpan::parse("2013-01").unwrap().sort_key()
         );
+    }
+
+    #[test]
+    fn dates_as_chinese_text_writes_them() {
+        let forms = |d: &str| DateSpan::parse(d).unwrap().written_forms();
+        assert_eq!(forms("2023"), vec!["2023年"]);
+        assert_eq!(forms("2025-06"), vec!["2025年6月"]);
+        assert_eq!(forms("2025-06-18"), vec!["2025年6月18日"]);
+        let trip = forms("2025-06-16/2025-06-18");
+        for w in [
+            "2025年6月16日至18日",
+            "2025年6月16至18日",
+            "2025年6月16日—2025年6月18日",
+        ] {
+            assert!(trip.contains(&w.to_owned()), "{w} in {trip:?}");
+        }
+        assert!(!trip.contains(&"2025年6月17日至18日".to_owned()));
+        let years = forms("2025/2026");
+        for w in ["2025至2026年", "2025年至2026年", "2025—2026年"] {
+            assert!(years.contains(&w.to_owned()), "{w} in {years:?}");
+        }
+        assert!(forms("2024-12/2025-02").contains(&"2024年12月至2025年2月".to_owned()));
+        assert!(forms("2025-06/2025-08").contains(&"2025年6月至8月".to_owned()));
     }
 
     #[test]

@@ -29,6 +29,7 @@ use super::source::is_iso_date;
 use super::{SeedError, SeedErrors, Source, hash_file, line_of, read_text, toml_error};
 use crate::dates::{Basis, DateSpan};
 use crate::model::{EnglishBasis, FieldName, Kind, LinkRole, is_valid_slug};
+use crate::search::fold;
 
 /// A checked record.
 #[derive(Debug, Clone)]
@@ -295,6 +296,9 @@ fn format_number(v: f64) -> String {
 struct Pending {
     record: Record,
     slug_line: usize,
+    title_line: usize,
+    english_line: usize,
+    alias_lines: Vec<usize>,
     link_lines: Vec<usize>,
 }
 
@@ -471,8 +475,6 @@ impl Ctx<'_> {
             );
         }
 
-        self.check_date(&raw, &label, errors);
-
         // Citations: at least one, each verbatim in an existing paragraph.
         let mut citations = Vec::new();
         if raw.cite.is_empty() {
@@ -564,6 +566,8 @@ impl Ctx<'_> {
             }
         }
 
+        self.check_date(&raw, &label, &citations, errors);
+
         let link_fields = raw.take_links();
         let mut links = Vec::new();
         let mut link_lines = Vec::new();
@@ -615,6 +619,12 @@ impl Ctx<'_> {
         };
         Some(Pending {
             slug_line: self.line(raw.slug.span()),
+            title_line: self.line(raw.title.span()),
+            english_line: raw
+                .english
+                .as_ref()
+                .map_or(self.line(raw.slug.span()), |e| self.line(e.span())),
+            alias_lines: raw.aliases.iter().map(|a| self.line(a.span())).collect(),
             record: Record {
                 kind,
                 slug,
@@ -827,7 +837,13 @@ impl Ctx<'_> {
 
     /// A date must parse, and say whether the source states it or it is
     /// derived; a derived date must say how, so the timeline can show it.
-    fn check_date(&self, raw: &RawRecord, label: &str, errors: &mut SeedErrors) {
+    fn check_date(
+        &self,
+        raw: &RawRecord,
+        label: &str,
+        citations: &[Citation],
+        errors: &mut SeedErrors,
+    ) {
         let basis = raw.date_basis.as_ref();
         let Some(date) = &raw.date else {
             for (name, present) in [
@@ -844,12 +860,25 @@ impl Ctx<'_> {
             }
             return;
         };
-        if let Err(e) = DateSpan::parse(date.get_ref()) {
+        let parsed = DateSpan::parse(date.get_ref());
+        if let Err(e) = &parsed {
             self.err(
                 errors,
                 date.span(),
                 format!("{label}: date {e} (write YYYY, YYYY-MM, YYYY-MM-DD, or two joined by /)"),
             );
+        }
+        let basis_parsed = basis.and_then(|b| Basis::parse(b.get_ref()));
+        if !citations.is_empty() {
+            match (basis_parsed, &parsed, &raw.derivation) {
+                (Some(Basis::Stated), Ok(span), _) => {
+                    self.check_stated_date(span, date, label, citations, errors)
+                }
+                (Some(Basis::Derived), _, Some(d)) => {
+                    self.check_derivation(d, label, citations, errors)
+                }
+                _ => {}
+            }
         }
         match basis.map(|b| (Basis::parse(b.get_ref()), b.span())) {
             None => self.err(
@@ -877,9 +906,180 @@ impl Ctx<'_> {
     }
 }
 
+impl Ctx<'_> {
+    /// A stated date must be in the source's words, and in the words the
+    /// record cites, so that a reader sees it there: a date that only follows
+    /// from the text (the summit's day inside the trip's dates) is derived.
+    fn check_stated_date(
+        &self,
+        span: &DateSpan,
+        date: &Spanned<String>,
+        label: &str,
+        citations: &[Citation],
+        errors: &mut SeedErrors,
+    ) {
+        let forms = span.written_forms();
+        let found = citations
+            .iter()
+            .any(|c| forms.iter().any(|f| c.span.contains(f.as_str())));
+        if !found {
+            self.err(
+                errors,
+                date.span(),
+                format!(
+                    "{label}: stated date `{}` stands in no span the record cites (as the source \
+                     would write it: \"{}\"); cite the words that state it, or make it \
+                     date_basis = \"derived\" with its derivation",
+                    date.get_ref(),
+                    forms[0]
+                ),
+            );
+        }
+    }
+
+    /// A derivation names the paragraphs it rests on as ¶N, and the record
+    /// cites each of them, so the page shows the words beside the reasoning.
+    fn check_derivation(
+        &self,
+        derivation: &Spanned<String>,
+        label: &str,
+        citations: &[Citation],
+        errors: &mut SeedErrors,
+    ) {
+        let named = paragraph_refs(derivation.get_ref());
+        if named.is_empty() {
+            self.err(
+                errors,
+                derivation.span(),
+                format!(
+                    "{label}: a derivation must name the paragraph(s) it rests on as ¶N (e.g. ¶9)"
+                ),
+            );
+        }
+        for n in named {
+            if !citations.iter().any(|c| c.paragraph == n) {
+                self.err(
+                    errors,
+                    derivation.span(),
+                    format!(
+                        "{label}: the derivation names ¶{n}, which the record does not cite; \
+                         cite the words it rests on"
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Paragraph numbers written as ¶N in a text, in order, without repeats.
+fn paragraph_refs(text: &str) -> Vec<u32> {
+    let mut out = Vec::new();
+    for (i, _) in text.match_indices('¶') {
+        let digits: String = text[i + '¶'.len_utf8()..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        if let Ok(n) = digits.parse::<u32>()
+            && !out.contains(&n)
+        {
+            out.push(n);
+        }
+    }
+    out
+}
+
+/// A record's names, folded as search folds them, with the line of each.
+struct Names {
+    title: String,
+    english: Option<String>,
+    aliases: Vec<(String, usize)>,
+}
+
+/// An alias is a name a reader may search for and a term the coverage check
+/// accepts, so it must point at one record only: it may not be another
+/// record's title, alias or English name, nor a part of the title or an alias
+/// of another record of the same kind (then it is generic, as 中国—中亚峰会
+/// is for each of the summits). Every collision names both records.
+fn check_aliases(pending: &[Pending], errors: &mut SeedErrors) {
+    let names: Vec<Names> = pending
+        .iter()
+        .map(|p| Names {
+            title: fold(&p.record.title),
+            english: p.record.english.as_deref().map(fold),
+            aliases: p
+                .record
+                .aliases
+                .iter()
+                .map(|a| fold(a))
+                .zip(p.alias_lines.iter().copied())
+                .collect(),
+        })
+        .collect();
+    let at = |p: &Pending, line: usize| {
+        format!(
+            "{} `{}` ({}:{line})",
+            p.record.kind.as_str(),
+            p.record.slug,
+            p.record.file.display()
+        )
+    };
+    for (i, p) in pending.iter().enumerate() {
+        for ((alias, line), original) in names[i].aliases.iter().zip(&p.record.aliases) {
+            for (j, q) in pending.iter().enumerate() {
+                if i == j || alias.is_empty() {
+                    continue;
+                }
+                let other = &names[j];
+                let same_kind = q.record.kind == p.record.kind;
+                let problem = if *alias == other.title {
+                    Some(format!("is the title of {}", at(q, q.title_line)))
+                } else if other.english.as_ref() == Some(alias) {
+                    Some(format!("is the English name of {}", at(q, q.english_line)))
+                } else if let Some((_, l)) = other.aliases.iter().find(|(a, _)| a == alias) {
+                    // Reported once, from the first of the two records.
+                    (i < j).then(|| format!("is also an alias of {}", at(q, *l)))
+                } else if same_kind && other.title.contains(alias.as_str()) {
+                    Some(format!(
+                        "is generic: it is part of the title \"{}\" of {}",
+                        q.record.title,
+                        at(q, q.title_line)
+                    ))
+                } else if let Some((k, l)) = other
+                    .aliases
+                    .iter()
+                    .enumerate()
+                    .find(|(_, (a, _))| same_kind && a.contains(alias.as_str()))
+                    .map(|(k, (_, l))| (k, *l))
+                {
+                    Some(format!(
+                        "is generic: it is part of the alias \"{}\" of {}",
+                        q.record.aliases[k],
+                        at(q, l)
+                    ))
+                } else {
+                    None
+                };
+                if let Some(problem) = problem {
+                    errors.push(SeedError::at(
+                        &p.record.file,
+                        *line,
+                        format!(
+                            "{} `{}`: alias \"{original}\" {problem}; an alias must name this \
+                             record alone",
+                            p.record.kind.as_str(),
+                            p.record.slug
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+}
+
 /// Checks that span records: unique slugs, links to existing records of an
-/// allowed kind.
+/// allowed kind, aliases that name one record.
 fn check_cross(pending: &[Pending], errors: &mut SeedErrors) {
+    check_aliases(pending, errors);
     let mut by_slug: HashMap<&str, &Pending> = HashMap::new();
     for p in pending {
         if let Some(first) = by_slug.get(p.record.slug.as_str()) {
@@ -953,7 +1153,17 @@ fn is_web_url(u: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{format_number, is_web_url};
+    use super::{format_number, is_web_url, paragraph_refs};
+
+    #[test]
+    fn paragraph_references() {
+        assert_eq!(
+            paragraph_refs("¶2 说……（¶1）；又见¶12、¶1。"),
+            vec![2, 1, 12]
+        );
+        assert!(paragraph_refs("第1段").is_empty());
+        assert!(paragraph_refs("¶").is_empty());
+    }
 
     #[test]
     fn web_urls() {

@@ -541,10 +541,15 @@ async fn map_shape_with_an_open_ring() {
 /// A project appended to `records/projects.toml`, valid but for `extra`:
 /// tests of one rule add their own record rather than edit a curated one.
 fn project_with(slug: &str, extra: &str) -> String {
+    project_citing(slug, 10, "中方将同中亚国家加强发展战略对接", extra)
+}
+
+/// [`project_with`], citing `span` of paragraph `p`.
+fn project_citing(slug: &str, p: u32, span: &str, extra: &str) -> String {
     format!(
         "\n[[project]]\nslug = \"{slug}\"\ntitle = \"测试用项目{slug}\"\nsummary = \"测试。\"\n\
          sector = \"测试\"\nstatus = \"测试\"\ncountries = [\"china\"]\n\
-         cite = [{{ source = \"{SOURCE}\", p = 10, span = \"中方将同中亚国家加强发展战略对接\" }}]\n{extra}\n"
+         cite = [{{ source = \"{SOURCE}\", p = {p}, span = \"{span}\" }}]\n{extra}\n"
     )
 }
 
@@ -800,4 +805,195 @@ async fn provenance_is_stored() {
         .unwrap();
     assert_eq!(again, ImportOutcome::Unchanged);
     assert!(before == std::fs::read(s.db()).unwrap());
+}
+
+#[tokio::test]
+async fn stated_date_that_no_cited_span_states() {
+    let s = Scratch::new().await;
+    s.reject_project(
+        "english_note = \"none\"\ndate = \"2024\"\ndate_basis = \"stated\"",
+        "date = \"2024\"",
+        "stated date `2024` stands in no span the record cites",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn stated_date_that_its_span_states_otherwise() {
+    // ¶1 dates the trip 16-18 June; the 17th is not in its words.
+    let s = Scratch::new().await;
+    s.append(
+        "records/projects.toml",
+        &project_citing(
+            "test-x",
+            1,
+            "2025年6月16日至18日，国家主席习近平",
+            "english_note = \"none\"\ndate = \"2025-06-17\"\ndate_basis = \"stated\"",
+        ),
+    );
+    let f = s.path("records/projects.toml");
+    let msg = s.reject().await;
+    assert_names(
+        &msg,
+        &f,
+        line_of_last(&f, "date = \"2025-06-17\""),
+        "stated date `2025-06-17` stands in no span the record cites",
+    );
+}
+
+#[tokio::test]
+async fn stated_dates_written_as_the_source_writes_them_pass() {
+    let s = Scratch::new().await;
+    let dated = |basis: &str| {
+        format!("english_note = \"none\"\ndate = \"{basis}\"\ndate_basis = \"stated\"")
+    };
+    s.append(
+        "records/projects.toml",
+        &(project_citing(
+            "test-trip",
+            1,
+            "2025年6月16日至18日",
+            &dated("2025-06-16/2025-06-18"),
+        ) + &project_citing(
+            "test-years",
+            10,
+            "共同宣布2025至2026年为",
+            &dated("2025/2026"),
+        )),
+    );
+    let (_, outcome) = summitkb::prepare_database(&s.db(), &s.seeds())
+        .await
+        .expect("stated dates in their spans are accepted");
+    assert!(matches!(outcome, ImportOutcome::Imported { .. }));
+}
+
+#[tokio::test]
+async fn derivation_that_names_no_paragraph() {
+    let s = Scratch::new().await;
+    s.reject_project(
+        "english_note = \"none\"\ndate = \"2013\"\ndate_basis = \"derived\"\n\
+         derivation = \"文章发表于2025年，12年前即2013年。\"",
+        "derivation = ",
+        "a derivation must name the paragraph(s) it rests on as ¶N",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn derivation_that_names_a_paragraph_the_record_does_not_cite() {
+    let s = Scratch::new().await;
+    s.reject_project(
+        "english_note = \"none\"\ndate = \"2013\"\ndate_basis = \"derived\"\n\
+         derivation = \"¶9 称“12年前”，文章发表于2025年（¶10）：2025 − 12 = 2013。\"",
+        "derivation = ",
+        "the derivation names ¶9, which the record does not cite",
+    )
+    .await;
+}
+
+/// Appends projects whose title and extra keys are given, and expects a
+/// rejection at the line of the last `needle` naming both records.
+async fn reject_alias(s: &Scratch, projects: &[(&str, &str, &str)], needle: &str, words: &str) {
+    let mut text = String::new();
+    for (slug, title, extra) in projects {
+        text.push_str(&project_with(slug, extra).replace(
+            &format!("title = \"测试用项目{slug}\""),
+            &format!("title = \"{title}\""),
+        ));
+    }
+    s.append("records/projects.toml", &text);
+    let f = s.path("records/projects.toml");
+    let msg = s.reject().await;
+    assert_names(&msg, &f, line_of_last(&f, needle), words);
+    // Both records, each with its line.
+    for (slug, _, _) in projects {
+        assert!(msg.contains(&format!("`{slug}`")), "{slug} in {msg}");
+    }
+    assert!(msg.contains(&format!("{}:", f.display())), "{msg}");
+}
+
+#[tokio::test]
+async fn alias_that_is_another_records_title() {
+    let s = Scratch::new().await;
+    // Folded as search folds: traditional characters and case do not hide it.
+    reject_alias(
+        &s,
+        &[
+            ("test-a", "测试甲项目", "english_note = \"none\""),
+            (
+                "test-b",
+                "测试乙项目",
+                "english_note = \"none\"\naliases = [\"測試甲項目\"]",
+            ),
+        ],
+        "aliases = [\"測試甲項目\"]",
+        "alias \"測試甲項目\" is the title of project `test-a`",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn alias_that_is_another_records_alias() {
+    let s = Scratch::new().await;
+    reject_alias(
+        &s,
+        &[
+            (
+                "test-a",
+                "测试甲项目",
+                "english_note = \"none\"\naliases = [\"测试别名\"]",
+            ),
+            (
+                "test-b",
+                "测试乙项目",
+                "english_note = \"none\"\naliases = [\"测试别名\"]",
+            ),
+        ],
+        // Reported once, at the first record's alias.
+        "aliases = [\"测试别名\"]\n\n[[project]]\nslug = \"test-b\"",
+        "alias \"测试别名\" is also an alias of project `test-b`",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn alias_that_is_another_records_english_name() {
+    let s = Scratch::new().await;
+    reject_alias(
+        &s,
+        &[
+            (
+                "test-a",
+                "测试甲项目",
+                "english = \"Test Corridor\"\nenglish_basis = \"translation\"",
+            ),
+            (
+                "test-b",
+                "测试乙项目",
+                "english_note = \"none\"\naliases = [\"TEST CORRIDOR\"]",
+            ),
+        ],
+        "aliases = [\"TEST CORRIDOR\"]",
+        "alias \"TEST CORRIDOR\" is the English name of project `test-a`",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn alias_that_is_generic_for_its_kind() {
+    let s = Scratch::new().await;
+    reject_alias(
+        &s,
+        &[
+            ("test-a", "首届测试峰会项目", "english_note = \"none\""),
+            (
+                "test-b",
+                "第二届测试峰会项目",
+                "english_note = \"none\"\naliases = [\"测试峰会项目\"]",
+            ),
+        ],
+        "aliases = [\"测试峰会项目\"]",
+        "alias \"测试峰会项目\" is generic: it is part of the title \"首届测试峰会项目\" of project `test-a`",
+    )
+    .await;
 }
