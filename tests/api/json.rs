@@ -115,7 +115,7 @@ async fn figure_keeps_original_and_normalised() {
         .json();
     assert_eq!(f["fields"]["value"], "948");
     assert_eq!(f["fields"]["unit"], "亿美元");
-    assert_eq!(f["fields"]["normalized"], "94.8 billion USD");
+    assert_eq!(f["fields"]["normalized"], "USD 94.8 billion");
     assert_eq!(f["fields"]["original"], "去年达到948亿美元的历史新高");
 }
 

@@ -156,6 +156,7 @@ async fn a_new_project_between_two_countries_appears_on_the_map() {
 slug = "kazakhstan-uzbekistan-test-link"
 title = "哈乌测试项目"
 english = "Kazakhstan–Uzbekistan test link"
+english_basis = "translation"
 summary = "为测试而加的项目。"
 sector = "测试"
 status = "测试"
