@@ -25,7 +25,7 @@ pub enum ImportOutcome {
 }
 
 /// Tables holding imported content, children first.
-const CONTENT_TABLES: [&str; 12] = [
+const CONTENT_TABLES: [&str; 13] = [
     "country_shapes",
     "record_editorial",
     "search_index",
@@ -35,6 +35,7 @@ const CONTENT_TABLES: [&str; 12] = [
     "record_fields",
     "record_aliases",
     "source_subjects",
+    "source_errata",
     "source_blocks",
     "records",
     "sources",
@@ -96,16 +97,38 @@ pub async fn import(pool: &SqlitePool, seeds: &SeedSet) -> Result<ImportOutcome,
             .execute(&mut *tx)
             .await?;
             if let (BlockKind::Paragraph, Some(n)) = (b.kind, b.n) {
+                // The corrected reading is matched too: 忆及 finds the
+                // paragraph that misprints it 亿及.
+                let body = match s.corrected(pos) {
+                    Some(c) => format!("{} | {}", fold(&b.text), fold(&c)),
+                    None => fold(&b.text),
+                };
                 sqlx::query(
                     "INSERT INTO search_index (target, ref_id, n, countries, names, pinyin, linked, body) \
                      VALUES ('paragraph', ?, ?, '', '', '', '', ?)",
                 )
                 .bind(id)
                 .bind(i64::from(n))
-                .bind(fold(&b.text))
+                .bind(body)
                 .execute(&mut *tx)
                 .await?;
             }
+        }
+        for (pos, e) in s.errata.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO source_errata (source_id, position, block_position, line, char_offset, \
+                 published, reading, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(pos as i64)
+            .bind(e.block as i64)
+            .bind(e.line as i64)
+            .bind(e.offset as i64)
+            .bind(&e.published)
+            .bind(&e.reading)
+            .bind(&e.note)
+            .execute(&mut *tx)
+            .await?;
         }
     }
 
@@ -302,13 +325,44 @@ fn record_index_columns(r: &Record, seeds: &SeedSet) -> crate::search::IndexColu
                 .chain(t.english.as_deref())
         });
     // Whether a date is stated or derived is metadata, not something to search.
-    let body = std::iter::once(r.summary.as_str()).chain(
-        r.fields
-            .iter()
-            .filter(|(n, _)| *n != FieldName::DateBasis)
-            .map(|(_, v)| v.as_str()),
-    );
+    let texts: Vec<&str> = std::iter::once(r.summary.as_str())
+        .chain(
+            r.fields
+                .iter()
+                .filter(|(n, _)| *n != FieldName::DateBasis)
+                .map(|(_, v)| v.as_str()),
+        )
+        .collect();
+    // Quoted words keep a misprint of a paragraph the record cites; its
+    // reading is matched too.
+    let corrected: Vec<String> = texts
+        .iter()
+        .filter_map(|t| with_readings(t, r, seeds))
+        .collect();
+    let body = texts
+        .iter()
+        .copied()
+        .chain(corrected.iter().map(String::as_str));
     index_columns(names, chinese, linked, body)
+}
+
+/// `text` with the readings of the errata of the paragraphs `r` cites in
+/// place of their published words, if any occur in it.
+fn with_readings(text: &str, r: &Record, seeds: &SeedSet) -> Option<String> {
+    let mut out = text.to_owned();
+    for c in &r.citations {
+        let Some(source) = seeds.source(&c.source) else {
+            continue;
+        };
+        for e in source
+            .errata
+            .iter()
+            .filter(|e| e.paragraph == Some(c.paragraph))
+        {
+            out = out.replace(&e.published, &e.reading);
+        }
+    }
+    (out != text).then_some(out)
 }
 
 /// Folded labels a prefix can match while typing, ranked: names first, then

@@ -32,6 +32,9 @@ pub struct Source {
     /// Slugs of the records (events) this source reports on.
     pub about: Vec<String>,
     pub blocks: Vec<Block>,
+    /// Misprints in the text as published, with their intended readings. The
+    /// text and its hash stay as received; spans quote the misprint.
+    pub errata: Vec<Erratum>,
     /// Where the manifest lives, for error messages about the source.
     pub manifest: std::path::PathBuf,
     /// The text file, for reports that point curators at a line of it.
@@ -50,6 +53,48 @@ impl Source {
             .iter()
             .filter(|b| b.kind == BlockKind::Paragraph)
     }
+
+    /// The errata of block `index` (a position in `blocks`), in text order.
+    pub fn errata_of(&self, index: usize) -> impl Iterator<Item = &Erratum> {
+        self.errata.iter().filter(move |e| e.block == index)
+    }
+
+    /// Block `index`'s text with each erratum's reading in place of the
+    /// published words, if it has errata: what search also matches.
+    pub fn corrected(&self, index: usize) -> Option<String> {
+        let text = &self.blocks.get(index)?.text;
+        let mut errata: Vec<&Erratum> = self.errata_of(index).collect();
+        if errata.is_empty() {
+            return None;
+        }
+        errata.sort_by_key(|e| e.offset);
+        let chars: Vec<char> = text.chars().collect();
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for e in errata {
+            out.extend(&chars[at..e.offset]);
+            out.push_str(&e.reading);
+            at = e.offset + e.published.chars().count();
+        }
+        out.extend(&chars[at..]);
+        Some(out)
+    }
+}
+
+/// A misprint in the source as published, from the manifest's `[[errata]]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Erratum {
+    /// The text-file line the manifest names.
+    pub line: usize,
+    /// Position of the block in [`Source::blocks`].
+    pub block: usize,
+    /// The body paragraph's number, if the block is one (else a heading).
+    pub paragraph: Option<u32>,
+    /// Where `published` starts in the block's text, in characters.
+    pub offset: usize,
+    pub published: String,
+    pub reading: String,
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,6 +158,17 @@ struct Manifest {
     language: String,
     about: Option<Spanned<Vec<String>>>,
     layout: Layout,
+    #[serde(default)]
+    errata: Vec<Spanned<RawErratum>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawErratum {
+    line: usize,
+    published: String,
+    reading: String,
+    note: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -199,6 +255,7 @@ pub(super) fn load(path: &Path, hasher: &mut Sha256, errors: &mut SeedErrors) ->
     }
 
     let blocks = layout_blocks(&body, &manifest.layout, path, &text, errors);
+    let errata = check_errata(&manifest.errata, &body, &blocks, path, &text, errors);
     if errors.len() > before {
         return None;
     }
@@ -225,6 +282,7 @@ pub(super) fn load(path: &Path, hasher: &mut Sha256, errors: &mut SeedErrors) ->
         manifest_line_of_about: manifest.about.as_ref().map(|a| line(a.span())).unwrap_or(1),
         about: manifest.about.map(Spanned::into_inner).unwrap_or_default(),
         blocks,
+        errata,
         manifest: path.to_path_buf(),
         text_file: text_path,
     })
@@ -371,6 +429,96 @@ fn layout_blocks(
         ));
     }
     blocks
+}
+
+/// Each erratum must point at words that stand exactly once on its line, in
+/// a body paragraph or a heading, so the note lands beside the right words;
+/// two errata may not overlap.
+fn check_errata(
+    raws: &[Spanned<RawErratum>],
+    body: &str,
+    blocks: &[Block],
+    manifest: &Path,
+    manifest_text: &str,
+    errors: &mut SeedErrors,
+) -> Vec<Erratum> {
+    let lines: Vec<&str> = body.lines().collect();
+    let mut out: Vec<Erratum> = Vec::new();
+    for raw in raws {
+        let at = super::line_of(manifest_text.as_bytes(), raw.span().start);
+        let r = raw.get_ref();
+        let mut err = |m: String| errors.push(SeedError::at(manifest, at, format!("erratum: {m}")));
+        if r.published.is_empty() || r.reading.trim().is_empty() {
+            err("`published` and `reading` must not be empty".into());
+            continue;
+        }
+        if r.published == r.reading {
+            err(format!("`reading` repeats `published` \"{}\"", r.published));
+            continue;
+        }
+        if r.line == 0 || r.line > lines.len() {
+            err(format!(
+                "line {} is not in the text, which has {} lines",
+                r.line,
+                lines.len()
+            ));
+            continue;
+        }
+        let line_text = lines[r.line - 1].trim_end_matches('\r').trim();
+        let count = line_text.matches(r.published.as_str()).count();
+        if count != 1 {
+            err(format!(
+                "\"{}\" occurs {count} times on line {}; it must occur exactly once (quote more \
+                 of its context)",
+                r.published, r.line
+            ));
+            continue;
+        }
+        let Some((index, block, line_start)) = blocks.iter().enumerate().find_map(|(i, b)| {
+            b.lines
+                .iter()
+                .find(|(l, _)| *l == r.line)
+                .map(|(_, start)| (i, b, *start))
+        }) else {
+            err(format!("line {} is blank", r.line));
+            continue;
+        };
+        if !matches!(block.kind, BlockKind::Paragraph | BlockKind::Heading) {
+            err(format!(
+                "line {} is the {}; errata belong to body paragraphs and headings",
+                r.line,
+                block.kind.as_str()
+            ));
+            continue;
+        }
+        let byte = line_text.find(r.published.as_str()).unwrap_or_default();
+        let offset = line_start + line_text[..byte].chars().count();
+        let end = offset + r.published.chars().count();
+        if let Some(other) = out.iter().find(|e| {
+            e.block == index && e.offset < end && offset < e.offset + e.published.chars().count()
+        }) {
+            err(format!(
+                "overlaps the erratum \"{}\" on line {}",
+                other.published, other.line
+            ));
+            continue;
+        }
+        out.push(Erratum {
+            line: r.line,
+            block: index,
+            paragraph: block.n,
+            offset,
+            published: r.published.clone(),
+            reading: r.reading.trim().to_owned(),
+            note: r
+                .note
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_owned),
+        });
+    }
+    out
 }
 
 fn tail(s: &str, chars: usize) -> String {

@@ -997,3 +997,107 @@ async fn alias_that_is_generic_for_its_kind() {
     )
     .await;
 }
+
+/// Appends an `[[errata]]` entry to the source manifest and expects the
+/// import to fail at its line with `words`; the text file is never touched.
+async fn reject_erratum(s: &Scratch, entry: &str, words: &str) {
+    let rel = format!("sources/{SOURCE}.toml");
+    s.append(&rel, &format!("\n[[errata]]\n{entry}\n"));
+    let f = s.path(&rel);
+    let msg = s.reject().await;
+    assert_names(&msg, &f, line_of_last(&f, "[[errata]]"), words);
+}
+
+#[tokio::test]
+async fn erratum_whose_words_are_not_on_its_line() {
+    let s = Scratch::new().await;
+    reject_erratum(
+        &s,
+        "line = 35\npublished = \"亿及\"\nreading = \"忆及\"",
+        "erratum: \"亿及\" occurs 0 times on line 35",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn erratum_whose_words_occur_twice_on_its_line() {
+    let s = Scratch::new().await;
+    reject_erratum(
+        &s,
+        "line = 37\npublished = \"习近平主席\"\nreading = \"习主席\"",
+        "occurs 4 times on line 37; it must occur exactly once",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn erratum_beyond_the_text() {
+    let s = Scratch::new().await;
+    reject_erratum(
+        &s,
+        "line = 999\npublished = \"亿及\"\nreading = \"忆及\"",
+        "erratum: line 999 is not in the text",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn erratum_in_the_title() {
+    let s = Scratch::new().await;
+    reject_erratum(
+        &s,
+        "line = 3\npublished = \"弘扬\"\nreading = \"宏扬\"",
+        "line 3 is the title; errata belong to body paragraphs and headings",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn erratum_without_its_words() {
+    let s = Scratch::new().await;
+    reject_erratum(
+        &s,
+        "line = 2\npublished = \"\"\nreading = \"x\"",
+        "`published` and `reading` must not be empty",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn erratum_that_overlaps_another() {
+    let s = Scratch::new().await;
+    reject_erratum(
+        &s,
+        "line = 37\npublished = \"拉赫蒙亿\"\nreading = \"拉赫蒙忆\"",
+        "overlaps the erratum \"亿及\" on line 37",
+    )
+    .await;
+}
+
+/// Errata reach the database beside the text, which stays as published.
+#[tokio::test]
+async fn errata_are_stored_and_the_text_is_not() {
+    let s = Scratch::new().await;
+    let pool = summitkb::db::open_read_only(&s.db()).await.unwrap();
+    let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(
+        "SELECT e.line, e.char_offset, e.published, e.reading FROM source_errata e \
+         JOIN source_blocks b ON b.source_id = e.source_id AND b.position = e.block_position \
+         WHERE b.n = 12",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let text: String = sqlx::query_scalar("SELECT text FROM source_blocks WHERE n = 12")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let (line, offset, published, reading) = rows
+        .iter()
+        .find(|r| r.2 == "亿及")
+        .expect("the erratum of ¶12")
+        .clone();
+    assert_eq!((line, reading.as_str()), (37, "忆及"));
+    let at: String = text.chars().skip(offset as usize).take(2).collect();
+    assert_eq!(at, published);
+    assert!(text.contains("拉赫蒙亿及习近平主席"));
+}

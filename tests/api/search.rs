@@ -369,3 +369,24 @@ mod properties {
         }
     }
 }
+
+/// An erratum's reading is searchable as well as the words as published:
+/// ¶12 misprints 忆及 as 亿及.
+#[tokio::test]
+async fn errata_readings_find_their_paragraph() {
+    let app = TestApp::shared().await;
+    for q in ["忆及", "拉赫蒙忆及习近平主席", "亿及"] {
+        let j = app
+            .get_ok(&format!("/api/search?q={}", enc(q)))
+            .await
+            .json();
+        let paragraphs: Vec<String> = j["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["kind"] == "paragraph")
+            .map(|r| r["citations"][0]["paragraph"].to_string())
+            .collect();
+        assert_eq!(paragraphs, vec!["12"], "{q}: {j}");
+    }
+}
