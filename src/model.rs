@@ -471,8 +471,8 @@ impl EnglishBasis {
     /// Chinese and English labels, as pages show them beside the name.
     pub fn labels(self) -> (&'static str, &'static str) {
         match self {
-            EnglishBasis::Official => ("官方英文名", "official English name"),
-            EnglishBasis::Translation => ("我们的译名", "our translation"),
+            EnglishBasis::Official => ("官方英文名", "Official English name"),
+            EnglishBasis::Translation => ("我们的译名", "Our translation"),
         }
     }
 }

@@ -278,6 +278,77 @@ pub async fn record_aliases(pool: &SqlitePool, record_id: i64) -> Result<Vec<Str
         .await
 }
 
+/// Where a record's English name comes from: its basis, and for an official
+/// name the English text that uses it.
+#[derive(Debug, Clone, FromRow)]
+pub struct EnglishBasisRow {
+    pub english_basis: Option<String>,
+    pub english_ref_publisher: Option<String>,
+    pub english_ref_title: Option<String>,
+    pub english_ref_date: Option<String>,
+    pub english_ref_url: Option<String>,
+}
+
+pub async fn record_english_basis(pool: &SqlitePool, record_id: i64) -> Result<EnglishBasisRow> {
+    sqlx::query_as(
+        "SELECT english_basis, english_ref_publisher, english_ref_title, english_ref_date, \
+         english_ref_url FROM records WHERE id = ?",
+    )
+    .bind(record_id)
+    .fetch_one(pool)
+    .await
+}
+
+/// An editorial note: a fact from outside the sources, with its reference.
+#[derive(Debug, Clone, FromRow)]
+pub struct EditorialRow {
+    pub text: String,
+    pub text_en: Option<String>,
+    pub ref_publisher: String,
+    pub ref_title: String,
+    pub ref_date: String,
+    pub ref_url: Option<String>,
+}
+
+pub async fn record_editorial(pool: &SqlitePool, record_id: i64) -> Result<Vec<EditorialRow>> {
+    sqlx::query_as(
+        "SELECT text, text_en, ref_publisher, ref_title, ref_date, ref_url FROM record_editorial \
+         WHERE record_id = ? ORDER BY position",
+    )
+    .bind(record_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// A misprint in a source as published, located in its block.
+#[derive(Debug, Clone, FromRow)]
+pub struct ErratumRow {
+    pub source_id: i64,
+    pub source_slug: String,
+    pub block_position: i64,
+    /// The paragraph's number; none for a heading.
+    pub n: Option<i64>,
+    pub line: i64,
+    pub char_offset: i64,
+    pub published: String,
+    pub reading: String,
+    pub note: Option<String>,
+}
+
+/// Every erratum of every source, in text order. There are a handful, so
+/// pages filter them rather than ask per paragraph.
+pub async fn errata(pool: &SqlitePool) -> Result<Vec<ErratumRow>> {
+    sqlx::query_as(
+        "SELECT e.source_id, s.slug AS source_slug, e.block_position, b.n, e.line, e.char_offset, \
+         e.published, e.reading, e.note FROM source_errata e \
+         JOIN sources s ON s.id = e.source_id \
+         JOIN source_blocks b ON b.source_id = e.source_id AND b.position = e.block_position \
+         ORDER BY e.source_id, e.block_position, e.char_offset",
+    )
+    .fetch_all(pool)
+    .await
+}
+
 pub async fn record_fields(pool: &SqlitePool, record_id: i64) -> Result<Vec<FieldRow>> {
     sqlx::query_as("SELECT record_id, name, value FROM record_fields WHERE record_id = ?")
         .bind(record_id)

@@ -59,21 +59,51 @@ pub fn escape(s: &str) -> String {
 
 /// `text` as escaped HTML with the given character ranges in `<mark>`.
 pub fn render_marked(text: &str, ranges: &[(usize, usize)]) -> String {
+    render_with_notes(text, ranges, &[])
+}
+
+/// [`render_marked`], with notes inserted: `(at, html)` puts the ready-made
+/// HTML `html` after character `at` of `text`. A mark open there is closed
+/// before the note and reopened after it, so marks never contain a note and
+/// the elements nest.
+pub fn render_with_notes(
+    text: &str,
+    ranges: &[(usize, usize)],
+    notes: &[(usize, String)],
+) -> String {
     let chars: Vec<char> = text.chars().collect();
+    let len = chars.len();
+    let ranges: Vec<(usize, usize)> = merge(ranges.to_vec())
+        .into_iter()
+        .map(|(s, e)| (s.min(len), e.min(len)))
+        .filter(|(s, e)| s < e)
+        .collect();
+    let mut cuts: Vec<usize> = vec![0, len];
+    cuts.extend(ranges.iter().flat_map(|&(s, e)| [s, e]));
+    cuts.extend(notes.iter().map(|(at, _)| (*at).min(len)));
+    cuts.sort_unstable();
+    cuts.dedup();
     let mut out = String::with_capacity(text.len() + ranges.len() * 13);
-    let mut pos = 0;
-    for &(s, e) in &merge(ranges.to_vec()) {
-        let (s, e) = (s.min(chars.len()), e.min(chars.len()));
-        if s < pos {
-            continue;
+    let mut open = false;
+    for w in cuts.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let inside = ranges.iter().any(|&(s, e)| s <= a && b <= e);
+        if inside != open {
+            out.push_str(if inside { "<mark>" } else { "</mark>" });
+            open = inside;
         }
-        out.push_str(&escape(&chars[pos..s].iter().collect::<String>()));
-        out.push_str("<mark>");
-        out.push_str(&escape(&chars[s..e].iter().collect::<String>()));
-        out.push_str("</mark>");
-        pos = e;
+        out.push_str(&escape(&chars[a..b].iter().collect::<String>()));
+        for (_, html) in notes.iter().filter(|(at, _)| (*at).min(len) == b) {
+            if open {
+                out.push_str("</mark>");
+                open = false;
+            }
+            out.push_str(html);
+        }
     }
-    out.push_str(&escape(&chars[pos..].iter().collect::<String>()));
+    if open {
+        out.push_str("</mark>");
+    }
     out
 }
 
@@ -127,6 +157,26 @@ mod tests {
         assert_eq!(
             highlight("中吉乌铁路建设", &terms),
             "中吉乌<mark>铁路</mark>建设"
+        );
+    }
+
+    #[test]
+    fn notes_stand_after_their_words_outside_marks() {
+        let note = |at: usize| (at, "<span class=\"sic\">[sic]</span>".to_owned());
+        // A note inside a mark closes it and opens it again.
+        assert_eq!(
+            render_with_notes("拉赫蒙亿及习近平", &[(0, 8)], &[note(5)]),
+            "<mark>拉赫蒙亿及</mark><span class=\"sic\">[sic]</span><mark>习近平</mark>"
+        );
+        // Outside marks, and at the end of one.
+        assert_eq!(
+            render_with_notes("a<b", &[(0, 1)], &[note(1), note(3)]),
+            "<mark>a</mark><span class=\"sic\">[sic]</span>&lt;b<span class=\"sic\">[sic]</span>"
+        );
+        // Without notes, exactly what render_marked always gave.
+        assert_eq!(
+            render_with_notes("甲乙丙丁", &[(1, 2), (2, 3)], &[]),
+            "甲<mark>乙丙</mark>丁"
         );
     }
 

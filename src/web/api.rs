@@ -7,7 +7,10 @@ use axum::extract::{Path, State};
 use serde::Serialize;
 
 use super::params::Params;
-use super::views::{CitationView, CitingView, RecordRef, paragraph_url, record_url};
+use super::views::{
+    CitationView, CitingView, EditorialView, EnglishBasisView, ErratumView, RecordRef,
+    ReferenceView, errata_of_paragraph, paragraph_url, record_url,
+};
 use super::{ApiError, AppError, AppState};
 use crate::db::queries;
 use crate::db::search as db_search;
@@ -54,9 +57,11 @@ pub async fn sources(State(state): State<AppState>) -> Result<Json<SourcesAnswer
 #[derive(Serialize)]
 pub struct ParagraphAnswer {
     n: i64,
+    /// As published; `errata` say where it misprints and what it should read.
     text: String,
     url: String,
     cited_by: Vec<CitingView>,
+    errata: Vec<ErratumView>,
 }
 
 #[derive(Serialize)]
@@ -77,6 +82,8 @@ pub struct SourceAnswer {
     /// Every block as published: title, headings, paragraphs, dateline.
     blocks: Vec<BlockAnswer>,
     paragraphs: Vec<ParagraphAnswer>,
+    /// Every misprint in the text as published, in paragraphs and headings.
+    errata: Vec<ErratumView>,
 }
 
 pub async fn source(
@@ -90,6 +97,7 @@ pub async fn source(
         .ok_or(AppError::NotFound)?;
     let blocks = queries::source_blocks(pool, s.id).await?;
     let cites = queries::citations_into_source(pool, s.id).await?;
+    let errata = queries::errata(pool).await?;
     let paragraphs = blocks
         .iter()
         .filter_map(|b| {
@@ -100,6 +108,10 @@ pub async fn source(
                 text: b.text.clone(),
                 url: paragraph_url(&s.slug, n),
                 cited_by: rows.iter().map(|c| CitingView::from(*c)).collect(),
+                errata: errata_of_paragraph(&errata, &s.slug, n)
+                    .into_iter()
+                    .map(ErratumView::from)
+                    .collect(),
             })
         })
         .collect();
@@ -119,6 +131,11 @@ pub async fn source(
         published: s.published,
         sha256: s.sha256,
         paragraphs,
+        errata: errata
+            .iter()
+            .filter(|e| e.source_id == s.id)
+            .map(ErratumView::from)
+            .collect(),
     }))
 }
 
@@ -135,9 +152,15 @@ pub struct RecordAnswer {
     slug: String,
     title: String,
     english: Option<String>,
+    /// `official` or `translation` (ours), whenever `english` is set.
+    english_basis: Option<&'static str>,
+    /// For an official name, the English text that uses it.
+    english_ref: Option<ReferenceView>,
     english_note: Option<String>,
     aliases: Vec<String>,
     summary: String,
+    /// Facts from outside the sources, each with its reference.
+    editorial: Vec<EditorialView>,
     url: String,
     fields: serde_json::Map<String, serde_json::Value>,
     links: Vec<LinkAnswer>,
@@ -151,6 +174,9 @@ pub struct CitationAnswer {
     paragraph: i64,
     span: String,
     url: String,
+    /// Misprints the span quotes as published, when it holds any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    errata: Vec<ErratumView>,
 }
 
 impl From<&CitationView> for CitationAnswer {
@@ -160,6 +186,7 @@ impl From<&CitationView> for CitationAnswer {
             paragraph: c.paragraph,
             span: c.span.clone(),
             url: c.url.clone(),
+            errata: c.errata.clone(),
         }
     }
 }
@@ -179,6 +206,8 @@ pub async fn record(
         .into_iter()
         .map(|f| (f.name, serde_json::Value::String(f.value)))
         .collect();
+    let basis = EnglishBasisView::from_row(&queries::record_english_basis(pool, r.id).await?);
+    let errata = queries::errata(pool).await?;
     let link = |l: &queries::LinkedRow| LinkAnswer {
         role: l.role.clone(),
         record: RecordRef::from(l),
@@ -198,8 +227,15 @@ pub async fn record(
         citations: queries::record_citations(pool, r.id)
             .await?
             .iter()
-            .map(|c| CitationAnswer::from(&CitationView::new(c, &r.slug)))
+            .map(|c| CitationAnswer::from(&CitationView::new(c, &r.slug, &errata)))
             .collect(),
+        editorial: queries::record_editorial(pool, r.id)
+            .await?
+            .iter()
+            .map(EditorialView::from)
+            .collect(),
+        english_basis: basis.as_ref().map(|b| b.basis),
+        english_ref: basis.and_then(|b| b.reference),
         url: record_url(&r.kind, &r.slug),
         kind: r.kind,
         slug: r.slug,

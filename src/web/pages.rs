@@ -8,7 +8,10 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::charts::load_map;
-use super::views::{CitationView, FieldView, LinkGroup, RecordRef, backlink_groups, link_groups};
+use super::views::{
+    CitationView, EditorialView, EnglishBasisView, FieldView, LinkGroup, RecordRef,
+    backlink_groups, link_groups,
+};
 use super::{AppError, AppState, render};
 use crate::db::queries::{self, RecordRow};
 use crate::model::{FieldName, Kind};
@@ -297,6 +300,10 @@ pub struct RecordPage {
     pub kind_label_en: &'static str,
     pub kind_url: String,
     pub english_note: Option<String>,
+    /// Whether the English name is official (with its reference) or ours.
+    pub english_basis: Option<EnglishBasisView>,
+    /// What the record adds from outside its sources, shown apart.
+    pub editorial: Vec<EditorialView>,
     pub summary: String,
     pub aliases: Vec<String>,
     pub words: Option<String>,
@@ -324,12 +331,21 @@ pub async fn record(
         .iter()
         .position(|f| f.name == "words")
         .map(|i| fields.remove(i).value);
+    let errata = queries::errata(pool).await?;
     render(&RecordPage {
         q: String::new(),
         kind_label_zh: kind.label_zh(),
         kind_label_en: kind.label_en(),
         kind_url: format!("/{}", kind.plural()),
         english_note: r.english_note.clone(),
+        english_basis: EnglishBasisView::from_row(
+            &queries::record_english_basis(pool, r.id).await?,
+        ),
+        editorial: queries::record_editorial(pool, r.id)
+            .await?
+            .iter()
+            .map(EditorialView::from)
+            .collect(),
         summary: r.summary.clone(),
         aliases: queries::record_aliases(pool, r.id).await?,
         words,
@@ -339,7 +355,7 @@ pub async fn record(
         citations: queries::record_citations(pool, r.id)
             .await?
             .iter()
-            .map(|c| CitationView::new(c, &r.slug))
+            .map(|c| CitationView::new(c, &r.slug, &errata))
             .collect(),
         record: RecordRef::from(&r),
     })

@@ -134,7 +134,9 @@ fn result_view(hit: &Hit, q: &Query) -> ResultView {
             snippet_html: snippet(&record.summary, &q.terms, 120),
             citations: citations
                 .iter()
-                .map(|c| CitationView::new(c, &record.slug))
+                // Results link to citations; they quote no paragraph, so
+                // they need no [sic] notes.
+                .map(|c| CitationView::new(c, &record.slug, &[]))
                 .collect(),
         },
         Hit::Paragraph {
@@ -162,6 +164,7 @@ fn result_view(hit: &Hit, q: &Query) -> ResultView {
                     from_url: url.clone(),
                     url,
                     html: String::new(),
+                    errata: Vec::new(),
                 }],
             }
         }

@@ -6,11 +6,13 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 
 use super::params::Params;
-use super::views::{CitingView, distinct_citing, paragraph_html, paragraph_url};
+use super::views::{
+    CitingView, distinct_citing, errata_of_paragraph, paragraph_html, paragraph_url, sic_notes,
+};
 use super::{AppError, AppState, render};
 use crate::db::queries::{self, CitingRow, SourceRow};
 use crate::search::Query;
-use crate::search::highlight::{highlight, render_marked};
+use crate::search::highlight::{match_ranges, render_with_notes};
 
 #[derive(Template)]
 #[template(path = "sources.html")]
@@ -80,16 +82,24 @@ pub async fn source(
         .ok_or(AppError::NotFound)?;
     let blocks = queries::source_blocks(pool, source.id).await?;
     let citations = queries::citations_into_source(pool, source.id).await?;
+    let errata = queries::errata(pool).await?;
     let views: Vec<BlockView> = blocks
         .into_iter()
-        .map(|b| {
+        .enumerate()
+        .map(|(position, b)| {
             let n = b.n.unwrap_or(0);
             let cites: Vec<&CitingRow> = citations.iter().filter(|c| c.paragraph == n).collect();
+            // Blocks are imported in order from position 0, so the index is
+            // the block's position.
+            let misprints: Vec<&queries::ErratumRow> = errata
+                .iter()
+                .filter(|e| e.source_id == source.id && e.block_position == position as i64)
+                .collect();
             BlockView {
                 html: if b.n.is_some() {
-                    paragraph_html(&b.text, &cites)
+                    paragraph_html(&b.text, &cites, &misprints)
                 } else {
-                    crate::search::highlight::escape(&b.text)
+                    paragraph_html(&b.text, &[], &misprints)
                 },
                 citing: if b.n.is_some() {
                     distinct_citing(&cites)
@@ -161,6 +171,8 @@ pub async fn paragraph(
     let last = queries::paragraph_count(pool, source.id).await?;
     let citations = queries::citations_into_paragraph(pool, source.id, n).await?;
     let all: Vec<&CitingRow> = citations.iter().collect();
+    let errata = queries::errata(pool).await?;
+    let misprints = errata_of_paragraph(&errata, &source.slug, n);
 
     let query = params.get("q").map(Query::parse).filter(|q| !q.is_empty());
     let from_slug = params.get("from");
@@ -170,14 +182,17 @@ pub async fn paragraph(
         .collect();
     // Mark what brought the reader here: a search's terms, the citing record's
     // spans, or else every cited span.
+    // Each erratum's reading stands beside its words, marked when searched.
     let html = if let Some(q) = &query {
-        highlight(&this.text, &q.terms)
+        render_with_notes(
+            &this.text,
+            &match_ranges(&this.text, &q.terms),
+            &sic_notes(&misprints, &q.terms),
+        )
     } else if !from_cites.is_empty() {
-        paragraph_html(&this.text, &from_cites)
-    } else if all.is_empty() {
-        render_marked(&this.text, &[])
+        paragraph_html(&this.text, &from_cites, &misprints)
     } else {
-        paragraph_html(&this.text, &all)
+        paragraph_html(&this.text, &all, &misprints)
     };
     let permalink = format!("{}{}", state.base_url, paragraph_url(&source.slug, n));
     let citation_text = citation_text(&state.base_url, &source, n);

@@ -4,10 +4,12 @@
 use serde::Serialize;
 
 use crate::dates::{Basis, DateSpan};
-use crate::db::queries::{CitationRow, CitingRow, LinkedRow};
-use crate::model::{FieldName, Kind, LinkRole};
+use crate::db::queries::{
+    CitationRow, CitingRow, EditorialRow, EnglishBasisRow, ErratumRow, LinkedRow,
+};
+use crate::model::{EnglishBasis, FieldName, Kind, LinkRole};
 pub use crate::refs::{RecordRef, kind_labels, paragraph_url, record_url};
-use crate::search::highlight::{escape, render_marked};
+use crate::search::highlight::{highlight, render_with_notes};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FieldView {
@@ -104,6 +106,134 @@ pub fn backlink_groups(rows: &[LinkedRow]) -> Vec<LinkGroup> {
         .collect()
 }
 
+/// A text outside the sources that a record refers to.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReferenceView {
+    pub publisher: String,
+    pub title: String,
+    pub date: String,
+    pub url: Option<String>,
+}
+
+/// Where a record's English name comes from, as the record page and the JSON
+/// say it: quoted from an official English text, or our translation.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnglishBasisView {
+    /// `official` or `translation`.
+    pub basis: &'static str,
+    #[serde(skip)]
+    pub label_zh: &'static str,
+    #[serde(skip)]
+    pub label_en: &'static str,
+    /// The English text that uses an official name.
+    pub reference: Option<ReferenceView>,
+}
+
+impl EnglishBasisView {
+    pub fn from_row(row: &EnglishBasisRow) -> Option<Self> {
+        let basis = EnglishBasis::parse(row.english_basis.as_deref()?)?;
+        let (label_zh, label_en) = basis.labels();
+        let reference = match (
+            basis,
+            &row.english_ref_publisher,
+            &row.english_ref_title,
+            &row.english_ref_date,
+        ) {
+            (EnglishBasis::Official, Some(p), Some(t), Some(d)) => Some(ReferenceView {
+                publisher: p.clone(),
+                title: t.clone(),
+                date: d.clone(),
+                url: row.english_ref_url.clone(),
+            }),
+            _ => None,
+        };
+        Some(EnglishBasisView {
+            basis: basis.as_str(),
+            label_zh,
+            label_en,
+            reference,
+        })
+    }
+}
+
+/// An editorial note: what the record adds from outside its sources.
+#[derive(Debug, Clone, Serialize)]
+pub struct EditorialView {
+    pub text: String,
+    pub text_en: Option<String>,
+    #[serde(rename = "ref")]
+    pub reference: ReferenceView,
+}
+
+impl From<&EditorialRow> for EditorialView {
+    fn from(e: &EditorialRow) -> Self {
+        EditorialView {
+            text: e.text.clone(),
+            text_en: e.text_en.clone(),
+            reference: ReferenceView {
+                publisher: e.ref_publisher.clone(),
+                title: e.ref_title.clone(),
+                date: e.ref_date.clone(),
+                url: e.ref_url.clone(),
+            },
+        }
+    }
+}
+
+/// A misprint in a paragraph as published, and what it should read.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErratumView {
+    /// The line of the source's text file.
+    pub line: i64,
+    pub paragraph: Option<i64>,
+    /// Where `published` starts in the paragraph, in characters.
+    pub offset: i64,
+    pub published: String,
+    pub reading: String,
+    pub note: Option<String>,
+}
+
+impl From<&ErratumRow> for ErratumView {
+    fn from(e: &ErratumRow) -> Self {
+        ErratumView {
+            line: e.line,
+            paragraph: e.n,
+            offset: e.char_offset,
+            published: e.published.clone(),
+            reading: e.reading.clone(),
+            note: e.note.clone(),
+        }
+    }
+}
+
+/// The errata of paragraph `n` of source `source`.
+pub fn errata_of_paragraph<'a>(
+    errata: &'a [ErratumRow],
+    source: &str,
+    n: i64,
+) -> Vec<&'a ErratumRow> {
+    errata
+        .iter()
+        .filter(|e| e.source_slug == source && e.n == Some(n))
+        .collect()
+}
+
+/// Each erratum as a [sic] note to insert after its published words; the
+/// reading is marked where it matches a search term.
+pub fn sic_notes(errata: &[&ErratumRow], terms: &[String]) -> Vec<(usize, String)> {
+    errata
+        .iter()
+        .map(|e| {
+            let at = e.char_offset.max(0) as usize + e.published.chars().count();
+            let html = format!(
+                "<span class=\"sic\">[sic: {}]</span>",
+                highlight(&e.reading, terms)
+            );
+            (at, html)
+        })
+        .collect()
+}
+
 /// A citation as shown on a record page: the paragraph quoted with the
 /// supporting span marked, and a link to the paragraph's page.
 #[derive(Debug, Clone, Serialize)]
@@ -118,13 +248,19 @@ pub struct CitationView {
     pub html: String,
     #[serde(skip)]
     pub from_url: String,
+    /// Misprints within the span: it quotes them as published.
+    #[serde(skip)]
+    pub errata: Vec<ErratumView>,
 }
 
 impl CitationView {
-    pub fn new(c: &CitationRow, from_slug: &str) -> Self {
+    /// `errata` may hold any source's errata; those of the cited paragraph
+    /// are shown as [sic] notes.
+    pub fn new(c: &CitationRow, from_slug: &str, errata: &[ErratumRow]) -> Self {
         let start = c.span_start.max(0) as usize;
         let end = start + c.span.chars().count();
         let url = paragraph_url(&c.source_slug, c.paragraph);
+        let here = errata_of_paragraph(errata, &c.source_slug, c.paragraph);
         CitationView {
             source: c.source_slug.clone(),
             source_title: c.source_title.clone(),
@@ -132,7 +268,15 @@ impl CitationView {
             span: c.span.clone(),
             from_url: format!("{url}?from={from_slug}"),
             url,
-            html: render_marked(&c.paragraph_text, &[(start, end)]),
+            html: render_with_notes(&c.paragraph_text, &[(start, end)], &sic_notes(&here, &[])),
+            errata: here
+                .iter()
+                .filter(|e| {
+                    let s = e.char_offset.max(0) as usize;
+                    s < end && start < s + e.published.chars().count()
+                })
+                .map(|e| ErratumView::from(*e))
+                .collect(),
         }
     }
 }
@@ -165,8 +309,9 @@ pub fn distinct_citing(rows: &[&CitingRow]) -> Vec<CitingView> {
     out
 }
 
-/// Paragraph text as HTML with the spans of the given citations marked.
-pub fn paragraph_html(text: &str, cites: &[&CitingRow]) -> String {
+/// Paragraph text as HTML with the spans of the given citations marked and
+/// a [sic] note after each erratum's published words.
+pub fn paragraph_html(text: &str, cites: &[&CitingRow], errata: &[&ErratumRow]) -> String {
     let ranges: Vec<(usize, usize)> = cites
         .iter()
         .map(|c| {
@@ -174,9 +319,5 @@ pub fn paragraph_html(text: &str, cites: &[&CitingRow]) -> String {
             (s, s + c.span.chars().count())
         })
         .collect();
-    if ranges.is_empty() {
-        escape(text)
-    } else {
-        render_marked(text, &ranges)
-    }
+    render_with_notes(text, &ranges, &sic_notes(errata, &[]))
 }

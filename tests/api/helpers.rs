@@ -33,6 +33,7 @@ pub struct TestApp {
     pub router: summitkb::App,
     pub db: PathBuf,
     _dir: tempfile::TempDir,
+    _seeds: Option<tempfile::TempDir>,
 }
 
 pub struct TestResponse {
@@ -78,7 +79,23 @@ impl TestApp {
             router,
             db,
             _dir: dir,
+            _seeds: None,
         }
+    }
+
+    /// An app over the real seeds with `text` appended to the seed file
+    /// `rel`: a record written for one test, whatever the curated ones say.
+    pub async fn with_appended(rel: &str, text: &str) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let seeds = dir.path().join("seeds");
+        copy_dir(&seeds_dir(), &seeds);
+        let path = seeds.join(rel);
+        let before = std::fs::read_to_string(&path).unwrap_or_default();
+        std::fs::write(&path, format!("{before}{text}")).unwrap();
+        let mut app = TestApp::with_seeds(&seeds).await;
+        // The seeds' copy lives as long as the app, beside its database.
+        app._seeds = Some(dir);
+        app
     }
 
     /// One app shared by the cases of a property test, built on first use.

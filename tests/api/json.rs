@@ -139,3 +139,87 @@ async fn search_shape() {
     assert!(j["facets"]["kind"].is_array());
     assert!(j["facets"]["country"].is_array());
 }
+
+#[tokio::test]
+async fn record_json_says_where_the_english_name_comes_from_and_what_is_editorial() {
+    let app =
+        TestApp::with_appended("records/projects.toml", crate::pages::PROVENANCE_RECORDS).await;
+    let j = app
+        .get_ok("/api/records/project/test-official-name")
+        .await
+        .json();
+    assert_eq!(j["english_basis"], "official");
+    assert_eq!(
+        j["english_ref"],
+        serde_json::json!({"publisher": "Xinhua", "title": "Full text of the test",
+            "date": "2025-06-17", "url": "https://english.news.cn/test.html"})
+    );
+    assert_eq!(
+        j["editorial"],
+        serde_json::json!([{"text": "峰会于2025年6月17日举行。",
+            "text_en": "The summit sat on 17 June 2025.",
+            "ref": {"publisher": "Xinhua", "title": "Summit opens in Astana",
+                "date": "2025-06-17", "url": "https://english.news.cn/summit.html"}}])
+    );
+    let ours = app
+        .get_ok("/api/records/project/test-our-name")
+        .await
+        .json();
+    assert_eq!(ours["english_basis"], "translation");
+    assert!(ours["english_ref"].is_null());
+    assert_eq!(ours["editorial"], serde_json::json!([]));
+}
+
+#[tokio::test]
+async fn errata_in_json() {
+    let app = TestApp::shared().await;
+    let j = app.get_ok(&format!("/api/sources/{}", SOURCE)).await.json();
+    let erratum = j["errata"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["published"] == "亿及")
+        .expect("the erratum of line 37")
+        .clone();
+    assert_eq!(erratum["line"], 37);
+    assert_eq!(erratum["paragraph"], 12);
+    assert_eq!(erratum["reading"], "忆及");
+    // Its offset points at the published words in the paragraph's text.
+    let p12 = &j["paragraphs"][11];
+    assert_eq!(p12["n"], 12);
+    let at = erratum["offset"].as_u64().unwrap() as usize;
+    let words: String = p12["text"]
+        .as_str()
+        .unwrap()
+        .chars()
+        .skip(at)
+        .take(2)
+        .collect();
+    assert_eq!(words, "亿及");
+    assert!(p12["errata"].as_array().unwrap().contains(&erratum));
+    assert_eq!(j["paragraphs"][9]["errata"], serde_json::json!([]));
+    // A record whose span quotes the misprint says so beside that citation.
+    let citing = p12["cited_by"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["span"].as_str().unwrap().contains("亿及"))
+        .expect("a span quoting 亿及")
+        .clone();
+    let r = app
+        .get_ok(&format!(
+            "/api/records/{}/{}",
+            citing["kind"].as_str().unwrap(),
+            citing["slug"].as_str().unwrap()
+        ))
+        .await
+        .json();
+    let c = r["citations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["span"].as_str().unwrap().contains("亿及"))
+        .unwrap()
+        .clone();
+    assert_eq!(c["errata"][0]["reading"], "忆及");
+}

@@ -465,3 +465,154 @@ async fn static_files_are_fingerprinted_and_immutable() {
     let stale = app.get_ok("/static/style.css?v=0000000000").await;
     assert_eq!(stale.headers["cache-control"], "public, max-age=3600");
 }
+
+/// Test records with each kind of provenance, appended to the real seeds.
+pub const PROVENANCE_RECORDS: &str = "
+[[project]]
+slug = \"test-official-name\"
+title = \"测试官方名项目\"
+english = \"Test Official Corridor\"
+english_basis = \"official\"
+english_ref = { publisher = \"Xinhua\", title = \"Full text of the test\", date = \"2025-06-17\", url = \"https://english.news.cn/test.html\" }
+editorial = [{ text = \"峰会于2025年6月17日举行。\", text_en = \"The summit sat on 17 June 2025.\", ref = { publisher = \"Xinhua\", title = \"Summit opens in Astana\", date = \"2025-06-17\", url = \"https://english.news.cn/summit.html\" } }]
+summary = \"测试。\"
+sector = \"测试\"
+status = \"测试\"
+countries = [\"china\"]
+cite = [{ source = \"wang-yi-2025-china-central-asia-summit\", p = 10, span = \"中方将同中亚国家加强发展战略对接\" }]
+
+[[project]]
+slug = \"test-our-name\"
+title = \"测试译名项目\"
+english = \"Test Translated Corridor\"
+english_basis = \"translation\"
+summary = \"测试。\"
+sector = \"测试\"
+status = \"测试\"
+countries = [\"china\"]
+cite = [{ source = \"wang-yi-2025-china-central-asia-summit\", p = 10, span = \"中方将同中亚国家加强发展战略对接\" }]
+";
+
+#[tokio::test]
+async fn record_page_says_where_its_english_name_comes_from() {
+    let app = TestApp::with_appended("records/projects.toml", PROVENANCE_RECORDS).await;
+    let official = app.get_ok("/projects/test-official-name").await.body;
+    assert!(official.contains("官方英文名"), "{official}");
+    assert!(
+        official.contains(
+            "<cite lang=\"en\"><a href=\"https://english.news.cn/test.html\">Xinhua, “Full text of the test”, 2025-06-17</a></cite>"
+        ),
+        "the reference, linked: {official}"
+    );
+    assert!(!official.contains("我们的译名"));
+    let ours = app.get_ok("/projects/test-our-name").await.body;
+    assert!(
+        ours.contains("我们的译名 <span lang=\"en\">Our translation</span>"),
+        "{ours}"
+    );
+    assert!(
+        !ours.contains("官方英文名") && !ours.contains("<cite"),
+        "{ours}"
+    );
+}
+
+#[tokio::test]
+async fn editorial_notes_stand_apart_from_the_citations() {
+    let app = TestApp::with_appended("records/projects.toml", PROVENANCE_RECORDS).await;
+    let b = app.get_ok("/projects/test-official-name").await.body;
+    let aside = b
+        .find("<aside class=\"editorial\">")
+        .expect("an editorial aside");
+    let end = aside + b[aside..].find("</aside>").expect("closed");
+    let note = &b[aside..end];
+    assert!(
+        note.contains("编者注 <span class=\"en\" lang=\"en\">Editorial note</span>"),
+        "{note}"
+    );
+    assert!(note.contains("<p>峰会于2025年6月17日举行。</p>"), "{note}");
+    assert!(
+        note.contains("<p lang=\"en\">The summit sat on 17 June 2025.</p>"),
+        "{note}"
+    );
+    assert!(
+        note.contains("<a href=\"https://english.news.cn/summit.html\">Xinhua, “Summit opens in Astana”, 2025-06-17</a>"),
+        "{note}"
+    );
+    // Never among the citations, nor quoted as the source's words.
+    let cites = b
+        .find("<section aria-labelledby=\"cites\">")
+        .expect("citations");
+    assert!(
+        end < cites,
+        "the note comes before the citations, apart from them"
+    );
+    assert_eq!(b.matches("峰会于2025年6月17日举行").count(), 1, "{b}");
+    // A record without notes has no aside.
+    let ours = app.get_ok("/projects/test-our-name").await.body;
+    assert!(!ours.contains("class=\"editorial\""));
+}
+
+const SIC: &str = "<span class=\"sic\">[sic: 忆及]</span>";
+
+/// The published words, then the note: a mark around them closes before it.
+fn has_sic_after_published(html: &str) -> bool {
+    html.contains(&format!("亿及{SIC}")) || html.contains(&format!("亿及</mark>{SIC}"))
+}
+
+/// Marks open and close in turn, and none holds a note.
+fn marks_are_well_formed(html: &str) {
+    let mut open = false;
+    let mut rest = html;
+    while let Some(i) = rest.find("mark>") {
+        let closing = rest[..i].ends_with("</");
+        assert_eq!(
+            closing,
+            open,
+            "marks nest badly near {}",
+            &rest[i.saturating_sub(40)..i]
+        );
+        open = !open;
+        rest = &rest[i + 5..];
+    }
+    assert!(!open, "a mark is left open");
+    for piece in html.split("<mark>").skip(1) {
+        let inside = piece.split("</mark>").next().unwrap_or("");
+        assert!(!inside.contains("sic"), "a note inside a mark: {inside}");
+    }
+}
+
+#[tokio::test]
+async fn errata_are_noted_beside_the_published_words() {
+    let app = TestApp::shared().await;
+    let para = app.get_ok(&format!("/sources/{SOURCE}/p/12")).await.body;
+    assert!(has_sic_after_published(&para), "paragraph page");
+    marks_are_well_formed(&para);
+    // The text itself is still as published.
+    assert!(para.contains("拉赫蒙亿及"));
+    let source = app.get_ok(&format!("/sources/{SOURCE}")).await.body;
+    assert!(has_sic_after_published(&source), "source page");
+    assert_eq!(source.matches(SIC).count(), 1);
+    marks_are_well_formed(&source);
+    // Every record citing ¶12 shows the note in its quoted paragraph.
+    let j = app.get_ok(&format!("/api/sources/{SOURCE}")).await.json();
+    let citing = j["paragraphs"][11]["cited_by"].as_array().unwrap().clone();
+    assert!(!citing.is_empty());
+    for c in citing {
+        let url = c["url"].as_str().unwrap();
+        let page = app.get_ok(url).await.body;
+        assert!(has_sic_after_published(&page), "{url}");
+        marks_are_well_formed(&page);
+    }
+    // Searched for its reading, the paragraph marks the reading in the note.
+    let searched = app
+        .get_ok(&format!("/sources/{SOURCE}/p/12?q={}", enc("忆及")))
+        .await
+        .body;
+    assert!(
+        searched.contains("亿及<span class=\"sic\">[sic: <mark>忆及</mark>]</span>"),
+        "{searched}"
+    );
+    // A paragraph without errata has no note.
+    let p10 = app.get_ok(&format!("/sources/{SOURCE}/p/10")).await.body;
+    assert!(!p10.contains("class=\"sic\""));
+}
