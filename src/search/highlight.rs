@@ -115,12 +115,24 @@ pub fn highlight(text: &str, terms: &[String]) -> String {
 /// A window of about `width` characters of `text` around its first match,
 /// escaped and marked, with ellipses where it was cut.
 pub fn snippet(text: &str, terms: &[String], width: usize) -> String {
+    snippet_with_notes(text, terms, width, &[], None)
+}
+
+/// [`snippet`] with notes inserted as in [`render_with_notes`]; the window
+/// centres on the first match, or else on `focus` (a note that matched).
+pub fn snippet_with_notes(
+    text: &str,
+    terms: &[String],
+    width: usize,
+    notes: &[(usize, String)],
+    focus: Option<usize>,
+) -> String {
     let ranges = match_ranges(text, terms);
     let len = text.chars().count();
     if len <= width {
-        return render_marked(text, &ranges);
+        return render_with_notes(text, &ranges, notes);
     }
-    let first = ranges.first().map(|r| r.0).unwrap_or(0);
+    let first = ranges.first().map(|r| r.0).or(focus).unwrap_or(0);
     let start = first.saturating_sub(width / 4).min(len - width);
     let end = start + width;
     let window: String = text.chars().skip(start).take(width).collect();
@@ -129,11 +141,16 @@ pub fn snippet(text: &str, terms: &[String], width: usize) -> String {
         .filter(|(s, e)| *e > start && *s < end)
         .map(|(s, e)| (s.saturating_sub(start), (e - start).min(width)))
         .collect();
+    let notes: Vec<(usize, String)> = notes
+        .iter()
+        .filter(|(at, _)| *at > start && *at <= end)
+        .map(|(at, html)| (at - start, html.clone()))
+        .collect();
     let mut out = String::new();
     if start > 0 {
         out.push('…');
     }
-    out.push_str(&render_marked(&window, &shifted));
+    out.push_str(&render_with_notes(&window, &shifted, &notes));
     if end < len {
         out.push('…');
     }

@@ -6,9 +6,12 @@ use axum::extract::State;
 use axum::response::Response;
 
 use super::params::Params;
-use super::views::{CitationView, RecordRef, kind_labels, paragraph_url, record_url};
+use super::views::{
+    CitationView, RecordRef, errata_of_paragraph, kind_labels, paragraph_snippet, paragraph_url,
+    record_url,
+};
 use super::{AppError, AppState, render};
-use crate::db::queries::{self, RecordRow};
+use crate::db::queries::{self, ErratumRow, RecordRow};
 use crate::db::search::{self as db_search, Filters, Hit, SearchResults};
 use crate::model::Kind;
 use crate::search::Query;
@@ -65,7 +68,20 @@ pub async fn run(state: &AppState, params: &Params) -> Result<SearchView, AppErr
     let found: SearchResults = db_search::search(pool, &query, &filters, PAGE_SIZE).await?;
     let countries: Vec<RecordRow> = queries::records_of_kind(pool, Kind::Country.as_str()).await?;
 
-    let results = found.hits.iter().map(|h| result_view(h, &query)).collect();
+    let errata = if found
+        .hits
+        .iter()
+        .any(|h| matches!(h, Hit::Paragraph { .. }))
+    {
+        queries::errata(pool).await?
+    } else {
+        Vec::new()
+    };
+    let results = found
+        .hits
+        .iter()
+        .map(|h| result_view(h, &query, &errata))
+        .collect();
     let link = |kind: Option<&str>, country: Option<&str>| search_url(&query.raw, kind, country);
     let kind_facets = found
         .kinds
@@ -119,7 +135,7 @@ pub async fn run(state: &AppState, params: &Params) -> Result<SearchView, AppErr
     })
 }
 
-fn result_view(hit: &Hit, q: &Query) -> ResultView {
+fn result_view(hit: &Hit, q: &Query, errata: &[ErratumRow]) -> ResultView {
     match hit {
         Hit::Record {
             record, citations, ..
@@ -155,7 +171,12 @@ fn result_view(hit: &Hit, q: &Query) -> ResultView {
                 title,
                 english: None,
                 url: format!("{url}?q={}", encode(&q.raw)),
-                snippet_html: snippet(text, &q.terms, 120),
+                snippet_html: paragraph_snippet(
+                    text,
+                    &q.terms,
+                    &errata_of_paragraph(errata, source_slug, *n),
+                    120,
+                ),
                 citations: vec![CitationView {
                     source: source_slug.clone(),
                     source_title: source_title.clone(),

@@ -9,7 +9,7 @@ use crate::db::queries::{
 };
 use crate::model::{EnglishBasis, FieldName, Kind, LinkRole};
 pub use crate::refs::{RecordRef, kind_labels, paragraph_url, record_url};
-use crate::search::highlight::{highlight, render_with_notes};
+use crate::search::highlight::{highlight, match_ranges, render_with_notes, snippet_with_notes};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FieldView {
@@ -232,6 +232,21 @@ pub fn sic_notes(errata: &[&ErratumRow], terms: &[String]) -> Vec<(usize, String
             (at, html)
         })
         .collect()
+}
+
+/// A search result's window of a paragraph, its errata noted; when only an
+/// erratum's reading matches, the window shows that note.
+pub fn paragraph_snippet(
+    text: &str,
+    terms: &[String],
+    errata: &[&ErratumRow],
+    width: usize,
+) -> String {
+    let focus = errata
+        .iter()
+        .find(|e| !match_ranges(&e.reading, terms).is_empty())
+        .map(|e| e.char_offset.max(0) as usize);
+    snippet_with_notes(text, terms, width, &sic_notes(errata, terms), focus)
 }
 
 /// A citation as shown on a record page: the paragraph quoted with the

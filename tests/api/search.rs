@@ -389,4 +389,14 @@ async fn errata_readings_find_their_paragraph() {
             .collect();
         assert_eq!(paragraphs, vec!["12"], "{q}: {j}");
     }
+    // The result's snippet shows the note, with the reading marked.
+    let j = app
+        .get_ok(&format!("/api/search?q={}&kind=paragraph", enc("忆及")))
+        .await
+        .json();
+    let snippet = j["results"][0]["snippet"].as_str().unwrap();
+    assert!(
+        snippet.contains("亿及<span class=\"sic\">[sic: <mark>忆及</mark>]</span>"),
+        "{snippet}"
+    );
 }
