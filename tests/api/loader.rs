@@ -1101,3 +1101,27 @@ async fn errata_are_stored_and_the_text_is_not() {
     assert_eq!(at, published);
     assert!(text.contains("拉赫蒙亿及习近平主席"));
 }
+
+/// An erratum on the second part of a page-broken paragraph points at its
+/// words in the joined paragraph.
+#[tokio::test]
+async fn erratum_on_a_joined_line_lands_on_its_words() {
+    let s = Scratch::new().await;
+    s.append(
+        &format!("sources/{SOURCE}.toml"),
+        "\n[[errata]]\nline = 41\npublished = \"托举\"\nreading = \"托起\"\n",
+    );
+    let set = summitkb::seeds::load(&s.seeds()).expect("a valid erratum");
+    let source = set.source(SOURCE).unwrap();
+    let e = source.errata.iter().find(|e| e.line == 41).expect("stored");
+    assert_eq!(e.paragraph, Some(13));
+    let text = &source.paragraph(13).unwrap().text;
+    let at: String = text.chars().skip(e.offset).take(2).collect();
+    assert_eq!(at, "托举");
+    assert!(
+        source
+            .corrected(e.block)
+            .unwrap()
+            .contains("共进力量，托起的是共同繁荣")
+    );
+}
