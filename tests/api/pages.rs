@@ -616,3 +616,19 @@ async fn errata_are_noted_beside_the_published_words() {
     let p10 = app.get_ok(&format!("/sources/{SOURCE}/p/10")).await.body;
     assert!(!p10.contains("class=\"sic\""));
 }
+
+#[tokio::test]
+async fn an_erratum_in_a_heading_is_noted_there() {
+    let app = TestApp::with_appended(
+        &format!("sources/{SOURCE}.toml"),
+        "\n[[errata]]\nline = 13\npublished = \"点亮\"\nreading = \"点燃\"\n",
+    )
+    .await;
+    let b = app.get_ok(&format!("/sources/{SOURCE}")).await.body;
+    assert!(
+        b.contains(
+            "<h2>一、继往开来，点亮<span class=\"sic\">[sic: 点燃]</span>“中国—中亚精神”</h2>"
+        ),
+        "{b}"
+    );
+}
