@@ -184,22 +184,23 @@ fn normalise_accept_encoding(req: &mut Request, coding: Coding) {
 /// §5.2.2.5): an answer that must be computed afresh every time, such as a
 /// health check, whose whole point is to look at the database.
 fn no_store(headers: &HeaderMap) -> bool {
+    lists(headers, header::CACHE_CONTROL, "no-store")
+}
+
+/// Whether the comma-separated header `name` has the element `token`
+/// (letter case aside), in any of its fields.
+fn lists(headers: &HeaderMap, name: header::HeaderName, token: &str) -> bool {
     headers
-        .get_all(header::CACHE_CONTROL)
+        .get_all(name)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .any(|d| d.trim().eq_ignore_ascii_case("no-store"))
+        .any(|d| d.trim().eq_ignore_ascii_case(token))
 }
 
 /// Whether `Vary` already names `Accept-Encoding`.
 fn varies_by_coding(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(header::VARY)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|name| name.trim().eq_ignore_ascii_case("accept-encoding"))
+    lists(headers, header::VARY, "accept-encoding")
 }
 
 impl<S> Layer<S> for CacheLayer {

@@ -27,6 +27,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{any, get};
 use sqlx::SqlitePool;
 use tower::ServiceBuilder;
+use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
@@ -45,8 +46,32 @@ pub struct AppState {
     pub base_url: Arc<str>,
 }
 
+/// Bounds on the work the server takes on.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Requests handled at once, over the whole server; beyond this, new
+    /// ones are shed with 503 rather than queued.
+    pub max_in_flight: usize,
+    /// Longest a request may take before it is answered 503.
+    pub request_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_in_flight: MAX_IN_FLIGHT,
+            request_timeout: REQUEST_TIMEOUT,
+        }
+    }
+}
+
 /// The whole application router over `state`.
-pub fn router(state: AppState, static_dir: &std::path::Path) -> Router {
+pub fn router(state: AppState, static_dir: &std::path::Path, limits: &Limits) -> Router {
+    with_policies(routes(static_dir), limits).with_state(state)
+}
+
+/// Every page, API answer and static file, by path.
+fn routes(static_dir: &std::path::Path) -> Router<AppState> {
     Router::new()
         .route("/api/sources", get(api::sources))
         .route("/api/sources/{slug}", get(api::source))
@@ -70,6 +95,16 @@ pub fn router(state: AppState, static_dir: &std::path::Path) -> Router {
         .route("/{kind}/{slug}", get(pages::record))
         .nest_service("/static", ServeDir::new(static_dir))
         .fallback(not_found)
+}
+
+/// What every answer goes through, innermost first. `Router::layer` wraps
+/// each route separately, so a layer with state of its own would count per
+/// route: the in-flight bound therefore shares one semaphore among all.
+fn with_policies<S: Clone + Send + Sync + 'static>(
+    router: Router<S>,
+    limits: &Limits,
+) -> Router<S> {
+    router
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -94,7 +129,7 @@ pub fn router(state: AppState, static_dir: &std::path::Path) -> Router {
         .layer(middleware::from_fn(limit_uri_length))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
-            REQUEST_TIMEOUT,
+            limits.request_timeout,
         ))
         .layer(CatchPanicLayer::custom(panic_response))
         // One line per request at INFO: method, path, status, latency.
@@ -107,9 +142,8 @@ pub fn router(state: AppState, static_dir: &std::path::Path) -> Router {
             ServiceBuilder::new()
                 .layer(HandleErrorLayer::new(overloaded))
                 .load_shed()
-                .concurrency_limit(MAX_IN_FLIGHT),
+                .layer(GlobalConcurrencyLimitLayer::new(limits.max_in_flight)),
         )
-        .with_state(state)
 }
 
 /// Longest request target accepted; longer ones get 414. Room for a search

@@ -66,14 +66,24 @@ impl TestApp {
 
     /// A fresh database file with the seeds in `seeds` imported.
     pub async fn with_seeds(seeds: &Path) -> TestApp {
+        TestApp::build(seeds, &summitkb::web::Limits::default()).await
+    }
+
+    /// The real seeds, served with other bounds on requests in flight.
+    pub async fn with_limits(limits: summitkb::web::Limits) -> TestApp {
+        TestApp::build(&seeds_dir(), &limits).await
+    }
+
+    async fn build(seeds: &Path, limits: &summitkb::web::Limits) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("kb.sqlite");
         summitkb::prepare_database(&db, seeds)
             .await
             .expect("the seeds import");
-        let router = summitkb::build_app(&db, "https://kb.example", &repo_path("static"))
-            .await
-            .expect("app builds");
+        let router =
+            summitkb::build_app_with(&db, "https://kb.example", &repo_path("static"), limits)
+                .await
+                .expect("app builds");
         TestApp {
             router,
             db,
@@ -98,6 +108,20 @@ impl TestApp {
             body: String::from_utf8_lossy(&bytes).into_owned(),
             bytes: bytes.to_vec(),
         }
+    }
+
+    /// Holds the database's exclusive lock until the returned connection
+    /// commits or drops: every read waits meanwhile (up to the pool's busy
+    /// timeout), so requests that read stay in flight.
+    pub async fn lock_database(&self) -> sqlx::SqliteConnection {
+        use sqlx::Connection;
+        let url = format!("sqlite://{}", self.db.display());
+        let mut conn = sqlx::SqliteConnection::connect(&url).await.expect("opens");
+        sqlx::query("BEGIN EXCLUSIVE")
+            .execute(&mut conn)
+            .await
+            .expect("locks");
+        conn
     }
 
     pub async fn get(&self, uri: &str) -> TestResponse {

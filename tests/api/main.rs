@@ -6,6 +6,7 @@ mod helpers;
 mod json;
 mod loader;
 mod negotiation;
+mod overload;
 mod pages;
 mod pictures;
 mod robust;
