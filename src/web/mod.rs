@@ -31,12 +31,11 @@ use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-pub use error::{ApiError, AppError, error_response};
+pub use error::{ApiError, AppError};
 
 /// Shared state of every handler.
 #[derive(Clone)]
@@ -105,21 +104,6 @@ fn with_policies<S: Clone + Send + Sync + 'static>(
     limits: &Limits,
 ) -> Router<S> {
     router
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("strict-origin-when-cross-origin"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
-                 frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-            ),
-        ))
         // Whatever the type or size: the answer cache has already chosen
         // the coding (one token in `Accept-Encoding`), and keys on it.
         .layer(
@@ -144,6 +128,63 @@ fn with_policies<S: Clone + Send + Sync + 'static>(
                 .load_shed()
                 .layer(GlobalConcurrencyLimitLayer::new(limits.max_in_flight)),
         )
+        // Outermost, so nothing answered inside (shed, timed out, panicked,
+        // refused by a method router or a file server) escapes it.
+        .layer(middleware::from_fn(finish))
+}
+
+/// Every answer the router gives passes here last: an error that came out
+/// bare (a status without a body type: 405 from a method router, 404 from
+/// the file server, 414, a timeout, a shed request, a panic) gets the
+/// error shape of its area from [`error_response`], keeping the headers its
+/// status needs, and every answer gets the security headers.
+async fn finish(req: Request, next: Next) -> Response {
+    let api = error::is_api(req.uri().path());
+    let mut res = next.run(req).await;
+    let status = res.status();
+    if (status.is_client_error() || status.is_server_error())
+        && !res.headers().contains_key(header::CONTENT_TYPE)
+    {
+        let mut shaped = error::shaped(status, api);
+        for name in [header::ALLOW, header::RETRY_AFTER] {
+            if let Some(v) = res.headers().get(&name) {
+                shaped.headers_mut().insert(name, v.clone());
+            }
+        }
+        res = shaped;
+    }
+    secure(res.headers_mut());
+    res
+}
+
+/// The security headers of every answer: a Content-Security-Policy with no
+/// `unsafe-inline`, no framing, no sniffing, no full referrers.
+fn secure(headers: &mut HeaderMap) {
+    let set = |headers: &mut HeaderMap, name, value| {
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
+    };
+    set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(
+        headers,
+        header::REFERRER_POLICY,
+        "strict-origin-when-cross-origin",
+    );
+    set(
+        headers,
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+         frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    );
+}
+
+/// Every error, for a request to `path`, as [`finish`] shapes it: the
+/// answer the cache layer gives for the errors it answers itself.
+pub fn error_response(status: StatusCode, path: &str) -> Response {
+    let mut res = error::shaped(status, error::is_api(path));
+    secure(res.headers_mut());
+    res
 }
 
 /// Longest request target accepted; longer ones get 414. Room for a search
@@ -160,11 +201,8 @@ async fn limit_uri_length(req: Request, next: Next) -> Response {
         .map(|p| p.as_str().len())
         .unwrap_or(0);
     if len > MAX_URI_BYTES {
-        return (
-            StatusCode::URI_TOO_LONG,
-            format!("request target is {len} bytes; the limit is {MAX_URI_BYTES}\n"),
-        )
-            .into_response();
+        tracing::debug!(len, "request target too long");
+        return StatusCode::URI_TOO_LONG.into_response();
     }
     next.run(req).await
 }
@@ -178,23 +216,66 @@ fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
         .or_else(|| err.downcast_ref::<&str>().copied())
         .unwrap_or("unknown panic");
     tracing::error!(panic = detail, "handler panicked");
-    error::error_page(StatusCode::INTERNAL_SERVER_ERROR)
+    StatusCode::INTERNAL_SERVER_ERROR.into_response()
 }
 
 async fn overloaded(_: tower::BoxError) -> Response {
     (
         StatusCode::SERVICE_UNAVAILABLE,
         [(header::RETRY_AFTER, "1")],
-        "overloaded, retry shortly\n",
     )
         .into_response()
 }
 
 async fn not_found() -> Response {
-    error::error_page(StatusCode::NOT_FOUND)
+    StatusCode::NOT_FOUND.into_response()
 }
 
 /// Renders a page template into a response.
 pub(crate) fn render(t: &impl Template) -> Result<Response, AppError> {
     Ok(Html(t.render()?).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::{Body, to_bytes};
+    use tower::ServiceExt;
+
+    use super::*;
+
+    async fn boom() -> &'static str {
+        panic!("a handler fails")
+    }
+
+    #[tokio::test]
+    async fn a_panic_is_answered_in_the_shape_of_its_area() {
+        let app = with_policies(
+            Router::new()
+                .route("/api/boom", get(boom))
+                .route("/boom", get(boom)),
+            &Limits::default(),
+        );
+        for (uri, content_type, mark) in [
+            ("/api/boom", "application/json", "\"errors\":[{\"detail\":"),
+            ("/boom", "text/html", "<html lang=\"zh-Hans\">"),
+        ] {
+            let req = Request::builder().uri(uri).body(Body::empty()).unwrap();
+            let res = app.clone().oneshot(req).await.unwrap();
+            assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR, "{uri}");
+            let headers = res.headers().clone();
+            assert!(
+                headers[header::CONTENT_TYPE]
+                    .to_str()
+                    .unwrap()
+                    .starts_with(content_type)
+            );
+            assert!(
+                headers.contains_key(header::CONTENT_SECURITY_POLICY),
+                "{uri}"
+            );
+            let body = to_bytes(res.into_body(), usize::MAX).await.unwrap();
+            let body = String::from_utf8_lossy(&body);
+            assert!(body.contains(mark), "{uri}: {body}");
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! real seeds. One binary, so the crate is linked once.
 
 mod coverage;
+mod errors;
 mod helpers;
 mod json;
 mod loader;
