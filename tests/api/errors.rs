@@ -7,10 +7,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
+use axum::http::{Method, StatusCode};
 
-use crate::helpers::{TestApp, TestResponse};
+use crate::helpers::{TestApp, TestResponse, assert_secure};
 
 fn assert_shape(res: &TestResponse, status: StatusCode, uri: &str) {
     assert_eq!(res.status, status, "{uri}: {}", res.body);
@@ -35,15 +34,6 @@ fn assert_shape(res: &TestResponse, status: StatusCode, uri: &str) {
     }
 }
 
-async fn send(app: &TestApp, method: Method, uri: &str) -> TestResponse {
-    let req = Request::builder()
-        .method(method)
-        .uri(uri)
-        .body(Body::empty())
-        .unwrap();
-    app.request(req).await
-}
-
 #[tokio::test]
 async fn not_found_wrong_method_and_too_long_keep_their_shape() {
     let app = TestApp::new().await;
@@ -60,13 +50,13 @@ async fn not_found_wrong_method_and_too_long_keep_their_shape() {
         ("/api/search?q=x", "/search?q=x"),
     ] {
         for method in [Method::POST, Method::DELETE] {
-            let res = send(&app, method.clone(), uri).await;
+            let res = app.send(method.clone(), uri).await;
             assert_shape(&res, StatusCode::METHOD_NOT_ALLOWED, uri);
             assert!(
                 res.headers["allow"].to_str().unwrap().contains("GET"),
                 "{uri}"
             );
-            let res = send(&app, method, page).await;
+            let res = app.send(method, page).await;
             assert_shape(&res, StatusCode::METHOD_NOT_ALLOWED, page);
         }
     }
@@ -96,6 +86,7 @@ async fn shed_and_timed_out_requests_keep_their_shape() {
         let res = app.get(uri).await;
         assert_shape(&res, StatusCode::SERVICE_UNAVAILABLE, uri);
         assert_eq!(res.headers["retry-after"], "1", "{uri}");
+        assert_secure(&res, uri);
     }
     let res = held.await.unwrap();
     assert_shape(

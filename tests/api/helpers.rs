@@ -124,6 +124,16 @@ impl TestApp {
         conn
     }
 
+    /// A request with `method` and no body.
+    pub async fn send(&self, method: axum::http::Method, uri: &str) -> TestResponse {
+        let req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .body(Body::empty())
+            .expect("valid request");
+        self.request(req).await
+    }
+
     pub async fn get(&self, uri: &str) -> TestResponse {
         let req = Request::builder()
             .uri(uri)
@@ -171,6 +181,14 @@ impl TestApp {
             );
         }
     }
+}
+
+/// Asserts the security headers every answer carries.
+pub fn assert_secure(res: &TestResponse, what: &str) {
+    let csp = res.headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'"), "{what}");
+    assert_eq!(res.headers["x-content-type-options"], "nosniff", "{what}");
+    assert!(res.headers.contains_key("referrer-policy"), "{what}");
 }
 
 /// Percent-encodes a query value.

@@ -3,6 +3,7 @@
 
 mod coverage;
 mod errors;
+mod headers;
 mod helpers;
 mod json;
 mod loader;
