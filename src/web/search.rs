@@ -9,10 +9,10 @@ use super::params::Params;
 use super::views::{CitationView, RecordRef, kind_labels, paragraph_url, record_url};
 use super::{AppError, AppState, render};
 use crate::db::queries::{self, RecordRow};
-use crate::db::search::{self as db_search, Filters, Hit, SearchResults};
+use crate::db::search::{self as db_search, Hit, SearchResults};
 use crate::model::Kind;
-use crate::search::Query;
 use crate::search::highlight::{escape, snippet};
+use crate::search::{Filters, Query};
 
 /// Results shown on one page.
 pub const PAGE_SIZE: usize = 50;
@@ -68,6 +68,7 @@ pub async fn run(state: &AppState, params: &Params) -> Result<SearchView, AppErr
     let results = found.hits.iter().map(|h| result_view(h, &query)).collect();
     let link = |kind: Option<&str>, country: Option<&str>| search_url(&query.raw, kind, country);
     let kind_facets = found
+        .facets
         .kinds
         .iter()
         .map(|(k, count)| Facet {
@@ -82,6 +83,7 @@ pub async fn run(state: &AppState, params: &Params) -> Result<SearchView, AppErr
         })
         .collect();
     let country_facets = found
+        .facets
         .countries
         .iter()
         .map(|(slug, count)| Facet {

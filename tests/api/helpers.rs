@@ -69,6 +69,22 @@ impl TestApp {
         TestApp::build(seeds, &summitkb::web::Limits::default()).await
     }
 
+    /// The real seeds repeated `factor` times under new slugs
+    /// (`SeedSet::scaled`), for corpora larger than the real one.
+    pub async fn scaled(factor: usize) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("kb.sqlite");
+        let set = summitkb::seeds::load(&seeds_dir())
+            .expect("the seeds load")
+            .scaled(factor);
+        let pool = summitkb::db::open_writable(&db).await.expect("db opens");
+        summitkb::db::import(&pool, &set)
+            .await
+            .expect("the corpus imports");
+        pool.close().await;
+        TestApp::serve(dir, db, &summitkb::web::Limits::default()).await
+    }
+
     /// The real seeds, served with other bounds on requests in flight.
     pub async fn with_limits(limits: summitkb::web::Limits) -> TestApp {
         TestApp::build(&seeds_dir(), &limits).await
@@ -80,6 +96,11 @@ impl TestApp {
         summitkb::prepare_database(&db, seeds)
             .await
             .expect("the seeds import");
+        TestApp::serve(dir, db, limits).await
+    }
+
+    /// The app over the database `db`, which lives in `dir`.
+    async fn serve(dir: tempfile::TempDir, db: PathBuf, limits: &summitkb::web::Limits) -> TestApp {
         let router =
             summitkb::build_app_with(&db, "https://kb.example", &repo_path("static"), limits)
                 .await
