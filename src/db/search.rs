@@ -6,6 +6,7 @@
 use sqlx::{FromRow, SqlitePool};
 
 use super::queries::{self, CitationRow, RecordRow};
+use crate::model::Kind;
 use crate::search::query::{match_condition, prefix_pattern};
 use crate::search::rank::{self, Candidate};
 use crate::search::{Facets, Filters, Query, fold, pinyin};
@@ -216,7 +217,7 @@ pub async fn search(
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Suggestion {
-    pub kind: String,
+    pub kind: Kind,
     pub slug: String,
     pub title: String,
     pub english: Option<String>,

@@ -63,7 +63,7 @@ pub async fn run(state: &AppState, params: &Params) -> Result<SearchView, AppErr
     };
     let pool = &state.pool;
     let found: SearchResults = db_search::search(pool, &query, &filters, PAGE_SIZE).await?;
-    let countries: Vec<RecordRow> = queries::records_of_kind(pool, Kind::Country.as_str()).await?;
+    let countries: Vec<RecordRow> = queries::records_of_kind(pool, Kind::Country).await?;
 
     let results = found.hits.iter().map(|h| result_view(h, &query)).collect();
     let link = |kind: Option<&str>, country: Option<&str>| search_url(&query.raw, kind, country);
@@ -126,13 +126,13 @@ fn result_view(hit: &Hit, q: &Query) -> ResultView {
         Hit::Record {
             record, citations, ..
         } => ResultView {
-            kind: record.kind.clone(),
-            kind_label: kind_labels(&record.kind).0,
+            kind: record.kind.as_str().to_owned(),
+            kind_label: record.kind.label_zh(),
             slug: record.slug.clone(),
             title_html: snippet(&record.title, &q.terms, 200),
             title: record.title.clone(),
             english: record.english.clone(),
-            url: record_url(&record.kind, &record.slug),
+            url: record_url(record.kind, &record.slug),
             snippet_html: snippet(&record.summary, &q.terms, 120),
             citations: citations
                 .iter()

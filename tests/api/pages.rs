@@ -465,3 +465,18 @@ async fn static_files_are_fingerprinted_and_immutable() {
     let stale = app.get_ok("/static/style.css?v=0000000000").await;
     assert_eq!(stale.headers["cache-control"], "public, max-age=3600");
 }
+
+#[tokio::test]
+async fn kinds_come_back_from_the_database_typed() {
+    let app = TestApp::new().await;
+    let pool = summitkb::db::open_read_only(&app.db).await.unwrap();
+    let counts = summitkb::db::queries::kind_counts(&pool).await.unwrap();
+    assert_eq!(counts.len(), Kind::ALL.len());
+    for kind in Kind::ALL {
+        let rows = summitkb::db::queries::records_of_kind(&pool, kind)
+            .await
+            .unwrap();
+        assert!(!rows.is_empty(), "{kind:?}");
+        assert!(rows.iter().all(|r| r.kind == kind), "{kind:?}");
+    }
+}
