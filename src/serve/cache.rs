@@ -314,10 +314,18 @@ where
             .cloned()
             .collect();
         normalise_accept_encoding(&mut req, coding);
-        // Answers are always whole: a hit ignores `Range`, so a miss must
-        // too, or whether `If-Range` is honoured would depend on the cache.
-        req.headers_mut().remove(header::RANGE);
-        req.headers_mut().remove(header::IF_RANGE);
+        // A hit answers whole, by `If-None-Match` alone, so a miss must too,
+        // or the answer would depend on the cache: the file server would
+        // otherwise honour `Range` (or a non-matching `If-Range`) with 206
+        // and `If-Modified-Since` with 304 on a first request only.
+        for name in [
+            header::RANGE,
+            header::IF_RANGE,
+            header::IF_MODIFIED_SINCE,
+            header::IF_UNMODIFIED_SINCE,
+        ] {
+            req.headers_mut().remove(name);
+        }
         // A HEAD not yet in memory is rendered as the GET it stands for and
         // kept, so it has the GET's headers and tells nothing of the cache.
         *req.method_mut() = Method::GET;

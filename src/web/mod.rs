@@ -105,11 +105,13 @@ fn with_policies<S: Clone + Send + Sync + 'static>(
 ) -> Router<S> {
     router
         // Whatever the type or size: the answer cache has already chosen
-        // the coding (one token in `Accept-Encoding`), and keys on it.
-        .layer(
-            CompressionLayer::new()
-                .compress_when(|_: StatusCode, _: Version, _: &HeaderMap, _: &Extensions| true),
-        )
+        // the coding (one token in `Accept-Encoding`), and keys on it. Only
+        // answers that have no body by definition stay as they are.
+        .layer(CompressionLayer::new().compress_when(
+            |status: StatusCode, _: Version, _: &HeaderMap, _: &Extensions| {
+                !matches!(status, StatusCode::NO_CONTENT | StatusCode::NOT_MODIFIED)
+            },
+        ))
         .layer(middleware::from_fn(limit_uri_length))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
