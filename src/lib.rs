@@ -59,6 +59,16 @@ pub async fn build_app(
     base_url: &str,
     static_dir: &Path,
 ) -> Result<App, sqlx::Error> {
+    build_app_with(db_path, base_url, static_dir, &web::Limits::default()).await
+}
+
+/// [`build_app`] with other bounds on in-flight requests and their time.
+pub async fn build_app_with(
+    db_path: &Path,
+    base_url: &str,
+    static_dir: &Path,
+    limits: &web::Limits,
+) -> Result<App, sqlx::Error> {
     let pool = db::open_read_only(db_path).await?;
     let state = web::AppState {
         pool,
@@ -67,5 +77,8 @@ pub async fn build_app(
     // Outermost, around the router itself: a repeat request is answered from
     // memory before routing or any layer of the router runs.
     let cache = serve::cache::CacheLayer::new(web::assets::init(static_dir), web::error_response);
-    Ok(tower::Layer::layer(&cache, web::router(state, static_dir)))
+    Ok(tower::Layer::layer(
+        &cache,
+        web::router(state, static_dir, limits),
+    ))
 }

@@ -13,7 +13,8 @@ use std::collections::BTreeMap;
 
 use crate::dates::{Basis, DateSpan};
 use crate::db::queries::{DatedRow, MapCountryRow, ProjectCountryRow};
-use crate::refs::{RecordRef, kind_labels, paragraph_url};
+use crate::model::Kind;
+use crate::refs::{RecordRef, paragraph_url};
 
 /// A point as GeoJSON writes it: longitude, latitude.
 type LonLat = [f64; 2];
@@ -164,7 +165,7 @@ impl MapView {
 
 fn country_ref(c: &MapCountryRow) -> Option<RecordRef> {
     Some(RecordRef::new(
-        "country",
+        Kind::Country,
         c.slug.as_deref()?,
         c.title.as_deref()?,
         c.english.as_deref(),
@@ -241,7 +242,7 @@ pub fn build_map(rows: &[MapCountryRow], projects: &[ProjectCountryRow]) -> MapV
         match by_project.last_mut() {
             Some((r, cs)) if r.slug == p.slug => cs.push(country),
             _ => by_project.push((
-                RecordRef::new("project", &p.slug, &p.title, p.english.as_deref()),
+                RecordRef::new(Kind::Project, &p.slug, &p.title, p.english.as_deref()),
                 vec![country],
             )),
         }
@@ -385,8 +386,8 @@ pub fn build_timeline(rows: &[DatedRow]) -> TimelineView {
                 .unwrap_or(Basis::Stated);
             let (zh, en) = basis.labels();
             Some(TimelineEntry {
-                record: RecordRef::new(&r.kind, &r.slug, &r.title, r.english.as_deref()),
-                kind_label: kind_labels(&r.kind).0,
+                record: RecordRef::new(r.kind, &r.slug, &r.title, r.english.as_deref()),
+                kind_label: r.kind.label_zh(),
                 date: span.to_string(),
                 stated: basis == Basis::Stated,
                 basis_zh: zh,
@@ -578,7 +579,7 @@ mod tests {
 
     fn dated(slug: &str, date: &str, basis: &str) -> DatedRow {
         DatedRow {
-            kind: "event".into(),
+            kind: Kind::Event,
             slug: slug.into(),
             title: slug.into(),
             english: None,

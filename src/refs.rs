@@ -8,17 +8,15 @@ use crate::db::queries::{LinkedRow, RecordRow};
 use crate::model::Kind;
 
 /// The page URL of a record.
-pub fn record_url(kind: &str, slug: &str) -> String {
-    let plural = Kind::from_singular(kind)
-        .map(Kind::plural)
-        .unwrap_or("records");
-    format!("/{plural}/{slug}")
+pub fn record_url(kind: Kind, slug: &str) -> String {
+    format!("/{}/{slug}", kind.plural())
 }
 
 pub fn paragraph_url(source: &str, n: i64) -> String {
     format!("/sources/{source}/p/{n}")
 }
 
+/// Labels of a search facet value: a kind's name, or `paragraph`.
 pub fn kind_labels(kind: &str) -> (&'static str, &'static str) {
     match Kind::from_singular(kind) {
         Some(k) => (k.label_zh(), k.label_en()),
@@ -30,7 +28,7 @@ pub fn kind_labels(kind: &str) -> (&'static str, &'static str) {
 /// A short reference to a record, as a link.
 #[derive(Debug, Clone, Serialize)]
 pub struct RecordRef {
-    pub kind: String,
+    pub kind: Kind,
     pub slug: String,
     pub title: String,
     pub english: Option<String>,
@@ -38,9 +36,9 @@ pub struct RecordRef {
 }
 
 impl RecordRef {
-    pub fn new(kind: &str, slug: &str, title: &str, english: Option<&str>) -> Self {
+    pub fn new(kind: Kind, slug: &str, title: &str, english: Option<&str>) -> Self {
         RecordRef {
-            kind: kind.to_owned(),
+            kind,
             slug: slug.to_owned(),
             title: title.to_owned(),
             english: english.map(str::to_owned),
@@ -49,18 +47,18 @@ impl RecordRef {
     }
 
     pub fn kind_label(&self) -> &'static str {
-        kind_labels(&self.kind).0
+        self.kind.label_zh()
     }
 }
 
 impl From<&RecordRow> for RecordRef {
     fn from(r: &RecordRow) -> Self {
-        RecordRef::new(&r.kind, &r.slug, &r.title, r.english.as_deref())
+        RecordRef::new(r.kind, &r.slug, &r.title, r.english.as_deref())
     }
 }
 
 impl From<&LinkedRow> for RecordRef {
     fn from(r: &LinkedRow) -> Self {
-        RecordRef::new(&r.kind, &r.slug, &r.title, r.english.as_deref())
+        RecordRef::new(r.kind, &r.slug, &r.title, r.english.as_deref())
     }
 }

@@ -73,8 +73,8 @@ impl quick_cache::Equivalent<CacheKey> for KeyRef<'_> {
 }
 
 /// A finished answer: every header the stack set (security headers, type,
-/// encoding, `Vary`, `ETag`, `Cache-Control`) and the body bytes.
-#[derive(Clone)]
+/// encoding, `Vary`, `ETag`, `Cache-Control`) and the body bytes. Shared, so
+/// a hit takes a reference, not a copy of every header.
 struct Cached {
     headers: HeaderMap,
     body: Bytes,
@@ -86,8 +86,8 @@ struct Cached {
 #[derive(Clone)]
 struct ByteWeighter;
 
-impl quick_cache::Weighter<CacheKey, Cached> for ByteWeighter {
-    fn weight(&self, key: &CacheKey, val: &Cached) -> u64 {
+impl quick_cache::Weighter<CacheKey, Arc<Cached>> for ByteWeighter {
+    fn weight(&self, key: &CacheKey, val: &Arc<Cached>) -> u64 {
         // Headers are a handful of short values: a flat allowance covers them.
         (key.target.len() + val.body.len() + 512) as u64
     }
@@ -96,7 +96,7 @@ impl quick_cache::Weighter<CacheKey, Cached> for ByteWeighter {
 /// Answers kept in memory, bounded in bytes with eviction, so arbitrary
 /// search URLs cannot grow memory without limit.
 #[derive(Clone)]
-struct PageCache(Arc<quick_cache::sync::Cache<CacheKey, Cached, ByteWeighter>>);
+struct PageCache(Arc<quick_cache::sync::Cache<CacheKey, Arc<Cached>, ByteWeighter>>);
 
 impl PageCache {
     fn new() -> Self {
@@ -108,26 +108,32 @@ impl PageCache {
     }
 }
 
-/// Whether `If-None-Match` names the tag.
-fn not_modified(if_none_match: Option<&HeaderValue>, tag: Option<&HeaderValue>) -> bool {
-    let (Some(wanted), Some(tag)) = (if_none_match.and_then(|v| v.to_str().ok()), tag) else {
+/// Whether the client already has the answer tagged `tag`: whether any
+/// field of its `If-None-Match` is `*` or lists the tag, compared weakly as
+/// RFC 9110 §13.1.2 asks for this header (`W/"x"` matches `"x"`).
+fn not_modified<'a>(
+    if_none_match: impl IntoIterator<Item = &'a HeaderValue>,
+    tag: Option<&HeaderValue>,
+) -> bool {
+    let Some(tag) = tag.and_then(|t| t.to_str().ok()) else {
         return false;
     };
-    let tag = tag.to_str().unwrap_or("");
-    wanted
-        .split(',')
-        .any(|t| t.trim() == tag || t.trim() == "*")
+    fn opaque(t: &str) -> &str {
+        t.strip_prefix("W/").unwrap_or(t)
+    }
+    let tag = opaque(tag);
+    if_none_match
+        .into_iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .any(|t| t == "*" || opaque(t) == tag)
 }
 
 /// The answer to send from stored headers and body: `304` if the client has
-/// these bytes, no body for `HEAD`.
-fn respond(
-    headers: HeaderMap,
-    body: Bytes,
-    if_none_match: Option<&HeaderValue>,
-    head: bool,
-) -> Response {
-    if not_modified(if_none_match, headers.get(header::ETAG)) {
+/// these bytes, no body for `HEAD` (but the same headers as for `GET`).
+fn respond(headers: &HeaderMap, body: &Bytes, not_modified: bool, head: bool) -> Response {
+    if not_modified {
         let mut res = Response::new(Body::empty());
         *res.status_mut() = StatusCode::NOT_MODIFIED;
         for name in [header::ETAG, header::CACHE_CONTROL, header::VARY] {
@@ -137,16 +143,15 @@ fn respond(
         }
         return res;
     }
-    let len = body.len();
     let mut res = Response::new(if head {
         Body::empty()
     } else {
-        Body::from(body)
+        Body::from(body.clone())
     });
-    *res.headers_mut() = headers;
+    *res.headers_mut() = headers.clone();
     if head {
         res.headers_mut()
-            .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+            .insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
     }
     res
 }
@@ -184,22 +189,23 @@ fn normalise_accept_encoding(req: &mut Request, coding: Coding) {
 /// §5.2.2.5): an answer that must be computed afresh every time, such as a
 /// health check, whose whole point is to look at the database.
 fn no_store(headers: &HeaderMap) -> bool {
+    lists(headers, header::CACHE_CONTROL, "no-store")
+}
+
+/// Whether the comma-separated header `name` has the element `token`
+/// (letter case aside), in any of its fields.
+fn lists(headers: &HeaderMap, name: header::HeaderName, token: &str) -> bool {
     headers
-        .get_all(header::CACHE_CONTROL)
+        .get_all(name)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .any(|d| d.trim().eq_ignore_ascii_case("no-store"))
+        .any(|d| d.trim().eq_ignore_ascii_case(token))
 }
 
 /// Whether `Vary` already names `Accept-Encoding`.
 fn varies_by_coding(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(header::VARY)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|name| name.trim().eq_ignore_ascii_case("accept-encoding"))
+    lists(headers, header::VARY, "accept-encoding")
 }
 
 impl<S> Layer<S> for CacheLayer {
@@ -284,10 +290,13 @@ where
             .path_and_query()
             .map(|p| p.as_str())
             .unwrap_or("/");
-        let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
         if let Some(hit) = self.layer.cache.0.get(&KeyRef { target, coding }) {
             let started = Instant::now();
-            let res = respond(hit.headers, hit.body, if_none_match.as_ref(), head);
+            let fresh = not_modified(
+                req.headers().get_all(header::IF_NONE_MATCH),
+                hit.headers.get(header::ETAG),
+            );
+            let res = respond(&hit.headers, &hit.body, fresh, head);
             tracing::info!(
                 method = %req.method(),
                 uri = %req.uri(),
@@ -298,12 +307,28 @@ where
             return Box::pin(std::future::ready(Ok(res)));
         }
         let target: Box<str> = target.into();
+        let if_none_match: Vec<HeaderValue> = req
+            .headers()
+            .get_all(header::IF_NONE_MATCH)
+            .iter()
+            .cloned()
+            .collect();
         normalise_accept_encoding(&mut req, coding);
-        if head {
-            // Not yet rendered: axum answers HEAD from the GET handler.
-            let answer = self.inner.call(req);
-            return self.rendered(answer);
+        // A hit answers whole, by `If-None-Match` alone, so a miss must too,
+        // or the answer would depend on the cache: the file server would
+        // otherwise honour `Range` (or a non-matching `If-Range`) with 206
+        // and `If-Modified-Since` with 304 on a first request only.
+        for name in [
+            header::RANGE,
+            header::IF_RANGE,
+            header::IF_MODIFIED_SINCE,
+            header::IF_UNMODIFIED_SINCE,
+        ] {
+            req.headers_mut().remove(name);
         }
+        // A HEAD not yet in memory is rendered as the GET it stands for and
+        // kept, so it has the GET's headers and tells nothing of the cache.
+        *req.method_mut() = Method::GET;
 
         let cache_control = if req.uri().path().starts_with("/static/") {
             let fingerprinted = req
@@ -328,7 +353,11 @@ where
         self.rendered(async move {
             let res = inner.call(req).await?;
             if res.status() != StatusCode::OK {
-                return Ok(res);
+                return Ok(if head {
+                    res.map(|_| Body::empty())
+                } else {
+                    res
+                });
             }
             let (mut parts, body) = res.into_parts();
             let Ok(bytes) = to_bytes(body, MAX_TAGGED_BODY).await else {
@@ -345,6 +374,7 @@ where
                 .entry(header::CACHE_CONTROL)
                 .or_insert(HeaderValue::from_static(cache_control));
             parts.headers.remove(header::CONTENT_LENGTH);
+            parts.headers.remove(header::ACCEPT_RANGES);
             // Kept under the coding actually sent; the compressor had no
             // other choice than `coding`, but it is the response that counts.
             let sent = Coding::of_response(&parts.headers);
@@ -352,14 +382,15 @@ where
             if let Some(coding) = sent.filter(|_| keep) {
                 cache.0.insert(
                     CacheKey { target, coding },
-                    Cached {
+                    Arc::new(Cached {
                         headers: parts.headers.clone(),
                         body: bytes.clone(),
                         _file: FileBacked::new(&bytes).map(Arc::new),
-                    },
+                    }),
                 );
             }
-            Ok(respond(parts.headers, bytes, if_none_match.as_ref(), false))
+            let fresh = not_modified(&if_none_match, parts.headers.get(header::ETAG));
+            Ok(respond(&parts.headers, &bytes, fresh, head))
         })
     }
 }

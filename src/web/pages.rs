@@ -87,19 +87,19 @@ pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
             links: link_groups(&queries::links_from(pool, r.id).await?),
         });
     }
-    let counts: BTreeMap<String, i64> = queries::kind_counts(pool).await?.into_iter().collect();
+    let counts: BTreeMap<Kind, i64> = queries::kind_counts(pool).await?.into_iter().collect();
     let mut kinds = Vec::new();
     for k in HEADLINE_KINDS {
-        let records = queries::first_records_of_kind(pool, k.as_str(), 6).await?;
+        let records = queries::first_records_of_kind(pool, k, 6).await?;
         kinds.push(KindSummary {
             label_zh: k.label_zh(),
             label_en: k.label_en(),
             url: format!("/{}", k.plural()),
-            count: counts.get(k.as_str()).copied().unwrap_or(0),
+            count: counts.get(&k).copied().unwrap_or(0),
             items: records.iter().map(RecordRef::from).collect(),
         });
     }
-    let countries = queries::records_of_kind(pool, Kind::Country.as_str())
+    let countries = queries::records_of_kind(pool, Kind::Country)
         .await?
         .iter()
         .map(RecordRef::from)
@@ -172,9 +172,9 @@ pub async fn kind_list(
     };
     let kind = Kind::from_plural(&plural).ok_or(AppError::NotFound)?;
     let pool = &state.pool;
-    let records = queries::records_of_kind(pool, kind.as_str()).await?;
-    let fields = queries::fields_of_kind(pool, kind.as_str()).await?;
-    let links = queries::links_from_kind(pool, kind.as_str()).await?;
+    let records = queries::records_of_kind(pool, kind).await?;
+    let fields = queries::fields_of_kind(pool, kind).await?;
+    let links = queries::links_from_kind(pool, kind).await?;
 
     // Rows by record, so building the page is linear in the records: the
     // list must stay fast when a kind has thousands of them.
@@ -183,7 +183,7 @@ pub async fn kind_list(
         fields_of.entry(f.record_id).or_default().push(f);
     }
     let mut countries_of: HashMap<i64, Vec<&queries::LinkPairRow>> = HashMap::new();
-    for l in links.iter().filter(|l| l.kind == Kind::Country.as_str()) {
+    for l in links.iter().filter(|l| l.kind == Kind::Country) {
         countries_of.entry(l.from_id).or_default().push(l);
     }
     let field = |r: &RecordRow, name: FieldName| {
@@ -206,7 +206,7 @@ pub async fn kind_list(
             .get(&r.id)
             .into_iter()
             .flatten()
-            .map(|l| RecordRef::new(&l.kind, &l.slug, &l.title, l.english.as_deref()))
+            .map(|l| RecordRef::new(l.kind, &l.slug, &l.title, l.english.as_deref()))
             .collect(),
     };
 
@@ -322,7 +322,7 @@ pub async fn record(
     };
     let kind = Kind::from_plural(&plural).ok_or(AppError::NotFound)?;
     let pool = &state.pool;
-    let r = queries::record_by_kind_and_slug(pool, kind.as_str(), &slug)
+    let r = queries::record_by_kind_and_slug(pool, kind, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
     let mut fields = fields_of(pool, r.id).await?;

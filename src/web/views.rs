@@ -92,7 +92,7 @@ pub fn backlink_groups(rows: &[LinkedRow]) -> Vec<LinkGroup> {
         .into_iter()
         .filter_map(|kind| {
             let mut items: Vec<RecordRef> = Vec::new();
-            for r in rows.iter().filter(|r| r.kind == kind.as_str()) {
+            for r in rows.iter().filter(|r| r.kind == kind) {
                 if !items.iter().any(|i| i.slug == r.slug) {
                     items.push(RecordRef::from(r));
                 }
@@ -307,7 +307,7 @@ pub struct CitingView {
 impl From<&CitingRow> for CitingView {
     fn from(c: &CitingRow) -> Self {
         CitingView {
-            record: RecordRef::new(&c.kind, &c.slug, &c.title, c.english.as_deref()),
+            record: RecordRef::new(c.kind, &c.slug, &c.title, c.english.as_deref()),
             span: c.span.clone(),
         }
     }

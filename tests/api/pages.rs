@@ -638,3 +638,18 @@ async fn an_erratum_in_a_heading_is_noted_there() {
         "{b}"
     );
 }
+
+#[tokio::test]
+async fn kinds_come_back_from_the_database_typed() {
+    let app = TestApp::new().await;
+    let pool = summitkb::db::open_read_only(&app.db).await.unwrap();
+    let counts = summitkb::db::queries::kind_counts(&pool).await.unwrap();
+    assert_eq!(counts.len(), Kind::ALL.len());
+    for kind in Kind::ALL {
+        let rows = summitkb::db::queries::records_of_kind(&pool, kind)
+            .await
+            .unwrap();
+        assert!(!rows.is_empty(), "{kind:?}");
+        assert!(rows.iter().all(|r| r.kind == kind), "{kind:?}");
+    }
+}
