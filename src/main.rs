@@ -3,12 +3,14 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
 use summitkb::ImportOutcome;
 use summitkb::seeds;
+use summitkb::web::server::Timeouts;
 
 #[derive(Parser)]
 #[command(
@@ -73,6 +75,25 @@ struct ServeArgs {
     /// Directory of static assets.
     #[arg(long, env = "SUMMITKB_STATIC", default_value = "static")]
     static_dir: PathBuf,
+    /// Seconds a client may take to send a request head: from accept for a
+    /// connection's first request, from its first byte for later ones (as
+    /// nginx's client_header_timeout). Slower clients are disconnected.
+    #[arg(long, env = "SUMMITKB_HEADER_TIMEOUT", value_parser = seconds,
+          default_value_t = Timeouts::default().header.as_secs_f64())]
+    header_timeout: f64,
+    /// Seconds a kept-alive connection may wait for its next request with
+    /// nothing sent either way (as nginx's keepalive_timeout).
+    #[arg(long, env = "SUMMITKB_KEEPALIVE_TIMEOUT", value_parser = seconds,
+          default_value_t = Timeouts::default().idle.as_secs_f64())]
+    keepalive_timeout: f64,
+}
+
+/// A positive number of seconds, fractions allowed.
+fn seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(secs) if secs > 0.0 && Duration::try_from_secs_f64(secs).is_ok() => Ok(secs),
+        _ => Err(format!("{s:?} is not a positive number of seconds")),
+    }
 }
 
 fn main() -> ExitCode {
@@ -159,7 +180,11 @@ async fn serve(args: ServeArgs, seeds_dir: &std::path::Path) -> anyhow::Result<(
     let workers = args
         .workers
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let server = summitkb::web::server::bind(args.addr, workers)?;
+    let timeouts = Timeouts {
+        header: Duration::from_secs_f64(args.header_timeout),
+        idle: Duration::from_secs_f64(args.keepalive_timeout),
+    };
+    let server = summitkb::web::server::bind(args.addr, workers)?.with_timeouts(timeouts);
     tracing::info!(workers, "listening on http://{}", server.local_addr());
     server.run(app, shutdown_signal()).await?;
     tracing::info!("stopped");

@@ -11,3 +11,4 @@ mod robust;
 mod search;
 mod server;
 mod shutdown;
+mod timeouts;

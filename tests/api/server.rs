@@ -10,7 +10,7 @@ use crate::helpers::{SOURCE, TestApp};
 
 /// The first HTTP/1.1 answer in `bytes` as (head, body), and the rest. An
 /// answer to HEAD has a `content-length` but no body.
-fn next_answer(bytes: &[u8], has_body: bool) -> ((String, Vec<u8>), &[u8]) {
+pub(crate) fn next_answer(bytes: &[u8], has_body: bool) -> ((String, Vec<u8>), &[u8]) {
     let end = bytes
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
@@ -31,15 +31,21 @@ fn next_answer(bytes: &[u8], has_body: bool) -> ((String, Vec<u8>), &[u8]) {
 }
 
 /// The app served by `server::run` on a free loopback port.
-struct Serving {
-    addr: std::net::SocketAddr,
+pub(crate) struct Serving {
+    pub addr: std::net::SocketAddr,
     stop: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
 impl Serving {
     fn start(app: &TestApp, workers: usize) -> Serving {
-        let server = server::bind("127.0.0.1:0".parse().unwrap(), workers).unwrap();
+        Serving::start_with(app, workers, server::Timeouts::default())
+    }
+
+    pub fn start_with(app: &TestApp, workers: usize, timeouts: server::Timeouts) -> Serving {
+        let server = server::bind("127.0.0.1:0".parse().unwrap(), workers)
+            .unwrap()
+            .with_timeouts(timeouts);
         let addr = server.local_addr();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(server.run(app.router.clone(), async {
@@ -49,7 +55,7 @@ impl Serving {
     }
 
     /// Shuts the server down and checks that every worker stopped cleanly.
-    async fn stop(self) {
+    pub async fn stop(self) {
         self.stop.send(()).unwrap();
         self.task
             .await
