@@ -96,6 +96,18 @@ fn seconds(s: &str) -> Result<f64, String> {
     }
 }
 
+/// jemalloc rather than glibc's malloc. Under glibc, each thread that
+/// allocates (per-core workers, render workers, SQLite's threads) gets an
+/// arena of its own, and memory freed when connections close stays in
+/// those arenas: after two 8 s runs of the soak mix at 600 connections,
+/// resident memory stayed at 82 MB with no connection left. jemalloc's
+/// background thread hands freed pages back to the system within seconds,
+/// even with no further allocation (mimalloc, tried first, kept 146 MB: it
+/// returns pages only when the process allocates again). Figures in the
+/// README's soak test.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// Log lines waiting for the log thread; beyond this, new lines are
 /// dropped (and counted) rather than making requests wait.
 const LOG_BUFFER_LINES: usize = 64 * 1024;

@@ -203,6 +203,16 @@ struct Worker {
     pressure: Arc<Pressure>,
 }
 
+/// Most bytes a connection buffers, reading or writing (hyper's default is
+/// 400 KB). hyper grows a connection's read buffer to fit the longest head
+/// it has received and keeps it until the connection closes: at 600
+/// connections sending the soak test's hostile 54 KB queries and 60 KB
+/// paths, that was tens of megabytes. A head must still fit the longest
+/// request target accepted (414 beyond it) with room for its other headers.
+/// hyper may overshoot the bound by one growth of the buffer (up to twice
+/// it); a longer head is answered 431.
+pub const MAX_BUFFERED: usize = super::MAX_URI_BYTES + 16 * 1024;
+
 /// How long accepting pauses after it failed for want of descriptors or
 /// memory: long enough not to spin on an error that repeats until something
 /// closes, short enough to resume soon after the idle connections shed on
@@ -269,8 +279,9 @@ impl Worker {
                 res
             }
         });
-        let conn =
-            hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(io), service);
+        let conn = hyper::server::conn::http1::Builder::new()
+            .max_buf_size(MAX_BUFFERED)
+            .serve_connection(TokioIo::new(io), service);
         let mut conn = std::pin::pin!(conn);
         let closing = async {
             let _ = closing.wait_for(|closing| *closing).await;

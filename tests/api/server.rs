@@ -188,3 +188,37 @@ async fn clients_that_hang_up_mid_page_do_not_disturb_the_server() {
     assert!(body == home.as_bytes());
     serving.stop().await;
 }
+
+#[tokio::test]
+async fn heads_past_the_buffer_bound_never_reach_the_app_and_shorter_ones_do() {
+    let app = TestApp::shared().await;
+    let serving = Serving::start(app, 1);
+    let addr = serving.addr;
+    let status_of = |target: String| async move {
+        let mut c = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let head = format!("GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        // The server may answer and close before a long head is all sent.
+        let _ = c.write_all(head.as_bytes()).await;
+        let mut got = Vec::new();
+        let _ = c.read_to_end(&mut got).await;
+        String::from_utf8_lossy(&got)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_owned()
+    };
+    // A target just past the app's limit still reaches the app, which
+    // explains it with 414.
+    let over_limit = format!("/{}", "x".repeat(summitkb::web::MAX_URI_BYTES + 10));
+    assert!(status_of(over_limit).await.starts_with("HTTP/1.1 414"));
+    // One far beyond the buffer bound (hyper's buffer may exceed it by its
+    // growth step, up to twice) never reaches the app: hyper answers 431
+    // and closes, and the client, still sending, may see only the reset.
+    let over_buffer = format!("/{}", "x".repeat(4 * server::MAX_BUFFERED));
+    let status = status_of(over_buffer).await;
+    assert!(
+        status.is_empty() || status.starts_with("HTTP/1.1 431"),
+        "{status:?}"
+    );
+    serving.stop().await;
+}
