@@ -12,7 +12,8 @@ mod common;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use sqlx::SqlitePool;
-use summitkb::db::search::{Filters, search};
+use summitkb::db::search::search;
+use summitkb::search::Filters;
 use summitkb::search::Query;
 
 const QUERIES: &[&str] = &[

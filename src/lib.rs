@@ -3,20 +3,25 @@
 //!
 //! Data flows one way: seed files → [`seeds`] (parse and validate, pure) →
 //! [`db::import`] (one transaction) → SQLite → [`db::queries`] →
-//! [`web`] view models → templates or JSON.
+//! [`web`] view models (with [`pictures`] for the map and timeline layout) →
+//! templates or JSON. [`serve`] caches the answers and sends them.
 
 pub mod dates;
 pub mod db;
+mod hex;
 pub mod model;
+pub mod pictures;
+pub mod refs;
 pub mod search;
 pub mod seeds;
+pub mod serve;
 pub mod web;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use db::ImportOutcome;
-pub use web::App;
+pub use serve::App;
 
 /// Why preparing the database failed.
 #[derive(Debug, thiserror::Error)]
@@ -54,10 +59,26 @@ pub async fn build_app(
     base_url: &str,
     static_dir: &Path,
 ) -> Result<App, sqlx::Error> {
+    build_app_with(db_path, base_url, static_dir, &web::Limits::default()).await
+}
+
+/// [`build_app`] with other bounds on in-flight requests and their time.
+pub async fn build_app_with(
+    db_path: &Path,
+    base_url: &str,
+    static_dir: &Path,
+    limits: &web::Limits,
+) -> Result<App, sqlx::Error> {
     let pool = db::open_read_only(db_path).await?;
     let state = web::AppState {
         pool,
         base_url: Arc::from(base_url.trim_end_matches('/')),
     };
-    Ok(web::router(state, static_dir))
+    // Outermost, around the router itself: a repeat request is answered from
+    // memory before routing or any layer of the router runs.
+    let cache = serve::cache::CacheLayer::new(web::assets::init(static_dir), web::error_response);
+    Ok(tower::Layer::layer(
+        &cache,
+        web::router(state, static_dir, limits),
+    ))
 }

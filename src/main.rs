@@ -10,7 +10,7 @@ use tracing_subscriber::EnvFilter;
 
 use summitkb::ImportOutcome;
 use summitkb::seeds;
-use summitkb::web::server::Timeouts;
+use summitkb::serve::server::Timeouts;
 
 #[derive(Parser)]
 #[command(
@@ -218,7 +218,7 @@ async fn serve(args: ServeArgs, seeds_dir: &std::path::Path) -> anyhow::Result<(
         header: Duration::from_secs_f64(args.header_timeout),
         idle: Duration::from_secs_f64(args.keepalive_timeout),
     };
-    let server = summitkb::web::server::bind(args.addr, workers)?.with_timeouts(timeouts);
+    let server = summitkb::serve::server::bind(args.addr, workers)?.with_timeouts(timeouts);
     tracing::info!(workers, "listening on http://{}", server.local_addr());
     server.run(app, shutdown_signal()).await?;
     tracing::info!("stopped");

@@ -7,9 +7,12 @@
 
 use serde::Serialize;
 
-/// The kinds of record the knowledge base holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+/// The kinds of record the knowledge base holds. Stored as its singular
+/// name in `records.kind`, and read back as a `Kind`, so nothing after the
+/// database parses kind names again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, sqlx::Type)]
 #[serde(rename_all = "lowercase")]
+#[sqlx(type_name = "text", rename_all = "lowercase")]
 pub enum Kind {
     Agreement,
     Project,

@@ -2,6 +2,8 @@
 
 use sqlx::{FromRow, SqlitePool};
 
+use crate::model::Kind;
+
 type Result<T> = std::result::Result<T, sqlx::Error>;
 
 #[derive(Debug, Clone, FromRow)]
@@ -29,7 +31,7 @@ pub struct BlockRow {
 #[derive(Debug, Clone, FromRow)]
 pub struct RecordRow {
     pub id: i64,
-    pub kind: String,
+    pub kind: Kind,
     pub slug: String,
     pub title: String,
     pub english: Option<String>,
@@ -41,7 +43,7 @@ pub struct RecordRow {
 #[derive(Debug, Clone, FromRow)]
 pub struct LinkedRow {
     pub role: String,
-    pub kind: String,
+    pub kind: Kind,
     pub slug: String,
     pub title: String,
     pub english: Option<String>,
@@ -64,7 +66,7 @@ pub struct CitationRow {
 #[derive(Debug, Clone, FromRow)]
 pub struct CitingRow {
     pub paragraph: i64,
-    pub kind: String,
+    pub kind: Kind,
     pub slug: String,
     pub title: String,
     pub english: Option<String>,
@@ -83,7 +85,7 @@ pub struct FieldRow {
 pub struct LinkPairRow {
     pub from_id: i64,
     pub role: String,
-    pub kind: String,
+    pub kind: Kind,
     pub slug: String,
     pub title: String,
     pub english: Option<String>,
@@ -219,7 +221,7 @@ pub async fn subject_records(pool: &SqlitePool) -> Result<Vec<RecordRow>> {
 /// The first `limit` records of a kind, in order: previews need no more.
 pub async fn first_records_of_kind(
     pool: &SqlitePool,
-    kind: &str,
+    kind: Kind,
     limit: i64,
 ) -> Result<Vec<RecordRow>> {
     sqlx::query_as(
@@ -232,7 +234,7 @@ pub async fn first_records_of_kind(
     .await
 }
 
-pub async fn records_of_kind(pool: &SqlitePool, kind: &str) -> Result<Vec<RecordRow>> {
+pub async fn records_of_kind(pool: &SqlitePool, kind: Kind) -> Result<Vec<RecordRow>> {
     sqlx::query_as(
         "SELECT id, kind, slug, title, english, english_note, summary FROM records WHERE kind = ? ORDER BY position",
     )
@@ -243,7 +245,7 @@ pub async fn records_of_kind(pool: &SqlitePool, kind: &str) -> Result<Vec<Record
 
 pub async fn record_by_kind_and_slug(
     pool: &SqlitePool,
-    kind: &str,
+    kind: Kind,
     slug: &str,
 ) -> Result<Option<RecordRow>> {
     sqlx::query_as(
@@ -265,7 +267,7 @@ pub async fn records_by_ids(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<Record
 }
 
 /// Number of records of each kind.
-pub async fn kind_counts(pool: &SqlitePool) -> Result<Vec<(String, i64)>> {
+pub async fn kind_counts(pool: &SqlitePool) -> Result<Vec<(Kind, i64)>> {
     sqlx::query_as("SELECT kind, count(*) FROM records GROUP BY kind")
         .fetch_all(pool)
         .await
@@ -287,7 +289,7 @@ pub async fn record_fields(pool: &SqlitePool, record_id: i64) -> Result<Vec<Fiel
 
 /// One field of every record of a kind (a project's sector, an agreement's
 /// form), for grouping list pages.
-pub async fn field_of_kind(pool: &SqlitePool, kind: &str, name: &str) -> Result<Vec<FieldRow>> {
+pub async fn field_of_kind(pool: &SqlitePool, kind: Kind, name: &str) -> Result<Vec<FieldRow>> {
     sqlx::query_as(
         "SELECT f.record_id, f.name, f.value FROM record_fields f JOIN records r ON r.id = f.record_id \
          WHERE r.kind = ? AND f.name = ?",
@@ -299,7 +301,7 @@ pub async fn field_of_kind(pool: &SqlitePool, kind: &str, name: &str) -> Result<
 }
 
 /// Every field of every record of a kind, for list pages.
-pub async fn fields_of_kind(pool: &SqlitePool, kind: &str) -> Result<Vec<FieldRow>> {
+pub async fn fields_of_kind(pool: &SqlitePool, kind: Kind) -> Result<Vec<FieldRow>> {
     sqlx::query_as(
         "SELECT f.record_id, f.name, f.value FROM record_fields f JOIN records r ON r.id = f.record_id \
          WHERE r.kind = ?",
@@ -310,7 +312,7 @@ pub async fn fields_of_kind(pool: &SqlitePool, kind: &str) -> Result<Vec<FieldRo
 }
 
 /// Links made by every record of a kind, with their targets.
-pub async fn links_from_kind(pool: &SqlitePool, kind: &str) -> Result<Vec<LinkPairRow>> {
+pub async fn links_from_kind(pool: &SqlitePool, kind: Kind) -> Result<Vec<LinkPairRow>> {
     sqlx::query_as(
         "SELECT l.from_id, l.role, t.kind, t.slug, t.title, t.english \
          FROM record_links l JOIN records f ON f.id = l.from_id JOIN records t ON t.id = l.to_id \
@@ -446,7 +448,7 @@ pub async fn project_countries(pool: &SqlitePool) -> Result<Vec<ProjectCountryRo
 /// citation.
 #[derive(Debug, Clone, FromRow)]
 pub struct DatedRow {
-    pub kind: String,
+    pub kind: Kind,
     pub slug: String,
     pub title: String,
     pub english: Option<String>,

@@ -1,35 +1,49 @@
-//! Running a search over the `search_index` table: candidates by SQL, order,
-//! facets and filters in Rust (the candidate set is small), details for the
-//! page that is shown.
-
-use std::collections::BTreeMap;
+//! Running a search over the `search_index` table, in SQL: the matches,
+//! narrowed by the filters, counted by kind and by country, and the best
+//! candidates for ranking ([`crate::search::rank`]); then the details of
+//! the page that is shown.
 
 use sqlx::{FromRow, SqlitePool};
 
 use super::queries::{self, CitationRow, RecordRow};
+use crate::model::Kind;
 use crate::search::query::{match_condition, prefix_pattern};
-use crate::search::{Query, fold, pinyin, rank};
+use crate::search::rank::{self, Candidate};
+use crate::search::{Facets, Filters, Query, fold, pinyin};
 
-/// Most candidates considered for one query.
+/// Most candidates ranked for one query, taken after the filters, records
+/// first, in document order. Totals and facet counts are over every match.
 const MAX_CANDIDATES: i64 = 2000;
 
-#[derive(Debug, Clone, Default)]
-pub struct Filters {
-    /// A record kind (`project`) or `paragraph`.
-    pub kind: Option<String>,
-    /// A country's slug.
-    pub country: Option<String>,
+/// The filters as SQL over `search_index`, with the kind bound at `?{at}`
+/// and the country at the next index (`NULL` for no filter), after the
+/// condition's `at - 1` plain `?`s. A row's `countries` is its countries'
+/// slugs separated by spaces.
+fn filters_sql(at: usize) -> (String, String) {
+    let country = at + 1;
+    (
+        format!("(?{at} IS NULL OR target = ?{at})"),
+        format!(
+            "(?{country} IS NULL OR instr(' ' || countries || ' ', ' ' || ?{country} || ' ') > 0)"
+        ),
+    )
 }
 
 #[derive(Debug, Clone, FromRow)]
-struct Candidate {
+struct CandidateRow {
     target: String,
     ref_id: i64,
     n: Option<i64>,
-    countries: String,
     names: String,
     pinyin: String,
     linked: String,
+}
+
+#[derive(Debug, Clone, FromRow)]
+struct CountRow {
+    facet: String,
+    value: String,
+    count: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -49,12 +63,33 @@ pub enum Hit {
 
 #[derive(Debug, Clone, Default)]
 pub struct SearchResults {
+    /// Matches the filters leave.
     pub total: usize,
     pub hits: Vec<Hit>,
-    /// (kind or `paragraph`, count), for the facet list.
-    pub kinds: Vec<(String, usize)>,
-    /// (country slug, count).
-    pub countries: Vec<(String, usize)>,
+    pub facets: Facets,
+}
+
+/// Runs `sql`: a condition's `?`s, bound to `binds`, then the filters'
+/// values (see [`filters_sql`]).
+async fn fetch<T>(
+    pool: &SqlitePool,
+    binds: &[String],
+    filters: &Filters,
+    sql: String,
+) -> Result<Vec<T>, sqlx::Error>
+where
+    T: for<'r> FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+{
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for b in binds {
+        query = query.bind(b.clone());
+    }
+    // The filters' values, at the indices `filters_sql` gives them.
+    query
+        .bind(filters.kind.clone())
+        .bind(filters.country.clone())
+        .fetch_all(pool)
+        .await
 }
 
 pub async fn search(
@@ -67,65 +102,69 @@ pub async fn search(
         return Ok(SearchResults::default());
     }
     let (cond, binds) = match_condition(q);
-    let sql = format!(
-        "SELECT target, ref_id, n, countries, names, pinyin, linked FROM search_index WHERE {cond} LIMIT {MAX_CANDIDATES}"
-    );
-    let mut query = sqlx::query_as::<_, Candidate>(sqlx::AssertSqlSafe(sql));
-    for b in binds {
-        query = query.bind(b);
-    }
-    let candidates = query.fetch_all(pool).await?;
-
-    let matches_country = |c: &Candidate| {
-        filters
-            .country
-            .as_ref()
-            .is_none_or(|slug| c.countries.split(' ').any(|x| x == slug))
-    };
-    let matches_kind = |c: &Candidate| filters.kind.as_ref().is_none_or(|k| &c.target == k);
-
-    // Each facet counts what the other filter leaves, so a count says what
-    // clicking it would show.
-    let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
-    let mut countries: BTreeMap<String, usize> = BTreeMap::new();
-    for c in &candidates {
-        if matches_country(c) {
-            *kinds.entry(c.target.clone()).or_default() += 1;
-        }
-        if matches_kind(c) {
-            for slug in c.countries.split(' ').filter(|s| !s.is_empty()) {
-                *countries.entry(slug.to_owned()).or_default() += 1;
-            }
+    let (kind_filter, country_filter) = filters_sql(binds.len() + 1);
+    // One scan: every match, counted. Each facet counts what the other
+    // filter leaves; the total, what both leave.
+    let counts: Vec<CountRow> = fetch(
+        pool,
+        &binds,
+        filters,
+        format!(
+            "WITH m AS MATERIALIZED (SELECT target, countries FROM search_index WHERE {cond}) \
+         SELECT 'total' AS facet, '' AS value, count(*) AS count FROM m \
+           WHERE {kind_filter} AND {country_filter} \
+         UNION ALL SELECT 'kind', target, count(*) FROM m WHERE {country_filter} GROUP BY target \
+         UNION ALL SELECT 'country', j.value, count(*) FROM m, \
+           json_each('[\"' || replace(m.countries, ' ', '\",\"') || '\"]') j \
+           WHERE m.countries != '' AND {kind_filter} GROUP BY j.value"
+        ),
+    )
+    .await?;
+    let mut total = 0;
+    let (mut kinds, mut countries) = (Vec::new(), Vec::new());
+    for row in counts {
+        let count = usize::try_from(row.count).unwrap_or(0);
+        match row.facet.as_str() {
+            "total" => total = count,
+            "kind" => kinds.push((row.value, count)),
+            _ => countries.push((row.value, count)),
         }
     }
 
-    let mut scored: Vec<(u32, &Candidate)> = candidates
-        .iter()
-        .filter(|c| matches_kind(c) && matches_country(c))
-        .map(|c| {
-            let is_record = c.target != "paragraph";
-            (rank::score(q, is_record, &c.names, &c.pinyin, &c.linked), c)
+    let candidates: Vec<CandidateRow> = fetch(
+        pool,
+        &binds,
+        filters,
+        format!(
+            "SELECT target, ref_id, n, names, pinyin, linked FROM search_index WHERE {cond} \
+         AND {kind_filter} AND {country_filter} \
+         ORDER BY target = 'paragraph', rowid LIMIT {MAX_CANDIDATES}"
+        ),
+    )
+    .await?;
+    let candidates = candidates
+        .into_iter()
+        .map(|c| Candidate {
+            is_record: c.target != "paragraph",
+            ref_id: c.ref_id,
+            n: c.n,
+            names: c.names,
+            pinyin: c.pinyin,
+            linked: c.linked,
         })
         .collect();
-    // Ties: shorter names first (the more specific record), then document order.
-    scored.sort_by(|a, b| {
-        b.0.cmp(&a.0)
-            .then(a.1.names.chars().count().cmp(&b.1.names.chars().count()))
-            .then(a.1.ref_id.cmp(&b.1.ref_id))
-            .then(a.1.n.cmp(&b.1.n))
-    });
-    let total = scored.len();
+    let mut scored = rank::order(q, candidates);
     scored.truncate(limit);
 
     // Details for the shown page, in three queries whatever its length.
     let record_ids: Vec<i64> = scored
         .iter()
-        .filter(|(_, c)| c.target != "paragraph")
+        .filter(|(_, c)| c.is_record)
         .map(|(_, c)| c.ref_id)
         .collect();
     let mut source_ids: Vec<i64> = scored
         .iter()
-        .filter(|(_, c)| c.target == "paragraph")
+        .filter(|(_, c)| !c.is_record)
         .map(|(_, c)| c.ref_id)
         .collect();
     source_ids.sort_unstable();
@@ -140,7 +179,7 @@ pub async fn search(
     };
     let mut hits = Vec::with_capacity(scored.len());
     for (score, c) in scored {
-        if c.target == "paragraph" {
+        if !c.is_record {
             let Some(source) = sources.iter().find(|s| s.id == c.ref_id) else {
                 continue;
             };
@@ -169,21 +208,16 @@ pub async fn search(
         }
     }
 
-    let mut kinds: Vec<(String, usize)> = kinds.into_iter().collect();
-    kinds.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut countries: Vec<(String, usize)> = countries.into_iter().collect();
-    countries.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     Ok(SearchResults {
         total,
         hits,
-        kinds,
-        countries,
+        facets: Facets::new(kinds, countries),
     })
 }
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Suggestion {
-    pub kind: String,
+    pub kind: Kind,
     pub slug: String,
     pub title: String,
     pub english: Option<String>,

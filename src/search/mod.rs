@@ -1,5 +1,5 @@
 //! Search: text normalisation (shared by the index and the query), query
-//! building and highlighting. This module knows no SQL connection: the
+//! building, ranking, filters and facets, and highlighting. This module knows no SQL connection: the
 //! importer asks it for the index columns, the read queries for conditions.
 //!
 //! The index is an FTS5 table with the `trigram` tokenizer over three folded
@@ -8,6 +8,7 @@
 //! links to) and `body` (summary, fields, quoted words, or the paragraph
 //! text). See [`query`] for why matching uses `LIKE`.
 
+pub mod facets;
 pub mod highlight;
 #[cfg(any(test, fuzzing))]
 pub mod invariants;
@@ -15,6 +16,7 @@ pub mod normalize;
 pub mod query;
 pub mod rank;
 
+pub use facets::{Facets, Filters};
 pub use normalize::{fold, pinyin};
 pub use query::Query;
 

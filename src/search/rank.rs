@@ -3,6 +3,39 @@
 
 use super::query::{Query, pinyin_term};
 
+/// What ranking reads of a match.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// A record, or else a bare paragraph.
+    pub is_record: bool,
+    /// The record's id, or the paragraph's source id.
+    pub ref_id: i64,
+    /// The paragraph's number, for a paragraph.
+    pub n: Option<i64>,
+    pub names: String,
+    pub pinyin: String,
+    pub linked: String,
+}
+
+/// The candidates, best first, each with its score. Ties: shorter names
+/// first (the more specific record), then document order.
+pub fn order(q: &Query, candidates: Vec<Candidate>) -> Vec<(u32, Candidate)> {
+    let mut scored: Vec<(u32, usize, Candidate)> = candidates
+        .into_iter()
+        .map(|c| {
+            let s = score(q, c.is_record, &c.names, &c.pinyin, &c.linked);
+            (s, c.names.chars().count(), c)
+        })
+        .collect();
+    scored.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then(a.1.cmp(&b.1))
+            .then(a.2.ref_id.cmp(&b.2.ref_id))
+            .then(a.2.n.cmp(&b.2.n))
+    });
+    scored.into_iter().map(|(s, _, c)| (s, c)).collect()
+}
+
 /// How well a hit matches, higher first. Ties are broken by the caller.
 pub fn score(q: &Query, is_record: bool, names: &str, pinyin: &str, linked: &str) -> u32 {
     if !is_record {

@@ -196,16 +196,7 @@ pub(crate) fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> SeedEr
     SeedError::at(path, line, e.message().trim().replace('\n', " "))
 }
 
-/// The first `chars` hex digits of `bytes`.
-pub fn hex_prefix(bytes: &[u8], chars: usize) -> String {
-    let mut h = hex(bytes);
-    h.truncate(chars);
-    h
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub(crate) use crate::hex::hex;
 
 /// Feeds one file into the data-version hash, with its name, so that renaming
 /// a file also changes the version.

@@ -131,7 +131,7 @@ pub struct LinkAnswer {
 
 #[derive(Serialize)]
 pub struct RecordAnswer {
-    kind: String,
+    kind: Kind,
     slug: String,
     title: String,
     english: Option<String>,
@@ -171,7 +171,7 @@ pub async fn record(
     let Path((kind, slug)) = path.map_err(|_| AppError::NotFound)?;
     let kind = Kind::from_singular(&kind).ok_or(AppError::NotFound)?;
     let pool = &state.pool;
-    let r = queries::record_by_kind_and_slug(pool, kind.as_str(), &slug)
+    let r = queries::record_by_kind_and_slug(pool, kind, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
     let fields = queries::record_fields(pool, r.id)
@@ -200,7 +200,7 @@ pub async fn record(
             .iter()
             .map(|c| CitationAnswer::from(&CitationView::new(c, &r.slug)))
             .collect(),
-        url: record_url(&r.kind, &r.slug),
+        url: record_url(r.kind, &r.slug),
         kind: r.kind,
         slug: r.slug,
         title: r.title,
@@ -213,7 +213,7 @@ pub async fn record(
 
 #[derive(Serialize)]
 pub struct RecordListAnswer {
-    kind: String,
+    kind: Kind,
     records: Vec<RecordRef>,
 }
 
@@ -223,9 +223,9 @@ pub async fn records_of_kind(
 ) -> Result<Json<RecordListAnswer>, ApiError> {
     let Path(kind) = path.map_err(|_| AppError::NotFound)?;
     let kind = Kind::from_singular(&kind).ok_or(AppError::NotFound)?;
-    let records = queries::records_of_kind(&state.pool, kind.as_str()).await?;
+    let records = queries::records_of_kind(&state.pool, kind).await?;
     Ok(Json(RecordListAnswer {
-        kind: kind.as_str().to_owned(),
+        kind,
         records: records.iter().map(RecordRef::from).collect(),
     }))
 }
@@ -324,7 +324,7 @@ pub async fn suggest(
         query: typed,
         suggestions: found
             .iter()
-            .map(|s| RecordRef::new(&s.kind, &s.slug, &s.title, s.english.as_deref()))
+            .map(|s| RecordRef::new(s.kind, &s.slug, &s.title, s.english.as_deref()))
             .collect(),
     }))
 }

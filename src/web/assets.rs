@@ -23,7 +23,7 @@ pub fn fingerprint(dir: &Path) -> String {
         hasher.update([0]);
         hasher.update(std::fs::read(&path).unwrap_or_default());
     }
-    crate::seeds::hex_prefix(&hasher.finalize(), 10)
+    crate::hex::hex_prefix(&hasher.finalize(), 10)
 }
 
 /// Fixes the version for this process from `dir`, on first call; templates

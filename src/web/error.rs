@@ -1,5 +1,8 @@
-//! One error type for the web layer, turned into a response in one place:
-//! an HTML page for pages, `{"errors":[{"detail": …}]}` for `/api`.
+//! One error type for the web layer, and the one place where any error
+//! becomes a response ([`shaped`]): an HTML page for pages,
+//! `{"errors":[{"detail": …}]}` for `/api`. Handlers' errors come here
+//! through [`AppError`] and [`ApiError`]; errors the layers answer bare
+//! (405, 414, timeouts, shed requests, panics) through `web::finish`.
 //! Internal details are logged, never shown.
 
 use askama::Template;
@@ -26,13 +29,6 @@ impl AppError {
         }
     }
 
-    fn public_message(&self) -> &'static str {
-        match self {
-            AppError::NotFound => "Not found",
-            _ => "Internal server error",
-        }
-    }
-
     fn log(&self) {
         if self.status().is_server_error() {
             tracing::error!(error = %self, "request failed");
@@ -52,18 +48,7 @@ pub struct ErrorPage {
 
 impl ErrorPage {
     pub fn for_status(status: StatusCode) -> Self {
-        let (title_zh, title_en, message) = match status {
-            StatusCode::NOT_FOUND => (
-                "未找到",
-                "Not found",
-                "这个地址没有对应的页面。请检查链接，或使用搜索。",
-            ),
-            _ => (
-                "出错了",
-                "Something went wrong",
-                "服务器出现错误，我们已记录。请稍后再试。",
-            ),
-        };
+        let (title_zh, title_en, message) = describe(status);
         ErrorPage {
             status: status.as_u16(),
             title_zh,
@@ -75,11 +60,72 @@ impl ErrorPage {
 }
 
 /// An HTML error page for `status`.
-pub fn error_page(status: StatusCode) -> Response {
+fn error_page(status: StatusCode) -> Response {
     let body = ErrorPage::for_status(status)
         .render()
         .unwrap_or_else(|_| status.to_string());
     (status, Html(body)).into_response()
+}
+
+/// The answer for an error `status`: the JSON shape under `/api`, the HTML
+/// page elsewhere.
+pub fn shaped(status: StatusCode, api: bool) -> Response {
+    if api {
+        api_error(status)
+    } else {
+        error_page(status)
+    }
+}
+
+/// Whether `path` is under `/api`, where errors answer JSON.
+pub fn is_api(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
+}
+
+/// What an error says, in English for the API and in Chinese for the page.
+fn describe(status: StatusCode) -> (&'static str, &'static str, &'static str) {
+    match status {
+        StatusCode::NOT_FOUND => (
+            "未找到",
+            "Not found",
+            "这个地址没有对应的页面。请检查链接，或使用搜索。",
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "方法不允许",
+            "Method not allowed",
+            "这个地址只接受 GET 和 HEAD 请求。",
+        ),
+        StatusCode::NOT_ACCEPTABLE => (
+            "无法接受",
+            "Not acceptable: no content coding the request accepts",
+            "请求拒绝了服务器能提供的所有内容编码。",
+        ),
+        StatusCode::URI_TOO_LONG => (
+            "地址过长",
+            "Request target too long: the limit is 48 KB",
+            "请求的地址太长。请缩短搜索词后再试。",
+        ),
+        StatusCode::SERVICE_UNAVAILABLE => (
+            "暂时无法响应",
+            "Service unavailable: overloaded or timed out, retry shortly",
+            "服务器暂时繁忙或处理超时。请稍后再试。",
+        ),
+        _ if status.is_server_error() => (
+            "出错了",
+            "Internal server error",
+            "服务器出现错误，我们已记录。请稍后再试。",
+        ),
+        _ => (
+            "请求有误",
+            status.canonical_reason().unwrap_or("Bad request"),
+            "无法处理这个请求。",
+        ),
+    }
+}
+
+fn api_error(status: StatusCode) -> Response {
+    let (_, detail, _) = describe(status);
+    (status, Json(json!({"errors": [{"detail": detail}]}))).into_response()
 }
 
 impl IntoResponse for AppError {
@@ -102,11 +148,6 @@ impl<E: Into<AppError>> From<E> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.0.log();
-        let status = self.0.status();
-        (
-            status,
-            Json(json!({"errors": [{"detail": self.0.public_message()}]})),
-        )
-            .into_response()
+        api_error(self.0.status())
     }
 }

@@ -1,16 +1,15 @@
 //! The HTTP side: routes, thin handlers by area, one error type, view models.
 //! Handlers read only through [`crate::db::queries`] and [`crate::db::search`].
+//! How answers are cached and leave the process is [`crate::serve`]'s
+//! business; nothing here depends on it.
 
 mod api;
 pub mod assets;
-mod cache;
+mod charts;
 mod error;
 mod pages;
 mod params;
-mod pictures;
 mod search;
-pub mod sendfile;
-pub mod server;
 mod sources;
 pub mod views;
 
@@ -22,16 +21,16 @@ use askama::Template;
 use axum::Router;
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::Request;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, Version, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{any, get};
 use sqlx::SqlitePool;
-use tower::{Layer, ServiceBuilder};
+use tower::ServiceBuilder;
+use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -46,9 +45,33 @@ pub struct AppState {
     pub base_url: Arc<str>,
 }
 
+/// Bounds on the work the server takes on.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Requests handled at once, over the whole server; beyond this, new
+    /// ones are shed with 503 rather than queued.
+    pub max_in_flight: usize,
+    /// Longest a request may take before it is answered 503.
+    pub request_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_in_flight: MAX_IN_FLIGHT,
+            request_timeout: REQUEST_TIMEOUT,
+        }
+    }
+}
+
 /// The whole application router over `state`.
-pub fn router(state: AppState, static_dir: &std::path::Path) -> App {
-    let router = Router::new()
+pub fn router(state: AppState, static_dir: &std::path::Path, limits: &Limits) -> Router {
+    with_policies(routes(static_dir), limits).with_state(state)
+}
+
+/// Every page, API answer and static file, by path.
+fn routes(static_dir: &std::path::Path) -> Router<AppState> {
+    Router::new()
         .route("/api/sources", get(api::sources))
         .route("/api/sources/{slug}", get(api::source))
         .route("/api/records/{kind}", get(api::records_of_kind))
@@ -60,9 +83,9 @@ pub fn router(state: AppState, static_dir: &std::path::Path) -> App {
         .route("/api/{*rest}", any(api::not_found))
         .route("/", get(pages::home))
         .route("/healthz", get(pages::healthz))
-        .route("/map", get(pictures::map_page))
-        .route("/map.svg", get(pictures::map_svg))
-        .route("/timeline", get(pictures::timeline_page))
+        .route("/map", get(charts::map_page))
+        .route("/map.svg", get(charts::map_svg))
+        .route("/timeline", get(charts::timeline_page))
         .route("/search", get(search::page))
         .route("/sources", get(sources::list))
         .route("/sources/{slug}", get(sources::source))
@@ -71,26 +94,28 @@ pub fn router(state: AppState, static_dir: &std::path::Path) -> App {
         .route("/{kind}/{slug}", get(pages::record))
         .nest_service("/static", ServeDir::new(static_dir))
         .fallback(not_found)
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
+}
+
+/// What every answer goes through, innermost first. `Router::layer` wraps
+/// each route separately, so a layer with state of its own would count per
+/// route: the in-flight bound therefore shares one semaphore among all.
+fn with_policies<S: Clone + Send + Sync + 'static>(
+    router: Router<S>,
+    limits: &Limits,
+) -> Router<S> {
+    router
+        // Whatever the type or size: the answer cache has already chosen
+        // the coding (one token in `Accept-Encoding`), and keys on it. Only
+        // answers that have no body by definition stay as they are.
+        .layer(CompressionLayer::new().compress_when(
+            |status: StatusCode, _: Version, _: &HeaderMap, _: &Extensions| {
+                !matches!(status, StatusCode::NO_CONTENT | StatusCode::NOT_MODIFIED)
+            },
         ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("strict-origin-when-cross-origin"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
-                 frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-            ),
-        ))
-        .layer(CompressionLayer::new())
         .layer(middleware::from_fn(limit_uri_length))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
-            REQUEST_TIMEOUT,
+            limits.request_timeout,
         ))
         .layer(CatchPanicLayer::custom(panic_response))
         // One line per request at INFO: method, path, status, latency.
@@ -103,18 +128,66 @@ pub fn router(state: AppState, static_dir: &std::path::Path) -> App {
             ServiceBuilder::new()
                 .layer(HandleErrorLayer::new(overloaded))
                 .load_shed()
-                .concurrency_limit(MAX_IN_FLIGHT),
+                .layer(GlobalConcurrencyLimitLayer::new(limits.max_in_flight)),
         )
-        .with_state(state);
-    // Outermost, around the router itself: a repeat request is answered from
-    // memory before routing or any layer above runs.
-    cache::CacheLayer::new(assets::init(static_dir)).layer(router)
+        // Outermost, so nothing answered inside (shed, timed out, panicked,
+        // refused by a method router or a file server) escapes it.
+        .layer(middleware::from_fn(finish))
 }
 
-/// The whole application: the router inside the answer cache. Serve it with
-/// [`server::bind`] and [`server::Server::run`]; drive it in tests
-/// with `tower::ServiceExt::oneshot`.
-pub type App = cache::CacheService<Router>;
+/// Every answer the router gives passes here last: an error that came out
+/// bare (a status without a body type: 405 from a method router, 404 from
+/// the file server, 414, a timeout, a shed request, a panic) gets the
+/// error shape of its area from [`error_response`], keeping the headers its
+/// status needs, and every answer gets the security headers.
+async fn finish(req: Request, next: Next) -> Response {
+    let api = error::is_api(req.uri().path());
+    let mut res = next.run(req).await;
+    let status = res.status();
+    if (status.is_client_error() || status.is_server_error())
+        && !res.headers().contains_key(header::CONTENT_TYPE)
+    {
+        let mut shaped = error::shaped(status, api);
+        for name in [header::ALLOW, header::RETRY_AFTER] {
+            if let Some(v) = res.headers().get(&name) {
+                shaped.headers_mut().insert(name, v.clone());
+            }
+        }
+        res = shaped;
+    }
+    secure(res.headers_mut());
+    res
+}
+
+/// The security headers of every answer: a Content-Security-Policy with no
+/// `unsafe-inline`, no framing, no sniffing, no full referrers.
+fn secure(headers: &mut HeaderMap) {
+    let set = |headers: &mut HeaderMap, name, value| {
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
+    };
+    set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(
+        headers,
+        header::REFERRER_POLICY,
+        "strict-origin-when-cross-origin",
+    );
+    set(
+        headers,
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+         frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    );
+}
+
+/// Every error, for a request to `path`, as [`finish`] shapes it: the
+/// answer the cache layer gives for the errors it answers itself.
+pub fn error_response(status: StatusCode, path: &str) -> Response {
+    let mut res = error::shaped(status, error::is_api(path));
+    secure(res.headers_mut());
+    res
+}
 
 /// Longest request target accepted; longer ones get 414. Room for a search
 /// of 5,000 percent-encoded Chinese characters (45 KB).
@@ -130,11 +203,8 @@ async fn limit_uri_length(req: Request, next: Next) -> Response {
         .map(|p| p.as_str().len())
         .unwrap_or(0);
     if len > MAX_URI_BYTES {
-        return (
-            StatusCode::URI_TOO_LONG,
-            format!("request target is {len} bytes; the limit is {MAX_URI_BYTES}\n"),
-        )
-            .into_response();
+        tracing::debug!(len, "request target too long");
+        return StatusCode::URI_TOO_LONG.into_response();
     }
     next.run(req).await
 }
@@ -148,23 +218,66 @@ fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
         .or_else(|| err.downcast_ref::<&str>().copied())
         .unwrap_or("unknown panic");
     tracing::error!(panic = detail, "handler panicked");
-    error::error_page(StatusCode::INTERNAL_SERVER_ERROR)
+    StatusCode::INTERNAL_SERVER_ERROR.into_response()
 }
 
 async fn overloaded(_: tower::BoxError) -> Response {
     (
         StatusCode::SERVICE_UNAVAILABLE,
         [(header::RETRY_AFTER, "1")],
-        "overloaded, retry shortly\n",
     )
         .into_response()
 }
 
 async fn not_found() -> Response {
-    error::error_page(StatusCode::NOT_FOUND)
+    StatusCode::NOT_FOUND.into_response()
 }
 
 /// Renders a page template into a response.
 pub(crate) fn render(t: &impl Template) -> Result<Response, AppError> {
     Ok(Html(t.render()?).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::{Body, to_bytes};
+    use tower::ServiceExt;
+
+    use super::*;
+
+    async fn boom() -> &'static str {
+        panic!("a handler fails")
+    }
+
+    #[tokio::test]
+    async fn a_panic_is_answered_in_the_shape_of_its_area() {
+        let app = with_policies(
+            Router::new()
+                .route("/api/boom", get(boom))
+                .route("/boom", get(boom)),
+            &Limits::default(),
+        );
+        for (uri, content_type, mark) in [
+            ("/api/boom", "application/json", "\"errors\":[{\"detail\":"),
+            ("/boom", "text/html", "<html lang=\"zh-Hans\">"),
+        ] {
+            let req = Request::builder().uri(uri).body(Body::empty()).unwrap();
+            let res = app.clone().oneshot(req).await.unwrap();
+            assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR, "{uri}");
+            let headers = res.headers().clone();
+            assert!(
+                headers[header::CONTENT_TYPE]
+                    .to_str()
+                    .unwrap()
+                    .starts_with(content_type)
+            );
+            assert!(
+                headers.contains_key(header::CONTENT_SECURITY_POLICY),
+                "{uri}"
+            );
+            let body = to_bytes(res.into_body(), usize::MAX).await.unwrap();
+            let body = String::from_utf8_lossy(&body);
+            assert!(body.contains(mark), "{uri}: {body}");
+        }
+    }
 }

@@ -4,23 +4,35 @@ use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::pictures::{MapView, load_map};
+use super::charts::load_map;
 use super::views::{CitationView, FieldView, LinkGroup, RecordRef, backlink_groups, link_groups};
 use super::{AppError, AppState, render};
 use crate::db::queries::{self, RecordRow};
 use crate::model::{FieldName, Kind};
+use crate::pictures::MapView;
 
+/// Reads the data version from the database on every call, so a replica
+/// whose database cannot be read reports it; `no-store` keeps the answer
+/// out of the answer cache and any other.
 pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    match queries::data_version(&state.pool).await {
+    let (status, body) = match queries::data_version(&state.pool).await {
         Ok(Some(version)) => (StatusCode::OK, format!("ok {version}\n")),
-        _ => (
+        Ok(None) => (
             StatusCode::SERVICE_UNAVAILABLE,
             "no data loaded\n".to_owned(),
         ),
-    }
+        Err(e) => {
+            tracing::error!(error = %e, "health check cannot read the database");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database unreadable\n".to_owned(),
+            )
+        }
+    };
+    (status, [(header::CACHE_CONTROL, "no-store")], body)
 }
 
 /// One kind on the home page: its count and its first records.
@@ -72,19 +84,19 @@ pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
             links: link_groups(&queries::links_from(pool, r.id).await?),
         });
     }
-    let counts: BTreeMap<String, i64> = queries::kind_counts(pool).await?.into_iter().collect();
+    let counts: BTreeMap<Kind, i64> = queries::kind_counts(pool).await?.into_iter().collect();
     let mut kinds = Vec::new();
     for k in HEADLINE_KINDS {
-        let records = queries::first_records_of_kind(pool, k.as_str(), 6).await?;
+        let records = queries::first_records_of_kind(pool, k, 6).await?;
         kinds.push(KindSummary {
             label_zh: k.label_zh(),
             label_en: k.label_en(),
             url: format!("/{}", k.plural()),
-            count: counts.get(k.as_str()).copied().unwrap_or(0),
+            count: counts.get(&k).copied().unwrap_or(0),
             items: records.iter().map(RecordRef::from).collect(),
         });
     }
-    let countries = queries::records_of_kind(pool, Kind::Country.as_str())
+    let countries = queries::records_of_kind(pool, Kind::Country)
         .await?
         .iter()
         .map(RecordRef::from)
@@ -157,9 +169,9 @@ pub async fn kind_list(
     };
     let kind = Kind::from_plural(&plural).ok_or(AppError::NotFound)?;
     let pool = &state.pool;
-    let records = queries::records_of_kind(pool, kind.as_str()).await?;
-    let fields = queries::fields_of_kind(pool, kind.as_str()).await?;
-    let links = queries::links_from_kind(pool, kind.as_str()).await?;
+    let records = queries::records_of_kind(pool, kind).await?;
+    let fields = queries::fields_of_kind(pool, kind).await?;
+    let links = queries::links_from_kind(pool, kind).await?;
 
     // Rows by record, so building the page is linear in the records: the
     // list must stay fast when a kind has thousands of them.
@@ -168,7 +180,7 @@ pub async fn kind_list(
         fields_of.entry(f.record_id).or_default().push(f);
     }
     let mut countries_of: HashMap<i64, Vec<&queries::LinkPairRow>> = HashMap::new();
-    for l in links.iter().filter(|l| l.kind == Kind::Country.as_str()) {
+    for l in links.iter().filter(|l| l.kind == Kind::Country) {
         countries_of.entry(l.from_id).or_default().push(l);
     }
     let field = |r: &RecordRow, name: FieldName| {
@@ -191,7 +203,7 @@ pub async fn kind_list(
             .get(&r.id)
             .into_iter()
             .flatten()
-            .map(|l| RecordRef::new(&l.kind, &l.slug, &l.title, l.english.as_deref()))
+            .map(|l| RecordRef::new(l.kind, &l.slug, &l.title, l.english.as_deref()))
             .collect(),
     };
 
@@ -303,7 +315,7 @@ pub async fn record(
     };
     let kind = Kind::from_plural(&plural).ok_or(AppError::NotFound)?;
     let pool = &state.pool;
-    let r = queries::record_by_kind_and_slug(pool, kind.as_str(), &slug)
+    let r = queries::record_by_kind_and_slug(pool, kind, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
     let mut fields = fields_of(pool, r.id).await?;

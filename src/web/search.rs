@@ -9,10 +9,10 @@ use super::params::Params;
 use super::views::{CitationView, RecordRef, kind_labels, paragraph_url, record_url};
 use super::{AppError, AppState, render};
 use crate::db::queries::{self, RecordRow};
-use crate::db::search::{self as db_search, Filters, Hit, SearchResults};
+use crate::db::search::{self as db_search, Hit, SearchResults};
 use crate::model::Kind;
-use crate::search::Query;
 use crate::search::highlight::{escape, snippet};
+use crate::search::{Filters, Query};
 
 /// Results shown on one page.
 pub const PAGE_SIZE: usize = 50;
@@ -63,11 +63,12 @@ pub async fn run(state: &AppState, params: &Params) -> Result<SearchView, AppErr
     };
     let pool = &state.pool;
     let found: SearchResults = db_search::search(pool, &query, &filters, PAGE_SIZE).await?;
-    let countries: Vec<RecordRow> = queries::records_of_kind(pool, Kind::Country.as_str()).await?;
+    let countries: Vec<RecordRow> = queries::records_of_kind(pool, Kind::Country).await?;
 
     let results = found.hits.iter().map(|h| result_view(h, &query)).collect();
     let link = |kind: Option<&str>, country: Option<&str>| search_url(&query.raw, kind, country);
     let kind_facets = found
+        .facets
         .kinds
         .iter()
         .map(|(k, count)| Facet {
@@ -82,6 +83,7 @@ pub async fn run(state: &AppState, params: &Params) -> Result<SearchView, AppErr
         })
         .collect();
     let country_facets = found
+        .facets
         .countries
         .iter()
         .map(|(slug, count)| Facet {
@@ -124,13 +126,13 @@ fn result_view(hit: &Hit, q: &Query) -> ResultView {
         Hit::Record {
             record, citations, ..
         } => ResultView {
-            kind: record.kind.clone(),
-            kind_label: kind_labels(&record.kind).0,
+            kind: record.kind.as_str().to_owned(),
+            kind_label: record.kind.label_zh(),
             slug: record.slug.clone(),
             title_html: snippet(&record.title, &q.terms, 200),
             title: record.title.clone(),
             english: record.english.clone(),
-            url: record_url(&record.kind, &record.slug),
+            url: record_url(record.kind, &record.slug),
             snippet_html: snippet(&record.summary, &q.terms, 120),
             citations: citations
                 .iter()

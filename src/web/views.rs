@@ -4,67 +4,10 @@
 use serde::Serialize;
 
 use crate::dates::{Basis, DateSpan};
-use crate::db::queries::{CitationRow, CitingRow, LinkedRow, RecordRow};
+use crate::db::queries::{CitationRow, CitingRow, LinkedRow};
 use crate::model::{FieldName, Kind, LinkRole};
+pub use crate::refs::{RecordRef, kind_labels, paragraph_url, record_url};
 use crate::search::highlight::{escape, render_marked};
-
-/// The page URL of a record.
-pub fn record_url(kind: &str, slug: &str) -> String {
-    let plural = Kind::from_singular(kind)
-        .map(Kind::plural)
-        .unwrap_or("records");
-    format!("/{plural}/{slug}")
-}
-
-pub fn paragraph_url(source: &str, n: i64) -> String {
-    format!("/sources/{source}/p/{n}")
-}
-
-pub fn kind_labels(kind: &str) -> (&'static str, &'static str) {
-    match Kind::from_singular(kind) {
-        Some(k) => (k.label_zh(), k.label_en()),
-        None if kind == "paragraph" => ("原文段落", "Source paragraphs"),
-        None => ("记录", "Records"),
-    }
-}
-
-/// A short reference to a record, as a link.
-#[derive(Debug, Clone, Serialize)]
-pub struct RecordRef {
-    pub kind: String,
-    pub slug: String,
-    pub title: String,
-    pub english: Option<String>,
-    pub url: String,
-}
-
-impl RecordRef {
-    pub fn new(kind: &str, slug: &str, title: &str, english: Option<&str>) -> Self {
-        RecordRef {
-            kind: kind.to_owned(),
-            slug: slug.to_owned(),
-            title: title.to_owned(),
-            english: english.map(str::to_owned),
-            url: record_url(kind, slug),
-        }
-    }
-
-    pub fn kind_label(&self) -> &'static str {
-        kind_labels(&self.kind).0
-    }
-}
-
-impl From<&RecordRow> for RecordRef {
-    fn from(r: &RecordRow) -> Self {
-        RecordRef::new(&r.kind, &r.slug, &r.title, r.english.as_deref())
-    }
-}
-
-impl From<&LinkedRow> for RecordRef {
-    fn from(r: &LinkedRow) -> Self {
-        RecordRef::new(&r.kind, &r.slug, &r.title, r.english.as_deref())
-    }
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FieldView {
@@ -147,7 +90,7 @@ pub fn backlink_groups(rows: &[LinkedRow]) -> Vec<LinkGroup> {
         .into_iter()
         .filter_map(|kind| {
             let mut items: Vec<RecordRef> = Vec::new();
-            for r in rows.iter().filter(|r| r.kind == kind.as_str()) {
+            for r in rows.iter().filter(|r| r.kind == kind) {
                 if !items.iter().any(|i| i.slug == r.slug) {
                     items.push(RecordRef::from(r));
                 }
@@ -205,7 +148,7 @@ pub struct CitingView {
 impl From<&CitingRow> for CitingView {
     fn from(c: &CitingRow) -> Self {
         CitingView {
-            record: RecordRef::new(&c.kind, &c.slug, &c.title, c.english.as_deref()),
+            record: RecordRef::new(c.kind, &c.slug, &c.title, c.english.as_deref()),
             span: c.span.clone(),
         }
     }

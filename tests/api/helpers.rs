@@ -38,7 +38,9 @@ pub struct TestApp {
 pub struct TestResponse {
     pub status: StatusCode,
     pub headers: HeaderMap,
+    /// The body as text (lossily, for compressed bodies see `bytes`).
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl TestResponse {
@@ -64,14 +66,45 @@ impl TestApp {
 
     /// A fresh database file with the seeds in `seeds` imported.
     pub async fn with_seeds(seeds: &Path) -> TestApp {
+        TestApp::build(seeds, &summitkb::web::Limits::default()).await
+    }
+
+    /// The real seeds repeated `factor` times under new slugs
+    /// (`SeedSet::scaled`), for corpora larger than the real one.
+    pub async fn scaled(factor: usize) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("kb.sqlite");
+        let set = summitkb::seeds::load(&seeds_dir())
+            .expect("the seeds load")
+            .scaled(factor);
+        let pool = summitkb::db::open_writable(&db).await.expect("db opens");
+        summitkb::db::import(&pool, &set)
+            .await
+            .expect("the corpus imports");
+        pool.close().await;
+        TestApp::serve(dir, db, &summitkb::web::Limits::default()).await
+    }
+
+    /// The real seeds, served with other bounds on requests in flight.
+    pub async fn with_limits(limits: summitkb::web::Limits) -> TestApp {
+        TestApp::build(&seeds_dir(), &limits).await
+    }
+
+    async fn build(seeds: &Path, limits: &summitkb::web::Limits) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("kb.sqlite");
         summitkb::prepare_database(&db, seeds)
             .await
             .expect("the seeds import");
-        let router = summitkb::build_app(&db, "https://kb.example", &repo_path("static"))
-            .await
-            .expect("app builds");
+        TestApp::serve(dir, db, limits).await
+    }
+
+    /// The app over the database `db`, which lives in `dir`.
+    async fn serve(dir: tempfile::TempDir, db: PathBuf, limits: &summitkb::web::Limits) -> TestApp {
+        let router =
+            summitkb::build_app_with(&db, "https://kb.example", &repo_path("static"), limits)
+                .await
+                .expect("app builds");
         TestApp {
             router,
             db,
@@ -94,7 +127,32 @@ impl TestApp {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
+    }
+
+    /// Holds the database's exclusive lock until the returned connection
+    /// commits or drops: every read waits meanwhile (up to the pool's busy
+    /// timeout), so requests that read stay in flight.
+    pub async fn lock_database(&self) -> sqlx::SqliteConnection {
+        use sqlx::Connection;
+        let url = format!("sqlite://{}", self.db.display());
+        let mut conn = sqlx::SqliteConnection::connect(&url).await.expect("opens");
+        sqlx::query("BEGIN EXCLUSIVE")
+            .execute(&mut conn)
+            .await
+            .expect("locks");
+        conn
+    }
+
+    /// A request with `method` and no body.
+    pub async fn send(&self, method: axum::http::Method, uri: &str) -> TestResponse {
+        let req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .body(Body::empty())
+            .expect("valid request");
+        self.request(req).await
     }
 
     pub async fn get(&self, uri: &str) -> TestResponse {
@@ -103,6 +161,16 @@ impl TestApp {
             .body(Body::empty())
             .expect("valid request");
         self.request(req).await
+    }
+
+    /// A GET with the given headers (a name may come more than once).
+    pub async fn get_with(&self, uri: &str, headers: &[(&str, &str)]) -> TestResponse {
+        let mut req = Request::builder().uri(uri);
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        self.request(req.body(Body::empty()).expect("valid request"))
+            .await
     }
 
     pub async fn get_ok(&self, uri: &str) -> TestResponse {
@@ -134,6 +202,14 @@ impl TestApp {
             );
         }
     }
+}
+
+/// Asserts the security headers every answer carries.
+pub fn assert_secure(res: &TestResponse, what: &str) {
+    let csp = res.headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'"), "{what}");
+    assert_eq!(res.headers["x-content-type-options"], "nosniff", "{what}");
+    assert!(res.headers.contains_key("referrer-policy"), "{what}");
 }
 
 /// Percent-encodes a query value.

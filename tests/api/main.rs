@@ -2,9 +2,13 @@
 //! real seeds. One binary, so the crate is linked once.
 
 mod coverage;
+mod errors;
+mod headers;
 mod helpers;
 mod json;
 mod loader;
+mod negotiation;
+mod overload;
 mod pages;
 mod pictures;
 mod robust;

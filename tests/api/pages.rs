@@ -1,4 +1,5 @@
 use crate::helpers::{SOURCE, TestApp, enc};
+use axum::http::StatusCode;
 use summitkb::model::Kind;
 
 #[tokio::test]
@@ -31,6 +32,22 @@ async fn healthz_reports_the_data_version() {
     let app = TestApp::new().await;
     let res = app.get_ok("/healthz").await;
     assert!(res.body.starts_with("ok "));
+}
+
+#[tokio::test]
+async fn healthz_checks_the_database_every_time() {
+    let app = TestApp::new().await;
+    for _ in 0..3 {
+        let res = app.get_ok("/healthz").await;
+        assert!(res.body.starts_with("ok "));
+        assert_eq!(res.headers["cache-control"], "no-store");
+    }
+    // The file stops being a database under the running server.
+    std::fs::write(&app.db, vec![b'x'; 64 * 1024]).unwrap();
+    for _ in 0..2 {
+        let res = app.get("/healthz").await;
+        assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE, "{}", res.body);
+    }
 }
 
 #[tokio::test]
@@ -447,4 +464,19 @@ async fn static_files_are_fingerprinted_and_immutable() {
     assert_eq!(plain.headers["cache-control"], "public, max-age=3600");
     let stale = app.get_ok("/static/style.css?v=0000000000").await;
     assert_eq!(stale.headers["cache-control"], "public, max-age=3600");
+}
+
+#[tokio::test]
+async fn kinds_come_back_from_the_database_typed() {
+    let app = TestApp::new().await;
+    let pool = summitkb::db::open_read_only(&app.db).await.unwrap();
+    let counts = summitkb::db::queries::kind_counts(&pool).await.unwrap();
+    assert_eq!(counts.len(), Kind::ALL.len());
+    for kind in Kind::ALL {
+        let rows = summitkb::db::queries::records_of_kind(&pool, kind)
+            .await
+            .unwrap();
+        assert!(!rows.is_empty(), "{kind:?}");
+        assert!(rows.iter().all(|r| r.kind == kind), "{kind:?}");
+    }
 }

@@ -369,3 +369,98 @@ mod properties {
         }
     }
 }
+
+/// (value, count) pairs of one facet of a search answer.
+fn facet(j: &serde_json::Value, name: &str) -> Vec<(String, u64)> {
+    j["facets"][name]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["value"].as_str().unwrap().to_owned(),
+                f["count"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn slugs(j: &serde_json::Value) -> Vec<String> {
+    let mut v: Vec<String> = j["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["slug"].as_str().unwrap().to_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+async fn ask(app: &TestApp, filters: &str) -> serde_json::Value {
+    app.get_ok(&format!("/api/search?q={}{filters}", enc("国")))
+        .await
+        .json()
+}
+
+#[tokio::test]
+async fn totals_facets_and_filters_hold_past_the_candidate_cap() {
+    // 国 matches 119 of the 122 indexed rows; twenty copies of the corpus
+    // match 2,380, more than the 2,000 candidates ranked. Each copy has its
+    // own slugs, its countries included (china-x1 …), so the answers on
+    // the copies follow from the answers on the real data.
+    const COPIES: u64 = 20;
+    let real = TestApp::new().await;
+    let big = TestApp::scaled(COPIES as usize).await;
+    let one = ask(&real, "").await;
+    let all = ask(&big, "").await;
+    let total = one["total"].as_u64().unwrap();
+    assert!(total * COPIES > 2000, "the query must exceed the cap");
+    assert_eq!(all["total"].as_u64().unwrap(), total * COPIES);
+    let scaled: Vec<(String, u64)> = facet(&one, "kind")
+        .into_iter()
+        .map(|(k, n)| (k, n * COPIES))
+        .collect();
+    assert_eq!(facet(&all, "kind"), scaled);
+    let countries = facet(&all, "country");
+    assert_eq!(
+        countries.len(),
+        facet(&one, "country").len() * COPIES as usize
+    );
+    for (slug, n) in facet(&one, "country") {
+        for i in 0..COPIES {
+            let copy = if i == 0 {
+                slug.clone()
+            } else {
+                format!("{slug}-x{i}")
+            };
+            assert!(countries.contains(&(copy.clone(), n)), "{copy}: {n}");
+        }
+    }
+
+    // A kind filter: every project of every copy, counted and ranked.
+    let projects = ask(&big, "&kind=project").await;
+    let in_one = facet(&one, "kind")
+        .into_iter()
+        .find(|(k, _)| k == "project")
+        .unwrap()
+        .1;
+    assert_eq!(projects["total"].as_u64().unwrap(), in_one * COPIES);
+    let results = projects["results"].as_array().unwrap();
+    assert_eq!(results.len() as u64, (in_one * COPIES).min(50));
+    assert!(results.iter().all(|r| r["kind"] == "project"));
+
+    // A country filter: only the first copy links to china itself, so the
+    // answer is the real data's, whatever the other copies hold.
+    for filters in [
+        "&country=china",
+        "&country=china&kind=project",
+        "&country=kazakhstan&kind=agreement",
+    ] {
+        let small = ask(&real, filters).await;
+        let large = ask(&big, filters).await;
+        assert_eq!(large["total"], small["total"], "{filters}");
+        assert!(small["total"].as_u64().unwrap() > 0, "{filters}");
+        assert_eq!(slugs(&large), slugs(&small), "{filters}");
+        assert_eq!(facet(&large, "kind"), facet(&small, "kind"), "{filters}");
+    }
+}

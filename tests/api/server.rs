@@ -1,10 +1,11 @@
 //! The real router on a real port, served as `serve` serves it: one worker
 //! per socket, large cached pages sent by `sendfile` and arriving byte for
-//! byte (pipelined answers included), a port in use refused, a clean stop.
+//! byte (pipelined answers included), each in the coding its client
+//! negotiated, a port in use refused, a clean stop.
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use summitkb::web::{sendfile, server};
+use summitkb::serve::{sendfile, server};
 
 use crate::helpers::{SOURCE, TestApp};
 
@@ -221,4 +222,44 @@ async fn heads_past_the_buffer_bound_never_reach_the_app_and_shorter_ones_do() {
         "{status:?}"
     );
     serving.stop().await;
+}
+
+#[tokio::test]
+async fn over_a_real_port_a_compressed_answer_never_reaches_a_plain_client() {
+    let app = TestApp::new().await;
+    // The identity page, from a second app that no one else has asked.
+    let home = TestApp::new().await.get_ok("/").await.body;
+    let serving = Serving::start(&app, 2);
+    let mut client = tokio::net::TcpStream::connect(serving.addr).await.unwrap();
+    // A cold page asked for in upper case, then by a client without
+    // Accept-Encoding, then with two fields: each as it negotiated.
+    client
+        .write_all(
+            b"GET / HTTP/1.1\r\nHost: x\r\nAccept-Encoding: GZIP\r\n\r\n\
+              GET / HTTP/1.1\r\nHost: x\r\n\r\n\
+              GET / HTTP/1.1\r\nHost: x\r\nAccept-Encoding: br;q=0\r\nAccept-Encoding: gzip\r\n\r\n\
+              GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        )
+        .await
+        .unwrap();
+    let mut got = Vec::new();
+    client.read_to_end(&mut got).await.unwrap();
+    serving.stop().await;
+    let mut rest = &got[..];
+    for coding in ["gzip", "identity", "gzip", "identity"] {
+        let ((head, body), more) = next_answer(rest, true);
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+        let sent = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-encoding: "))
+            .unwrap_or("identity");
+        assert_eq!(sent, coding, "{head}");
+        if coding == "identity" {
+            assert!(body == home.as_bytes(), "identity bytes, whole");
+        } else {
+            assert_eq!(&body[..2], [0x1f, 0x8b], "gzip bytes");
+        }
+        rest = more;
+    }
+    assert!(rest.is_empty());
 }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use summitkb::web::server::Timeouts;
+use summitkb::serve::server::Timeouts;
 
 use crate::helpers::{TestApp, repo_path};
 use crate::server::{Serving, next_answer};

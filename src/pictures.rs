@@ -1,5 +1,6 @@
-//! The map of outcomes and the timeline: server-rendered SVG built from the
-//! database alone, each with the same information as plain lists beside it.
+//! The layout of the map of outcomes and of the timeline: pure functions
+//! from query rows to the shapes and marks the SVG templates draw. The pages
+//! that show them (`web::charts`) add the same information as plain lists.
 //!
 //! The map is schematic on purpose. Countries are shaded by how many outcomes
 //! (agreements, projects, initiatives) involve them; a project that links two
@@ -10,16 +11,13 @@
 
 use std::collections::BTreeMap;
 
-use askama::Template;
-use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
-
-use super::views::{RecordRef, kind_labels, paragraph_url};
-use super::{AppError, AppState, render};
 use crate::dates::{Basis, DateSpan};
-use crate::db::queries::{self, DatedRow, MapCountryRow, ProjectCountryRow};
-use crate::seeds::LonLat;
+use crate::db::queries::{DatedRow, MapCountryRow, ProjectCountryRow};
+use crate::model::Kind;
+use crate::refs::{RecordRef, paragraph_url};
+
+/// A point as GeoJSON writes it: longitude, latitude.
+type LonLat = [f64; 2];
 
 /// The map's frame in degrees; the same as `scripts/geo/extract.mjs`.
 const WEST: f64 = 44.0;
@@ -167,7 +165,7 @@ impl MapView {
 
 fn country_ref(c: &MapCountryRow) -> Option<RecordRef> {
     Some(RecordRef::new(
-        "country",
+        Kind::Country,
         c.slug.as_deref()?,
         c.title.as_deref()?,
         c.english.as_deref(),
@@ -244,7 +242,7 @@ pub fn build_map(rows: &[MapCountryRow], projects: &[ProjectCountryRow]) -> MapV
         match by_project.last_mut() {
             Some((r, cs)) if r.slug == p.slug => cs.push(country),
             _ => by_project.push((
-                RecordRef::new("project", &p.slug, &p.title, p.english.as_deref()),
+                RecordRef::new(Kind::Project, &p.slug, &p.title, p.english.as_deref()),
                 vec![country],
             )),
         }
@@ -321,44 +319,6 @@ pub fn build_map(rows: &[MapCountryRow], projects: &[ProjectCountryRow]) -> MapV
     }
 }
 
-pub async fn load_map(state: &AppState) -> Result<MapView, AppError> {
-    let rows = queries::map_countries(&state.pool).await?;
-    let projects = queries::project_countries(&state.pool).await?;
-    Ok(build_map(&rows, &projects))
-}
-
-#[derive(Template)]
-#[template(path = "map.html")]
-pub struct MapPage {
-    pub q: String,
-    pub map: MapView,
-}
-
-pub async fn map_page(State(state): State<AppState>) -> Result<Response, AppError> {
-    let map = load_map(&state).await?;
-    render(&MapPage {
-        q: String::new(),
-        map,
-    })
-}
-
-/// The map alone, for embedding and for people who want the picture.
-#[derive(Template)]
-#[template(path = "map.svg")]
-pub struct MapSvg {
-    pub map: MapView,
-}
-
-pub async fn map_svg(State(state): State<AppState>) -> Result<Response, AppError> {
-    let map = load_map(&state).await?;
-    let body = MapSvg { map }.render()?;
-    Ok((
-        [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
-        body,
-    )
-        .into_response())
-}
-
 /// One dated record on the timeline.
 pub struct TimelineEntry {
     pub record: RecordRef,
@@ -426,8 +386,8 @@ pub fn build_timeline(rows: &[DatedRow]) -> TimelineView {
                 .unwrap_or(Basis::Stated);
             let (zh, en) = basis.labels();
             Some(TimelineEntry {
-                record: RecordRef::new(&r.kind, &r.slug, &r.title, r.english.as_deref()),
-                kind_label: kind_labels(&r.kind).0,
+                record: RecordRef::new(r.kind, &r.slug, &r.title, r.english.as_deref()),
+                kind_label: r.kind.label_zh(),
                 date: span.to_string(),
                 stated: basis == Basis::Stated,
                 basis_zh: zh,
@@ -526,21 +486,6 @@ pub fn build_timeline(rows: &[DatedRow]) -> TimelineView {
     }
 }
 
-#[derive(Template)]
-#[template(path = "timeline.html")]
-pub struct TimelinePage {
-    pub q: String,
-    pub timeline: TimelineView,
-}
-
-pub async fn timeline_page(State(state): State<AppState>) -> Result<Response, AppError> {
-    let rows = queries::dated_records(&state.pool).await?;
-    render(&TimelinePage {
-        q: String::new(),
-        timeline: build_timeline(&rows),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -634,7 +579,7 @@ mod tests {
 
     fn dated(slug: &str, date: &str, basis: &str) -> DatedRow {
         DatedRow {
-            kind: "event".into(),
+            kind: Kind::Event,
             slug: slug.into(),
             title: slug.into(),
             english: None,

@@ -211,7 +211,7 @@ struct Worker {
 /// request target accepted (414 beyond it) with room for its other headers.
 /// hyper may overshoot the bound by one growth of the buffer (up to twice
 /// it); a longer head is answered 431.
-pub const MAX_BUFFERED: usize = super::MAX_URI_BYTES + 16 * 1024;
+pub const MAX_BUFFERED: usize = crate::web::MAX_URI_BYTES + 16 * 1024;
 
 /// How long accepting pauses after it failed for want of descriptors or
 /// memory: long enough not to spin on an error that repeats until something

@@ -2,12 +2,14 @@
 //!
 //! The data changes only when the seeds do, and a server never changes its
 //! data while it runs, so every `200` answer to a `GET` is a pure function of
-//! the request target and the encoding negotiated. The first answer is
+//! the request target and the coding negotiated ([`super::negotiate`],
+//! which also decides for the compressor inside). The first answer is
 //! rendered by the full stack, tagged with a strong `ETag` over its bytes and
 //! kept; every later one is written from memory before any other layer runs
 //! (no routing, tracing span, timeout or database), which is what lets a page
 //! be served about as fast as nginx serves a file. `If-None-Match` gets `304`,
 //! and two replicas built from the same seeds send the same bytes and tags.
+//! An answer marked `Cache-Control: no-store` is passed on and never kept.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -19,10 +21,11 @@ use std::time::Instant;
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use sha2::{Digest, Sha256};
 use tower::{Layer, Service};
 
+use super::negotiate::{Coding, negotiate};
 use super::sendfile::FileBacked;
 
 /// Largest body tagged; bigger ones (none today) pass through untagged.
@@ -42,18 +45,36 @@ const STATIC_CACHE_CONTROL: &str = "public, max-age=3600";
 
 /// The strong tag of a body: the first 16 hex digits of its SHA-256.
 fn tag_of(bytes: &[u8]) -> HeaderValue {
-    let tag = format!(
-        "\"{}\"",
-        crate::seeds::hex_prefix(&Sha256::digest(bytes), 16)
-    );
+    let tag = format!("\"{}\"", crate::hex::hex_prefix(&Sha256::digest(bytes), 16));
     HeaderValue::from_str(&tag).expect("hex digits in quotes are a valid header value")
 }
 
-type CacheKey = (String, &'static str);
+/// What an answer is kept under: the request target and the coding it was
+/// sent in (its `Content-Encoding`), so it is only ever sent again to
+/// clients whose negotiation chose that coding.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct CacheKey {
+    target: Box<str>,
+    coding: Coding,
+}
+
+/// A [`CacheKey`] borrowed from the request, so a lookup allocates nothing.
+/// Hashes as the key does: its fields in the same order, `&str` as `Box<str>`.
+#[derive(Hash)]
+struct KeyRef<'a> {
+    target: &'a str,
+    coding: Coding,
+}
+
+impl quick_cache::Equivalent<CacheKey> for KeyRef<'_> {
+    fn equivalent(&self, key: &CacheKey) -> bool {
+        *key.target == *self.target && key.coding == self.coding
+    }
+}
 
 /// A finished answer: every header the stack set (security headers, type,
-/// encoding, `Vary`, `ETag`, `Cache-Control`) and the body bytes.
-#[derive(Clone)]
+/// encoding, `Vary`, `ETag`, `Cache-Control`) and the body bytes. Shared, so
+/// a hit takes a reference, not a copy of every header.
 struct Cached {
     headers: HeaderMap,
     body: Bytes,
@@ -65,17 +86,17 @@ struct Cached {
 #[derive(Clone)]
 struct ByteWeighter;
 
-impl quick_cache::Weighter<CacheKey, Cached> for ByteWeighter {
-    fn weight(&self, key: &CacheKey, val: &Cached) -> u64 {
+impl quick_cache::Weighter<CacheKey, Arc<Cached>> for ByteWeighter {
+    fn weight(&self, key: &CacheKey, val: &Arc<Cached>) -> u64 {
         // Headers are a handful of short values: a flat allowance covers them.
-        (key.0.len() + val.body.len() + 512) as u64
+        (key.target.len() + val.body.len() + 512) as u64
     }
 }
 
 /// Answers kept in memory, bounded in bytes with eviction, so arbitrary
 /// search URLs cannot grow memory without limit.
 #[derive(Clone)]
-struct PageCache(Arc<quick_cache::sync::Cache<CacheKey, Cached, ByteWeighter>>);
+struct PageCache(Arc<quick_cache::sync::Cache<CacheKey, Arc<Cached>, ByteWeighter>>);
 
 impl PageCache {
     fn new() -> Self {
@@ -87,41 +108,32 @@ impl PageCache {
     }
 }
 
-/// Which encoding the compression layer will choose, as a cache-key part.
-fn encoding_class(headers: &HeaderMap) -> &'static str {
-    let accept = headers
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if accept.contains("br") {
-        "br"
-    } else if accept.contains("gzip") {
-        "gzip"
-    } else {
-        "identity"
-    }
-}
-
-/// Whether `If-None-Match` names the tag.
-fn not_modified(if_none_match: Option<&HeaderValue>, tag: Option<&HeaderValue>) -> bool {
-    let (Some(wanted), Some(tag)) = (if_none_match.and_then(|v| v.to_str().ok()), tag) else {
+/// Whether the client already has the answer tagged `tag`: whether any
+/// field of its `If-None-Match` is `*` or lists the tag, compared weakly as
+/// RFC 9110 §13.1.2 asks for this header (`W/"x"` matches `"x"`).
+fn not_modified<'a>(
+    if_none_match: impl IntoIterator<Item = &'a HeaderValue>,
+    tag: Option<&HeaderValue>,
+) -> bool {
+    let Some(tag) = tag.and_then(|t| t.to_str().ok()) else {
         return false;
     };
-    let tag = tag.to_str().unwrap_or("");
-    wanted
-        .split(',')
-        .any(|t| t.trim() == tag || t.trim() == "*")
+    fn opaque(t: &str) -> &str {
+        t.strip_prefix("W/").unwrap_or(t)
+    }
+    let tag = opaque(tag);
+    if_none_match
+        .into_iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .any(|t| t == "*" || opaque(t) == tag)
 }
 
 /// The answer to send from stored headers and body: `304` if the client has
-/// these bytes, no body for `HEAD`.
-fn respond(
-    headers: HeaderMap,
-    body: Bytes,
-    if_none_match: Option<&HeaderValue>,
-    head: bool,
-) -> Response {
-    if not_modified(if_none_match, headers.get(header::ETAG)) {
+/// these bytes, no body for `HEAD` (but the same headers as for `GET`).
+fn respond(headers: &HeaderMap, body: &Bytes, not_modified: bool, head: bool) -> Response {
+    if not_modified {
         let mut res = Response::new(Body::empty());
         *res.status_mut() = StatusCode::NOT_MODIFIED;
         for name in [header::ETAG, header::CACHE_CONTROL, header::VARY] {
@@ -131,19 +143,22 @@ fn respond(
         }
         return res;
     }
-    let len = body.len();
     let mut res = Response::new(if head {
         Body::empty()
     } else {
-        Body::from(body)
+        Body::from(body.clone())
     });
-    *res.headers_mut() = headers;
+    *res.headers_mut() = headers.clone();
     if head {
         res.headers_mut()
-            .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+            .insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
     }
     res
 }
+
+/// How the application answers an error `status` for a request to `path`,
+/// for the errors this layer answers itself (`406`, an answer too large).
+pub type ErrorPage = fn(StatusCode, &str) -> Response;
 
 /// The layer; see the module documentation.
 #[derive(Clone)]
@@ -151,15 +166,46 @@ pub struct CacheLayer {
     cache: PageCache,
     /// The fingerprint that makes a static URL immutable.
     asset_version: Arc<str>,
+    error_page: ErrorPage,
 }
 
 impl CacheLayer {
-    pub fn new(asset_version: &str) -> Self {
+    pub fn new(asset_version: &str, error_page: ErrorPage) -> Self {
         CacheLayer {
             cache: PageCache::new(),
             asset_version: Arc::from(asset_version),
+            error_page,
         }
     }
+}
+
+/// Leaves the compressor inside one choice, the coding negotiated here.
+fn normalise_accept_encoding(req: &mut Request, coding: Coding) {
+    req.headers_mut()
+        .insert(header::ACCEPT_ENCODING, coding.as_accept_encoding());
+}
+
+/// Whether the application said this answer must not be kept (RFC 9111
+/// §5.2.2.5): an answer that must be computed afresh every time, such as a
+/// health check, whose whole point is to look at the database.
+fn no_store(headers: &HeaderMap) -> bool {
+    lists(headers, header::CACHE_CONTROL, "no-store")
+}
+
+/// Whether the comma-separated header `name` has the element `token`
+/// (letter case aside), in any of its fields.
+fn lists(headers: &HeaderMap, name: header::HeaderName, token: &str) -> bool {
+    headers
+        .get_all(name)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|d| d.trim().eq_ignore_ascii_case(token))
+}
+
+/// Whether `Vary` already names `Accept-Encoding`.
+fn varies_by_coding(headers: &HeaderMap) -> bool {
+    lists(headers, header::VARY, "accept-encoding")
 }
 
 impl<S> Layer<S> for CacheLayer {
@@ -193,9 +239,11 @@ impl<S> CacheService<S> {
         self
     }
 
-    /// Runs `answer` where answers are rendered (see [`Self::render_on`]).
+    /// Runs `answer`, to a request for `path`, where answers are rendered
+    /// (see [`Self::render_on`]).
     fn rendered<F>(
         &self,
+        path: &str,
         answer: F,
     ) -> Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>
     where
@@ -205,11 +253,12 @@ impl<S> CacheService<S> {
             return Box::pin(answer);
         };
         let task = runtime.spawn(answer);
+        let (error_page, path) = (self.layer.error_page, path.to_owned());
         Box::pin(async move {
             // Only a runtime shutting down cancels the task (a panic in a
             // handler is already a 500 page).
             task.await
-                .unwrap_or_else(|_| Ok(StatusCode::SERVICE_UNAVAILABLE.into_response()))
+                .unwrap_or_else(|_| Ok(error_page(StatusCode::SERVICE_UNAVAILABLE, &path)))
         })
     }
 }
@@ -227,22 +276,31 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, req: Request) -> Self::Future {
+    fn call(&mut self, mut req: Request) -> Self::Future {
+        let coding = negotiate(req.headers());
         let head = req.method() == Method::HEAD;
         if !(head || req.method() == Method::GET) {
+            normalise_accept_encoding(&mut req, coding.unwrap_or(Coding::Identity));
+            let path = req.uri().path().to_owned();
             let answer = self.inner.call(req);
-            return self.rendered(answer);
+            return self.rendered(&path, answer);
         }
+        let Some(coding) = coding else {
+            let refused = (self.layer.error_page)(StatusCode::NOT_ACCEPTABLE, req.uri().path());
+            return Box::pin(std::future::ready(Ok(refused)));
+        };
         let target = req
             .uri()
             .path_and_query()
             .map(|p| p.as_str())
             .unwrap_or("/");
-        let key: CacheKey = (target.to_owned(), encoding_class(req.headers()));
-        let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
-        if let Some(hit) = self.layer.cache.0.get(&key) {
+        if let Some(hit) = self.layer.cache.0.get(&KeyRef { target, coding }) {
             let started = Instant::now();
-            let res = respond(hit.headers, hit.body, if_none_match.as_ref(), head);
+            let fresh = not_modified(
+                req.headers().get_all(header::IF_NONE_MATCH),
+                hit.headers.get(header::ETAG),
+            );
+            let res = respond(&hit.headers, &hit.body, fresh, head);
             tracing::info!(
                 method = %req.method(),
                 uri = %req.uri(),
@@ -252,11 +310,29 @@ where
             );
             return Box::pin(std::future::ready(Ok(res)));
         }
-        if head {
-            // Not yet rendered: axum answers HEAD from the GET handler.
-            let answer = self.inner.call(req);
-            return self.rendered(answer);
+        let target: Box<str> = target.into();
+        let if_none_match: Vec<HeaderValue> = req
+            .headers()
+            .get_all(header::IF_NONE_MATCH)
+            .iter()
+            .cloned()
+            .collect();
+        normalise_accept_encoding(&mut req, coding);
+        // A hit answers whole, by `If-None-Match` alone, so a miss must too,
+        // or the answer would depend on the cache: the file server would
+        // otherwise honour `Range` (or a non-matching `If-Range`) with 206
+        // and `If-Modified-Since` with 304 on a first request only.
+        for name in [
+            header::RANGE,
+            header::IF_RANGE,
+            header::IF_MODIFIED_SINCE,
+            header::IF_UNMODIFIED_SINCE,
+        ] {
+            req.headers_mut().remove(name);
         }
+        // A HEAD not yet in memory is rendered as the GET it stands for and
+        // kept, so it has the GET's headers and tells nothing of the cache.
+        *req.method_mut() = Method::GET;
 
         let cache_control = if req.uri().path().starts_with("/static/") {
             let fingerprinted = req
@@ -276,34 +352,50 @@ where
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let cache = self.layer.cache.clone();
-        self.rendered(async move {
+        let error_page = self.layer.error_page;
+        let path = req.uri().path().to_owned();
+        let shown = path.clone();
+        self.rendered(&shown, async move {
             let res = inner.call(req).await?;
             if res.status() != StatusCode::OK {
-                return Ok(res);
+                return Ok(if head {
+                    res.map(|_| Body::empty())
+                } else {
+                    res
+                });
             }
             let (mut parts, body) = res.into_parts();
             let Ok(bytes) = to_bytes(body, MAX_TAGGED_BODY).await else {
-                return Ok(
-                    (StatusCode::INTERNAL_SERVER_ERROR, "response too large").into_response()
-                );
+                return Ok(error_page(StatusCode::INTERNAL_SERVER_ERROR, &path));
             };
+            if !varies_by_coding(&parts.headers) {
+                parts
+                    .headers
+                    .append(header::VARY, HeaderValue::from_static("accept-encoding"));
+            }
             parts.headers.insert(header::ETAG, tag_of(&bytes));
             parts
                 .headers
                 .entry(header::CACHE_CONTROL)
                 .or_insert(HeaderValue::from_static(cache_control));
             parts.headers.remove(header::CONTENT_LENGTH);
-            if bytes.len() <= MAX_CACHED_BODY {
+            parts.headers.remove(header::ACCEPT_RANGES);
+            // Kept under the coding actually sent; the compressor had no
+            // other choice than `coding`, but it is the response that counts.
+            let sent = Coding::of_response(&parts.headers);
+            let keep = bytes.len() <= MAX_CACHED_BODY && !no_store(&parts.headers);
+            if let Some(coding) = sent.filter(|_| keep) {
                 cache.0.insert(
-                    key,
-                    Cached {
+                    CacheKey { target, coding },
+                    Arc::new(Cached {
                         headers: parts.headers.clone(),
                         body: bytes.clone(),
                         _file: FileBacked::new(&bytes).map(Arc::new),
-                    },
+                    }),
                 );
             }
-            Ok(respond(parts.headers, bytes, if_none_match.as_ref(), false))
+            let fresh = not_modified(&if_none_match, parts.headers.get(header::ETAG));
+            Ok(respond(&parts.headers, &bytes, fresh, head))
         })
     }
 }
@@ -313,6 +405,7 @@ mod tests {
     use std::sync::Mutex;
 
     use axum::body::Body;
+    use axum::response::IntoResponse;
     use tower::ServiceExt;
 
     use super::*;
@@ -334,7 +427,7 @@ mod tests {
                 Ok::<_, Infallible>(Response::new(Body::from("page")))
             }
         });
-        let app = CacheLayer::new("v1")
+        let app = CacheLayer::new("v1", |status, _| status.into_response())
             .layer(inner)
             .render_on(render.handle().clone());
 
@@ -353,5 +446,37 @@ mod tests {
             ["render"],
             "rendered once, there"
         );
+    }
+
+    #[test]
+    fn a_render_cut_short_by_shutdown_is_answered_by_the_application() {
+        let render = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .build()
+            .unwrap();
+        let handle = render.handle().clone();
+        drop(render);
+        let inner = tower::service_fn(|_req: Request| async {
+            Ok::<_, Infallible>(Response::new(Body::from("page")))
+        });
+        let error_page: ErrorPage = |status, path| {
+            let mut res = status.into_response();
+            res.headers_mut()
+                .insert("x-path", HeaderValue::from_str(path).unwrap());
+            res
+        };
+        let app = CacheLayer::new("v1", error_page)
+            .layer(inner)
+            .render_on(handle);
+        let io = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let req = Request::builder()
+            .uri("/api/x")
+            .body(Body::empty())
+            .unwrap();
+        let res = io.block_on(app.oneshot(req)).unwrap();
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(res.headers()["x-path"], "/api/x");
     }
 }

@@ -1,0 +1,116 @@
+//! Headers every answer carries, and conditional requests: the same
+//! answers whether or not a page is already in memory.
+
+use axum::http::{Method, StatusCode};
+
+use crate::helpers::{TestApp, assert_secure};
+
+#[tokio::test]
+async fn too_long_request_targets_carry_the_security_headers() {
+    // Shed requests (503) are checked with the other overloads, in
+    // `errors::shed_and_timed_out_requests_keep_their_shape`.
+    let app = TestApp::new().await;
+    let long = "a".repeat(summitkb::web::MAX_URI_BYTES);
+    for uri in [format!("/search?q={long}"), format!("/api/search?q={long}")] {
+        let res = app.get(&uri).await;
+        assert_eq!(res.status, StatusCode::URI_TOO_LONG);
+        assert_secure(&res, "414");
+    }
+}
+
+#[tokio::test]
+async fn a_missing_static_file_gets_the_404_page() {
+    let app = TestApp::new().await;
+    for uri in ["/static/nope.css", "/static/nope/deeper.js"] {
+        app.assert_not_found(uri).await;
+        assert_secure(&app.get(uri).await, uri);
+    }
+}
+
+#[tokio::test]
+async fn head_has_the_headers_of_get_whether_or_not_in_memory() {
+    let static_v = format!(
+        "/static/style.css?v={}",
+        summitkb::web::assets::fingerprint(&crate::helpers::repo_path("static"))
+    );
+    for uri in ["/timeline", "/api/sources", "/projects", &static_v] {
+        let app = TestApp::new().await;
+        let cold = app.send(Method::HEAD, uri).await;
+        assert_eq!(cold.status, StatusCode::OK, "{uri}");
+        assert!(cold.bytes.is_empty(), "{uri}");
+        let warm = app.send(Method::HEAD, uri).await;
+        assert_eq!(cold.headers, warm.headers, "HEAD {uri}: in memory or not");
+        let get = app.get_ok(uri).await;
+        for name in ["etag", "cache-control", "content-type", "vary"] {
+            assert_eq!(
+                cold.headers.get(name),
+                get.headers.get(name),
+                "{uri} {name}"
+            );
+        }
+        assert_eq!(
+            cold.headers["content-length"],
+            get.bytes.len().to_string().as_str(),
+            "{uri}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn if_none_match_compares_weakly_and_takes_lists_and_star() {
+    let tag = TestApp::new().await.get_ok("/timeline").await.headers["etag"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let weak = format!("W/{tag}");
+    let list = format!("\"0000\", {weak}, \"ffff\"");
+    let cases: [(&[&str], StatusCode); 7] = [
+        (&[&tag], StatusCode::NOT_MODIFIED),
+        (&[&weak], StatusCode::NOT_MODIFIED),
+        (&[&list], StatusCode::NOT_MODIFIED),
+        (&["*"], StatusCode::NOT_MODIFIED),
+        (&["\"0000\"", &tag], StatusCode::NOT_MODIFIED),
+        (&["\"0000\""], StatusCode::OK),
+        (&["W/\"0000\", \"ffff\""], StatusCode::OK),
+    ];
+    for (fields, status) in cases {
+        let headers: Vec<(&str, &str)> = fields.iter().map(|f| ("if-none-match", *f)).collect();
+        // The first request of a fresh app is answered by a render, the
+        // second from memory: both must agree.
+        let app = TestApp::new().await;
+        for when in ["cold", "warm"] {
+            let res = app.get_with("/timeline", &headers).await;
+            assert_eq!(res.status, status, "{fields:?} {when}");
+            if status == StatusCode::NOT_MODIFIED {
+                assert!(res.bytes.is_empty());
+                assert_eq!(res.headers["etag"], tag.as_str());
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn ranges_and_dates_get_the_whole_answer_cold_or_warm() {
+    let whole = TestApp::new().await.get_ok("/static/style.css").await;
+    let modified = whole.headers["last-modified"].to_str().unwrap();
+    // A non-matching If-Range (strong, weak, a date) gets no part, and a
+    // date is no validator here: answers are revalidated by their tag.
+    let cases: [&[(&str, &str)]; 4] = [
+        &[("range", "bytes=0-9"), ("if-range", "\"0000\"")],
+        &[("range", "bytes=0-9"), ("if-range", "W/\"0000\"")],
+        &[
+            ("range", "bytes=0-9"),
+            ("if-range", "Tue, 01 Jan 2000 00:00:00 GMT"),
+        ],
+        &[("if-modified-since", modified)],
+    ];
+    for headers in cases {
+        let app = TestApp::new().await;
+        for when in ["cold", "warm"] {
+            let res = app.get_with("/static/style.css", headers).await;
+            assert_eq!(res.status, StatusCode::OK, "{headers:?} {when}");
+            assert!(res.bytes == whole.bytes, "{headers:?} {when}: whole");
+            assert!(!res.headers.contains_key("content-range"));
+        }
+    }
+}
