@@ -1,34 +1,56 @@
 #!/usr/bin/env bash
 # Throughput of key pages: summitkb (release build) against nginx serving the
-# same bytes as static files, same load tool and connections, on loopback.
+# same bytes as static files, twice: tuned for static files, and as Debian
+# ships it. Same load tool, same connections, loopback only, bounded time.
 # Needs: nginx (Debian nginx-light) and wrk.
-# Usage: [ROUNDS=5] scripts/bench.sh [seconds per round, default 5]
+# Usage: [ROUNDS=5] [SHAPES="2x64 1x32"] [BEFORE=path/to/older/summitkb]
+#        [KB_BIN=path] scripts/bench.sh [seconds per round, default 5]
+# BEFORE adds a second summitkb (an older build) to every round, so a change
+# is measured before and after in the same run, under the same neighbours.
+# KB_BIN benches a given binary instead of building this tree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-5}
 ROUNDS=${ROUNDS:-5}
-CONNS=${CONNS:-64}
-THREADS=${THREADS:-2}
+# Load shapes, THREADSxCONNECTIONS.
+SHAPES=${SHAPES:-"2x64 1x32"}
 for tool in nginx wrk curl; do command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }; done
 
-cargo build --release --quiet
+if [ -z "${KB_BIN:-}" ]; then
+  cargo build --release --quiet
+  KB_BIN=./target/release/summitkb
+fi
 WORK=$(mktemp -d)
 chmod 755 "$WORK"  # nginx workers run unprivileged
+KB_PIDS=()
 cleanup() {
-  [ -n "${KB_PID:-}" ] && kill "$KB_PID" 2>/dev/null || true
-  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+  for pid in "${KB_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for conf in tuned stock; do
+    [ -f "$WORK/$conf.pid" ] && kill "$(cat "$WORK/$conf.pid")" 2>/dev/null || true
+  done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-KB_PORT=$(free_port); NGX_PORT=$(free_port)
+await_ok() { for _ in $(seq 3000); do curl -sf "$1" >/dev/null && return 0; sleep 0.01; done; return 1; }
 
-start=$(date +%s%N)
-RUST_LOG=${RUST_LOG:-warn} ./target/release/summitkb serve --addr "127.0.0.1:$KB_PORT" --db "$WORK/kb.sqlite" >"$WORK/kb.log" 2>&1 &
-KB_PID=$!
-for _ in $(seq 3000); do curl -sf "http://127.0.0.1:$KB_PORT/healthz" >/dev/null && break; sleep 0.01; done
-cold_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+# Servers in the order each round visits them: NAME, port, then PIDs.
+SERVERS=(kb)
+start_kb() {  # name binary
+  local port; port=$(free_port)
+  local start; start=$(date +%s%N)
+  RUST_LOG=${RUST_LOG:-warn} "$2" serve --addr "127.0.0.1:$port" --db "$WORK/$1.sqlite" >"$WORK/$1.log" 2>&1 &
+  KB_PIDS+=($!)
+  eval "PORT_$1=$port PIDS_$1=$!"
+  await_ok "http://127.0.0.1:$port/healthz" || { echo "$1 did not start; see its log:" >&2; cat "$WORK/$1.log" >&2; exit 1; }
+  eval "COLD_$1=$(( ($(date +%s%N) - start) / 1000000 ))"
+}
+start_kb kb "$KB_BIN"
+if [ -n "${BEFORE:-}" ]; then
+  start_kb before "$BEFORE"
+  SERVERS+=(before)
+fi
 
 SRC=wang-yi-2025-china-central-asia-summit
 PAGES=(
@@ -47,12 +69,14 @@ file_of() { if [ -n "$2" ]; then echo "$WORK/root/$1.html.gz"; else echo "$WORK/
 mkdir -p "$WORK/root"
 for p in "${PAGES[@]}"; do
   IFS='|' read -r name path enc <<<"$p"
-  curl -sf ${enc:+-H "Accept-Encoding: $enc"} "http://127.0.0.1:$KB_PORT$path" -o "$(file_of "$name" "$enc")"
+  curl -sf ${enc:+-H "Accept-Encoding: $enc"} "http://127.0.0.1:$PORT_kb$path" -o "$(file_of "$name" "$enc")"
 done
-cat >"$WORK/nginx.conf" <<CONF
+
+PORT_tuned=$(free_port); PORT_stock=$(free_port)
+cat >"$WORK/tuned.conf" <<CONF
 worker_processes auto;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log;
+pid $WORK/tuned.pid;
+error_log $WORK/tuned-error.log;
 events { worker_connections 4096; }
 http {
   # nginx tuned as one would for static files: no access log (summitkb runs
@@ -66,53 +90,108 @@ http {
   open_file_cache max=100;
   keepalive_requests 10000000;
   types { text/html html; }
-  server { listen 127.0.0.1:$NGX_PORT; root $WORK/root; }
+  server { listen 127.0.0.1:$PORT_tuned; root $WORK/root; }
 }
 CONF
-nginx -c "$WORK/nginx.conf" -p "$WORK"
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$NGX_PORT/home.html" >/dev/null && break; sleep 0.05; done
-curl -sf "http://127.0.0.1:$NGX_PORT/home.html" >/dev/null || { echo "nginx did not serve; see $WORK/nginx-error.log" >&2; cat "$WORK/nginx-error.log" >&2; exit 1; }
-# Both servers must send the very same bytes for every page.
-for p in "${PAGES[@]}"; do
-  IFS='|' read -r name path enc <<<"$p"
-  cmp -s <(curl -sf ${enc:+-H "Accept-Encoding: $enc"} "http://127.0.0.1:$NGX_PORT/$name.html") "$(file_of "$name" "$enc")" \
-    || { echo "nginx does not send summitkb's bytes for $name" >&2; exit 1; }
+# Debian's /etc/nginx/nginx.conf as shipped, less its includes (sites-enabled
+# would listen on port 80, and TLS settings do not apply), with three
+# changes: the files live in this temporary directory, no access log (as
+# for summitkb, whose request log is off at RUST_LOG=warn), and gzip_static
+# so that the gzip rows send the same precompressed bytes.
+cat >"$WORK/stock.conf" <<CONF
+user www-data;
+worker_processes auto;
+pid $WORK/stock.pid;
+error_log $WORK/stock-error.log;
+events { worker_connections 768; }
+http {
+  sendfile on;
+  tcp_nopush on;
+  types_hash_max_size 2048;
+  include /etc/nginx/mime.types;
+  default_type application/octet-stream;
+  access_log off;
+  gzip on;
+  gzip_static on;
+  server { listen 127.0.0.1:$PORT_stock; root $WORK/root; }
+}
+CONF
+for conf in tuned stock; do
+  nginx -c "$WORK/$conf.conf" -p "$WORK" 2>"$WORK/$conf-start.log" \
+    || { echo "nginx ($conf) did not start:" >&2; cat "$WORK/$conf-start.log" >&2; exit 1; }
+  eval "port=\$PORT_$conf"
+  # shellcheck disable=SC2154
+  await_ok "http://127.0.0.1:$port/home.html" || { echo "nginx ($conf) did not serve; see $WORK/$conf-error.log" >&2; exit 1; }
+  eval "PIDS_$conf=\"$(pgrep -P "$(cat "$WORK/$conf.pid")" | tr '\n' ' ')\""
+  # Both must send the very same bytes as summitkb for every page.
+  for p in "${PAGES[@]}"; do
+    IFS='|' read -r name path enc <<<"$p"
+    cmp -s <(curl -sf ${enc:+-H "Accept-Encoding: $enc"} "http://127.0.0.1:$port/$name.html") "$(file_of "$name" "$enc")" \
+      || { echo "nginx ($conf) does not send summitkb's bytes for $name" >&2; exit 1; }
+  done
 done
+SERVERS+=(tuned stock)
+url_of() {  # server path name
+  eval "local port=\$PORT_$1"
+  case $1 in tuned | stock) echo "http://127.0.0.1:$port/$3.html" ;; *) echo "http://127.0.0.1:$port$2" ;; esac
+}
 
 # CPU time (user + system, in clock ticks) of a set of processes so far.
 ticks() { for pid in "$@"; do awk '{print $14 + $15}' "/proc/$pid/stat"; done | awk '{t += $1} END {print t}'; }
 HZ=$(getconf CLK_TCK)
-NGX_WORKERS=$(pgrep -P "$(cat "$WORK/nginx.pid")" | tr '\n' ' ')
 # One round against one server: "requests/s CPU-microseconds-per-request".
 round() {
-  local url=$1 enc=$2; shift 2
+  local url=$1 enc=$2 threads=$3 conns=$4; shift 4
   local t0 out t1
   t0=$(ticks "$@")
-  out=$(wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" ${enc:+-H "Accept-Encoding: $enc"} "$url")
+  out=$(wrk -t"$threads" -c"$conns" -d"${SECS}s" ${enc:+-H "Accept-Encoding: $enc"} "$url")
   t1=$(ticks "$@")
   echo "$out" | awk -v dt=$((t1 - t0)) -v hz="$HZ" '
     /requests in/ {n = $1} /Requests\/sec/ {r = int($2)}
     END {printf "%d %.1f\n", r, dt * 1e6 / hz / n}'
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
-echo "$ROUNDS rounds of ${SECS}s per page and server, alternating; medians."
-echo "req/s: throughput under load; CPU us/req: the server's own CPU time per answer."
-printf "%-12s %7s %9s %9s %6s %9s %9s\n" page bytes "kb req/s" "ngx req/s" ratio "kb CPU" "ngx CPU"
-for p in "${PAGES[@]}"; do
-  IFS='|' read -r name path enc <<<"$p"
-  bytes=$(stat -c %s "$(file_of "$name" "$enc")")
-  kb_runs=(); ng_runs=()
-  for _ in $(seq "$ROUNDS"); do
-    kb_runs+=("$(round "http://127.0.0.1:$KB_PORT$path" "$enc" "$KB_PID")")
-    # shellcheck disable=SC2086
-    ng_runs+=("$(round "http://127.0.0.1:$NGX_PORT/$name.html" "$enc" $NGX_WORKERS)")
+echo "$ROUNDS rounds of ${SECS}s per page, shape and server, the servers alternating; medians."
+echo "servers: ${SERVERS[*]} (kb: this build${BEFORE:+, before: $BEFORE}; tuned and stock: nginx)"
+echo "req/s: throughput under load; ratio: kb's req/s over the other's; CPU: each server's own"
+echo "CPU time per answer in microseconds (nginx's workers summed)."
+for shape in $SHAPES; do
+  threads=${shape%x*}; conns=${shape#*x}
+  echo
+  echo "== $threads thread(s), $conns connections"
+  header="page bytes"
+  for s in "${SERVERS[@]}"; do header+=" $s-req/s"; done
+  for s in "${SERVERS[@]}"; do [ "$s" = kb ] || header+=" kb/$s"; done
+  for s in "${SERVERS[@]}"; do header+=" $s-CPU"; done
+  echo "$header" | awk '{printf "%-12s", $1; for (i = 2; i <= NF; i++) printf " %12s", $i; print ""}'
+  for p in "${PAGES[@]}"; do
+    IFS='|' read -r name path enc <<<"$p"
+    bytes=$(stat -c %s "$(file_of "$name" "$enc")")
+    for s in "${SERVERS[@]}"; do : >"$WORK/runs-$s"; done
+    for _ in $(seq "$ROUNDS"); do
+      for s in "${SERVERS[@]}"; do
+        eval "pids=\$PIDS_$s"
+        # shellcheck disable=SC2086,SC2154
+        round "$(url_of "$s" "$path" "$name")" "$enc" "$threads" "$conns" $pids >>"$WORK/runs-$s"
+      done
+    done
+    line="$name $bytes"
+    for s in "${SERVERS[@]}"; do eval "rps_$s=$(cut -d' ' -f1 "$WORK/runs-$s" | median)"; eval "line+=\" \$rps_$s\""; done
+    for s in "${SERVERS[@]}"; do [ "$s" = kb ] || { eval "other=\$rps_$s"; line+=" $(echo "$rps_kb / $other" | bc -l)"; }; done
+    for s in "${SERVERS[@]}"; do line+=" $(cut -d' ' -f2 "$WORK/runs-$s" | median)"; done
+    echo "$line" | awk -v n=${#SERVERS[@]} '{
+      printf "%-12s %12s", $1, $2
+      for (i = 3; i < 3 + n; i++) printf " %12.0f", $i
+      for (; i < 2 + 2 * n; i++) printf " %12.2f", $i
+      for (; i <= NF; i++) printf " %12.1f", $i
+      print ""}'
   done
-  kb=$(printf '%s\n' "${kb_runs[@]}" | cut -d' ' -f1 | median)
-  ng=$(printf '%s\n' "${ng_runs[@]}" | cut -d' ' -f1 | median)
-  kb_cpu=$(printf '%s\n' "${kb_runs[@]}" | cut -d' ' -f2 | median)
-  ng_cpu=$(printf '%s\n' "${ng_runs[@]}" | cut -d' ' -f2 | median)
-  printf "%-12s %7s %9.0f %9.0f %6.2f %9.1f %9.1f\n" "$name" "$bytes" "$kb" "$ng" "$(echo "$kb / $ng" | bc -l)" "$kb_cpu" "$ng_cpu"
 done
-rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$KB_PID/status")
-echo "cold start (empty database file to /healthz, import included): ${cold_ms} ms"
-echo "summitkb resident memory after the load: $((rss_kb / 1024)) MB"
+echo
+for s in "${SERVERS[@]}"; do
+  case $s in tuned | stock) continue ;; esac
+  eval "pid=\$PIDS_$s cold=\$COLD_$s"
+  # shellcheck disable=SC2154
+  echo "$s: cold start (empty database file to /healthz, import included) ${cold} ms;" \
+    "resident memory after the load $(($(awk '/VmRSS/ {print $2}' "/proc/$pid/status") / 1024)) MB"
+done

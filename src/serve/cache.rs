@@ -21,7 +21,7 @@ use std::time::Instant;
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use sha2::{Digest, Sha256};
 use tower::{Layer, Service};
 
@@ -239,9 +239,11 @@ impl<S> CacheService<S> {
         self
     }
 
-    /// Runs `answer` where answers are rendered (see [`Self::render_on`]).
+    /// Runs `answer`, to a request for `path`, where answers are rendered
+    /// (see [`Self::render_on`]).
     fn rendered<F>(
         &self,
+        path: &str,
         answer: F,
     ) -> Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>
     where
@@ -251,11 +253,12 @@ impl<S> CacheService<S> {
             return Box::pin(answer);
         };
         let task = runtime.spawn(answer);
+        let (error_page, path) = (self.layer.error_page, path.to_owned());
         Box::pin(async move {
             // Only a runtime shutting down cancels the task (a panic in a
             // handler is already a 500 page).
             task.await
-                .unwrap_or_else(|_| Ok(StatusCode::SERVICE_UNAVAILABLE.into_response()))
+                .unwrap_or_else(|_| Ok(error_page(StatusCode::SERVICE_UNAVAILABLE, &path)))
         })
     }
 }
@@ -278,8 +281,9 @@ where
         let head = req.method() == Method::HEAD;
         if !(head || req.method() == Method::GET) {
             normalise_accept_encoding(&mut req, coding.unwrap_or(Coding::Identity));
+            let path = req.uri().path().to_owned();
             let answer = self.inner.call(req);
-            return self.rendered(answer);
+            return self.rendered(&path, answer);
         }
         let Some(coding) = coding else {
             let refused = (self.layer.error_page)(StatusCode::NOT_ACCEPTABLE, req.uri().path());
@@ -350,7 +354,8 @@ where
         let cache = self.layer.cache.clone();
         let error_page = self.layer.error_page;
         let path = req.uri().path().to_owned();
-        self.rendered(async move {
+        let shown = path.clone();
+        self.rendered(&shown, async move {
             let res = inner.call(req).await?;
             if res.status() != StatusCode::OK {
                 return Ok(if head {
@@ -400,6 +405,7 @@ mod tests {
     use std::sync::Mutex;
 
     use axum::body::Body;
+    use axum::response::IntoResponse;
     use tower::ServiceExt;
 
     use super::*;
@@ -440,5 +446,37 @@ mod tests {
             ["render"],
             "rendered once, there"
         );
+    }
+
+    #[test]
+    fn a_render_cut_short_by_shutdown_is_answered_by_the_application() {
+        let render = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .build()
+            .unwrap();
+        let handle = render.handle().clone();
+        drop(render);
+        let inner = tower::service_fn(|_req: Request| async {
+            Ok::<_, Infallible>(Response::new(Body::from("page")))
+        });
+        let error_page: ErrorPage = |status, path| {
+            let mut res = status.into_response();
+            res.headers_mut()
+                .insert("x-path", HeaderValue::from_str(path).unwrap());
+            res
+        };
+        let app = CacheLayer::new("v1", error_page)
+            .layer(inner)
+            .render_on(handle);
+        let io = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let req = Request::builder()
+            .uri("/api/x")
+            .body(Body::empty())
+            .unwrap();
+        let res = io.block_on(app.oneshot(req)).unwrap();
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(res.headers()["x-path"], "/api/x");
     }
 }

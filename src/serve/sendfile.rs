@@ -7,8 +7,8 @@
 //!
 //! So when the answer cache keeps a large body, it also writes the bytes once
 //! into an anonymous in-memory file (`memfd`) and registers the body's address
-//! range here ([`FileBacked`]). The connection type ([`Listener`] accepts
-//! them) then recognises, among the buffers hyper asks it to write, a slice
+//! range here ([`FileBacked`]). The connection type ([`Connection`]) then
+//! recognises, among the buffers hyper asks it to write, a slice
 //! that lies inside a registered range: it sends what precedes it (the
 //! response head) with `MSG_MORE` and the slice itself with `sendfile` from
 //! the matching offset of the file. Every other write is the ordinary
@@ -19,7 +19,6 @@
 //! Off Linux, or when a file cannot be made, answers are simply written.
 
 use std::io;
-use std::net::SocketAddr;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -219,38 +218,20 @@ mod imp {
 pub(crate) use imp::FileBacked;
 pub use imp::bytes_sent;
 
-/// A TCP listener whose connections send registered bodies by `sendfile`,
-/// with `TCP_NODELAY` set.
-pub(crate) struct Listener(tokio::net::TcpListener);
+/// One accepted connection, which sends registered bodies by `sendfile`;
+/// see the module documentation.
+pub(crate) struct Connection(TcpStream);
 
-impl Listener {
-    pub fn new(listener: tokio::net::TcpListener) -> Self {
-        Listener(listener)
-    }
-}
-
-impl axum::serve::Listener for Listener {
-    type Io = Connection;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (Connection, SocketAddr) {
-        // axum's own accept loop logs and retries errors.
-        let (stream, addr) = axum::serve::Listener::accept(&mut self.0).await;
+impl Connection {
+    pub fn new(stream: TcpStream) -> Self {
         // Answers go out as soon as they are written: without TCP_NODELAY a
         // page written in two segments can wait for a delayed ACK (40 ms).
         if let Err(e) = stream.set_nodelay(true) {
             tracing::warn!("TCP_NODELAY: {e}");
         }
-        (Connection(stream), addr)
-    }
-
-    fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.0.local_addr()
+        Connection(stream)
     }
 }
-
-/// One accepted connection; see the module documentation.
-pub(crate) struct Connection(TcpStream);
 
 impl AsyncRead for Connection {
     fn poll_read(
@@ -314,14 +295,10 @@ mod tests {
 
     /// A connection as the server sees it, and its client end.
     async fn pair() -> (Connection, TcpStream) {
-        let mut listener =
-            Listener::new(tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap());
-        let addr = axum::serve::Listener::local_addr(&listener).unwrap();
-        let (client, (conn, _)) = tokio::join!(
-            TcpStream::connect(addr),
-            axum::serve::Listener::accept(&mut listener)
-        );
-        (conn, client.unwrap())
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (client, accepted) = tokio::join!(TcpStream::connect(addr), listener.accept());
+        (Connection::new(accepted.unwrap().0), client.unwrap())
     }
 
     /// Writes every part as hyper does: vectored writes, each call resuming

@@ -15,3 +15,4 @@ mod robust;
 mod search;
 mod server;
 mod shutdown;
+mod timeouts;

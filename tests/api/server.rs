@@ -11,7 +11,7 @@ use crate::helpers::{SOURCE, TestApp};
 
 /// The first HTTP/1.1 answer in `bytes` as (head, body), and the rest. An
 /// answer to HEAD has a `content-length` but no body.
-fn next_answer(bytes: &[u8], has_body: bool) -> ((String, Vec<u8>), &[u8]) {
+pub(crate) fn next_answer(bytes: &[u8], has_body: bool) -> ((String, Vec<u8>), &[u8]) {
     let end = bytes
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
@@ -32,15 +32,21 @@ fn next_answer(bytes: &[u8], has_body: bool) -> ((String, Vec<u8>), &[u8]) {
 }
 
 /// The app served by `server::run` on a free loopback port.
-struct Serving {
-    addr: std::net::SocketAddr,
+pub(crate) struct Serving {
+    pub addr: std::net::SocketAddr,
     stop: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
 impl Serving {
     fn start(app: &TestApp, workers: usize) -> Serving {
-        let server = server::bind("127.0.0.1:0".parse().unwrap(), workers).unwrap();
+        Serving::start_with(app, workers, server::Timeouts::default())
+    }
+
+    pub fn start_with(app: &TestApp, workers: usize, timeouts: server::Timeouts) -> Serving {
+        let server = server::bind("127.0.0.1:0".parse().unwrap(), workers)
+            .unwrap()
+            .with_timeouts(timeouts);
         let addr = server.local_addr();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(server.run(app.router.clone(), async {
@@ -50,7 +56,7 @@ impl Serving {
     }
 
     /// Shuts the server down and checks that every worker stopped cleanly.
-    async fn stop(self) {
+    pub async fn stop(self) {
         self.stop.send(()).unwrap();
         self.task
             .await
@@ -181,6 +187,40 @@ async fn clients_that_hang_up_mid_page_do_not_disturb_the_server() {
     let ((head, body), _) = next_answer(&got, true);
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
     assert!(body == home.as_bytes());
+    serving.stop().await;
+}
+
+#[tokio::test]
+async fn heads_past_the_buffer_bound_never_reach_the_app_and_shorter_ones_do() {
+    let app = TestApp::shared().await;
+    let serving = Serving::start(app, 1);
+    let addr = serving.addr;
+    let status_of = |target: String| async move {
+        let mut c = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let head = format!("GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        // The server may answer and close before a long head is all sent.
+        let _ = c.write_all(head.as_bytes()).await;
+        let mut got = Vec::new();
+        let _ = c.read_to_end(&mut got).await;
+        String::from_utf8_lossy(&got)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_owned()
+    };
+    // A target just past the app's limit still reaches the app, which
+    // explains it with 414.
+    let over_limit = format!("/{}", "x".repeat(summitkb::web::MAX_URI_BYTES + 10));
+    assert!(status_of(over_limit).await.starts_with("HTTP/1.1 414"));
+    // One far beyond the buffer bound (hyper's buffer may exceed it by its
+    // growth step, up to twice) never reaches the app: hyper answers 431
+    // and closes, and the client, still sending, may see only the reset.
+    let over_buffer = format!("/{}", "x".repeat(4 * server::MAX_BUFFERED));
+    let status = status_of(over_buffer).await;
+    assert!(
+        status.is_empty() || status.starts_with("HTTP/1.1 431"),
+        "{status:?}"
+    );
     serving.stop().await;
 }
 

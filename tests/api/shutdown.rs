@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::helpers::{repo_path, seeds_dir};
 
 /// A free loopback port.
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
