@@ -29,21 +29,19 @@ fn filters_sql(at: usize) -> (String, String) {
     )
 }
 
+/// One row of the search statement: a count (`facet` is `total`, `kind` or
+/// `country`) or, with `facet` `candidate`, a match to rank (`value` is its
+/// target, the other columns are set).
 #[derive(Debug, Clone, FromRow)]
-struct CandidateRow {
-    target: String,
-    ref_id: i64,
-    n: Option<i64>,
-    names: String,
-    pinyin: String,
-    linked: String,
-}
-
-#[derive(Debug, Clone, FromRow)]
-struct CountRow {
+struct SearchRow {
     facet: String,
     value: String,
     count: i64,
+    ref_id: Option<i64>,
+    n: Option<i64>,
+    names: Option<String>,
+    pinyin: Option<String>,
+    linked: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -103,56 +101,52 @@ pub async fn search(
     }
     let (cond, binds) = match_condition(q);
     let (kind_filter, country_filter) = filters_sql(binds.len() + 1);
-    // One scan: every match, counted. Each facet counts what the other
-    // filter leaves; the total, what both leave.
-    let counts: Vec<CountRow> = fetch(
+    // One statement, so the condition is evaluated once per row: the
+    // matches are materialised, counted (each facet under the other filter,
+    // the total under both), and the first `MAX_CANDIDATES` the filters
+    // leave, records first in document order, are read back by rowid for
+    // ranking. Two statements evaluated it twice, and a short term's
+    // condition is a scan of every row.
+    let rows: Vec<SearchRow> = fetch(
         pool,
         &binds,
         filters,
         format!(
-            "WITH m AS MATERIALIZED (SELECT target, countries FROM search_index WHERE {cond}) \
-         SELECT 'total' AS facet, '' AS value, count(*) AS count FROM m \
+            "WITH m AS MATERIALIZED \
+           (SELECT rowid AS id, target, countries FROM search_index WHERE {cond}) \
+         SELECT 'total' AS facet, '' AS value, count(*) AS count, NULL AS ref_id, NULL AS n, \
+           NULL AS names, NULL AS pinyin, NULL AS linked FROM m \
            WHERE {kind_filter} AND {country_filter} \
-         UNION ALL SELECT 'kind', target, count(*) FROM m WHERE {country_filter} GROUP BY target \
-         UNION ALL SELECT 'country', j.value, count(*) FROM m, \
+         UNION ALL SELECT 'kind', target, count(*), NULL, NULL, NULL, NULL, NULL FROM m \
+           WHERE {country_filter} GROUP BY target \
+         UNION ALL SELECT 'country', j.value, count(*), NULL, NULL, NULL, NULL, NULL FROM m, \
            json_each('[\"' || replace(m.countries, ' ', '\",\"') || '\"]') j \
-           WHERE m.countries != '' AND {kind_filter} GROUP BY j.value"
+           WHERE m.countries != '' AND {kind_filter} GROUP BY j.value \
+         UNION ALL SELECT 'candidate', s.target, 0, s.ref_id, s.n, s.names, s.pinyin, s.linked \
+           FROM (SELECT id FROM m WHERE {kind_filter} AND {country_filter} \
+             ORDER BY target = 'paragraph', id LIMIT {MAX_CANDIDATES}) c \
+           JOIN search_index s ON s.rowid = c.id"
         ),
     )
     .await?;
     let mut total = 0;
-    let (mut kinds, mut countries) = (Vec::new(), Vec::new());
-    for row in counts {
+    let (mut kinds, mut countries, mut candidates) = (Vec::new(), Vec::new(), Vec::new());
+    for row in rows {
         let count = usize::try_from(row.count).unwrap_or(0);
         match row.facet.as_str() {
             "total" => total = count,
             "kind" => kinds.push((row.value, count)),
-            _ => countries.push((row.value, count)),
+            "country" => countries.push((row.value, count)),
+            _ => candidates.push(Candidate {
+                is_record: row.value != "paragraph",
+                ref_id: row.ref_id.unwrap_or_default(),
+                n: row.n,
+                names: row.names.unwrap_or_default(),
+                pinyin: row.pinyin.unwrap_or_default(),
+                linked: row.linked.unwrap_or_default(),
+            }),
         }
     }
-
-    let candidates: Vec<CandidateRow> = fetch(
-        pool,
-        &binds,
-        filters,
-        format!(
-            "SELECT target, ref_id, n, names, pinyin, linked FROM search_index WHERE {cond} \
-         AND {kind_filter} AND {country_filter} \
-         ORDER BY target = 'paragraph', rowid LIMIT {MAX_CANDIDATES}"
-        ),
-    )
-    .await?;
-    let candidates = candidates
-        .into_iter()
-        .map(|c| Candidate {
-            is_record: c.target != "paragraph",
-            ref_id: c.ref_id,
-            n: c.n,
-            names: c.names,
-            pinyin: c.pinyin,
-            linked: c.linked,
-        })
-        .collect();
     let mut scored = rank::order(q, candidates);
     scored.truncate(limit);
 

@@ -33,14 +33,25 @@ async fn head_has_the_headers_of_get_whether_or_not_in_memory() {
         "/static/style.css?v={}",
         summitkb::web::assets::fingerprint(&crate::helpers::repo_path("static"))
     );
+    let reference = TestApp::new().await;
     for uri in ["/timeline", "/api/sources", "/projects", &static_v] {
+        let page = reference.get_ok(uri).await.bytes;
+        assert!(!page.is_empty(), "{uri}");
         let app = TestApp::new().await;
         let cold = app.send(Method::HEAD, uri).await;
         assert_eq!(cold.status, StatusCode::OK, "{uri}");
         assert!(cold.bytes.is_empty(), "{uri}");
         let warm = app.send(Method::HEAD, uri).await;
         assert_eq!(cold.headers, warm.headers, "HEAD {uri}: in memory or not");
+        // The HEAD was rendered and kept as its GET: what it left in memory
+        // is the whole page, not the empty body a HEAD answer has.
         let get = app.get_ok(uri).await;
+        assert!(
+            get.bytes == page,
+            "GET {uri} after HEAD: the whole page ({} bytes, not {})",
+            page.len(),
+            get.bytes.len()
+        );
         for name in ["etag", "cache-control", "content-type", "vary"] {
             assert_eq!(
                 cold.headers.get(name),
