@@ -8,6 +8,8 @@
 # BEFORE adds a second summitkb (an older build) to every round, so a change
 # is measured before and after in the same run, under the same neighbours.
 # KB_BIN benches a given binary instead of building this tree.
+# BEFORE_SEEDS gives the older build the seeds it was written for, when the
+# seed format has changed since (`git archive OLD seeds | tar -x -C DIR`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-5}
@@ -37,10 +39,11 @@ await_ok() { for _ in $(seq 3000); do curl -sf "$1" >/dev/null && return 0; slee
 
 # Servers in the order each round visits them: NAME, port, then PIDs.
 SERVERS=(kb)
-start_kb() {  # name binary
+start_kb() {  # name binary [seeds dir]
   local port; port=$(free_port)
   local start; start=$(date +%s%N)
-  RUST_LOG=${RUST_LOG:-warn} "$2" serve --addr "127.0.0.1:$port" --db "$WORK/$1.sqlite" >"$WORK/$1.log" 2>&1 &
+  RUST_LOG=${RUST_LOG:-warn} "$2" serve --addr "127.0.0.1:$port" --db "$WORK/$1.sqlite" \
+    --seeds "${3:-seeds}" >"$WORK/$1.log" 2>&1 &
   KB_PIDS+=($!)
   eval "PORT_$1=$port PIDS_$1=$!"
   await_ok "http://127.0.0.1:$port/healthz" || { echo "$1 did not start; see its log:" >&2; cat "$WORK/$1.log" >&2; exit 1; }
@@ -48,7 +51,7 @@ start_kb() {  # name binary
 }
 start_kb kb "$KB_BIN"
 if [ -n "${BEFORE:-}" ]; then
-  start_kb before "$BEFORE"
+  start_kb before "$BEFORE" "${BEFORE_SEEDS:-seeds}"
   SERVERS+=(before)
 fi
 
