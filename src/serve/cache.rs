@@ -25,7 +25,7 @@ use axum::response::Response;
 use sha2::{Digest, Sha256};
 use tower::{Layer, Service};
 
-use super::negotiate::{Coding, negotiate};
+use super::negotiate::{Coding, list_elements, negotiate};
 use super::sendfile::FileBacked;
 
 /// Largest body tagged; bigger ones (none today) pass through untagged.
@@ -122,12 +122,7 @@ fn not_modified<'a>(
         t.strip_prefix("W/").unwrap_or(t)
     }
     let tag = opaque(tag);
-    if_none_match
-        .into_iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .any(|t| t == "*" || opaque(t) == tag)
+    list_elements(if_none_match).any(|t| t == "*" || opaque(t) == tag)
 }
 
 /// The answer to send from stored headers and body: `304` if the client has
@@ -195,12 +190,7 @@ fn no_store(headers: &HeaderMap) -> bool {
 /// Whether the comma-separated header `name` has the element `token`
 /// (letter case aside), in any of its fields.
 fn lists(headers: &HeaderMap, name: header::HeaderName, token: &str) -> bool {
-    headers
-        .get_all(name)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|d| d.trim().eq_ignore_ascii_case(token))
+    list_elements(&headers.get_all(name)).any(|d| d.eq_ignore_ascii_case(token))
 }
 
 /// Whether `Vary` already names `Accept-Encoding`.

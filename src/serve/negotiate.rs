@@ -108,6 +108,20 @@ fn parse_element(element: &str) -> Option<(Named, u16)> {
     Some((name, q))
 }
 
+/// The elements of a comma-separated header list (RFC 9110 §5.6.1), over
+/// all of its fields, trimmed; fields that are not text are skipped. One
+/// reading for every list header the transport looks at: `Accept-Encoding`
+/// here, `If-None-Match`, `Cache-Control` and `Vary` in the answer cache.
+pub(super) fn list_elements<'a>(
+    fields: impl IntoIterator<Item = &'a HeaderValue>,
+) -> impl Iterator<Item = &'a str> {
+    fields
+        .into_iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+}
+
 /// The coding to answer `headers` in: the acceptable one the client weighs
 /// highest, brotli before gzip before identity on a tie. `None` when the
 /// client refuses every coding this server has (`identity;q=0` alone,
@@ -122,10 +136,7 @@ pub fn negotiate(headers: &HeaderMap) -> Option<Coding> {
     let mut listed: [Option<u16>; 3] = [None; 3];
     let mut any: Option<u16> = None;
     let keep_lowest = |slot: &mut Option<u16>, q: u16| *slot = Some(slot.map_or(q, |o| o.min(q)));
-    for element in fields
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-    {
+    for element in list_elements(fields) {
         match parse_element(element) {
             Some((Named::Coding(c), q)) => keep_lowest(&mut listed[c as usize], q),
             Some((Named::Any, q)) => keep_lowest(&mut any, q),
