@@ -383,8 +383,10 @@ enum Wait {
     /// Its first request, nothing received yet.
     Fresh { since: Instant },
     /// The rest of a request head, whose first bytes (or the connection)
-    /// arrived `since`.
-    Head { since: Instant },
+    /// arrived `since`; `None` until the head is found incomplete. A head
+    /// nearly always arrives whole and is answered at once, so its time is
+    /// only read when it has to be waited for, microseconds after the read.
+    Head { since: Option<Instant> },
     /// A next request, after an answer whose last bytes left `since`.
     Idle { since: Instant },
 }
@@ -434,25 +436,22 @@ impl Bounded {
         }
     }
 
-    /// Notes an answer completed since the last look.
-    fn catch_up(&mut self) {
+    /// Notes an answer completed since the last look; `now` is read only
+    /// if one was.
+    fn catch_up(&mut self, now: impl FnOnce() -> Instant) {
         let answered = self.requests.answered.load(Ordering::Acquire);
         if answered != self.answered {
             self.answered = answered;
-            self.wait = Wait::Idle {
-                since: Instant::now(),
-            };
+            self.wait = Wait::Idle { since: now() };
         }
     }
 
     fn on_read(&mut self) {
-        self.catch_up();
+        self.catch_up(Instant::now);
         self.wait = match self.wait {
             // The first request's time counts from accept.
-            Wait::Fresh { since } => Wait::Head { since },
-            Wait::Idle { .. } => Wait::Head {
-                since: Instant::now(),
-            },
+            Wait::Fresh { since } => Wait::Head { since: Some(since) },
+            Wait::Idle { .. } => Wait::Head { since: None },
             head => head,
         };
     }
@@ -461,12 +460,24 @@ impl Bounded {
     /// still leaving keeps its connection from counting as idle.
     fn on_write(&mut self, written: Poll<io::Result<usize>>) -> Poll<io::Result<usize>> {
         if let Poll::Ready(Ok(1..)) = written {
-            self.catch_up();
+            let now = Instant::now();
+            self.catch_up(|| now);
             if let Wait::Idle { since } = &mut self.wait {
-                *since = Instant::now();
+                *since = now;
             }
         }
         written
+    }
+
+    /// Arms the timer for `deadline`, lazily, as nginx re-arms its timers:
+    /// a deadline that moved later (every answer moves the idle one) leaves
+    /// the timer where it is, and when it fires early [`Self::poll_bounds`]
+    /// arms it again, so a connection answering many requests re-arms it
+    /// about once per bound rather than once per request.
+    fn arm(&mut self, deadline: Instant) {
+        if deadline < self.timer.deadline() || self.timer.is_elapsed() {
+            self.timer.as_mut().reset(deadline);
+        }
     }
 
     /// Nothing to read now: is a bound passed, or pressure raised?
@@ -475,23 +486,32 @@ impl Bounded {
             // A request being answered is bounded by the request timeout.
             // hyper may not read again after the answer until woken (it
             // waits for the connection to become readable), so the timer
-            // still wakes it later, to start the idle bound.
-            self.timer
-                .as_mut()
-                .reset(Instant::now() + self.timeouts.idle);
+            // must still wake it later, to start the idle bound: any armed
+            // time will do, as the bound is computed afresh when it fires.
+            if self.timer.is_elapsed() {
+                self.timer
+                    .as_mut()
+                    .reset(Instant::now() + self.timeouts.idle);
+            }
             let _ = self.timer.as_mut().poll(cx);
             return Poll::Pending;
         }
-        self.catch_up();
-        let (deadline, idle) = match self.wait {
-            Wait::Fresh { since } => (since + self.timeouts.header, true),
-            Wait::Head { since } => (since + self.timeouts.header, false),
-            Wait::Idle { since } => (since + self.timeouts.idle, true),
+        self.catch_up(Instant::now);
+        let (deadline, idle) = match &mut self.wait {
+            Wait::Fresh { since } => (*since + self.timeouts.header, true),
+            Wait::Head { since } => (
+                *since.get_or_insert_with(Instant::now) + self.timeouts.header,
+                false,
+            ),
+            Wait::Idle { since } => (*since + self.timeouts.idle, true),
         };
-        if self.timer.deadline() != deadline {
-            self.timer.as_mut().reset(deadline);
-        }
-        if self.timer.as_mut().poll(cx).is_ready() {
+        self.arm(deadline);
+        while self.timer.as_mut().poll(cx).is_ready() {
+            if Instant::now() < deadline {
+                // Fired for an earlier deadline since moved later.
+                self.timer.as_mut().reset(deadline);
+                continue;
+            }
             return Poll::Ready(if idle {
                 Ok(())
             } else {
