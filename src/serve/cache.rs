@@ -125,6 +125,47 @@ fn not_modified<'a>(
     list_elements(if_none_match).any(|t| t == "*" || opaque(t) == tag)
 }
 
+/// Whether an `If-Match` (RFC 9110 §13.1.1) lets the request proceed: no
+/// such field, `*` (the page exists), or a tag equal to `tag` by the strong
+/// comparison this header asks for (`W/"x"` never matches).
+fn matches_if_match<'a>(
+    if_match: impl IntoIterator<Item = &'a HeaderValue>,
+    tag: Option<&HeaderValue>,
+) -> bool {
+    let mut fields = if_match.into_iter().peekable();
+    if fields.peek().is_none() {
+        return true;
+    }
+    let tag = tag.and_then(|t| t.to_str().ok());
+    list_elements(fields).any(|t| t == "*" || Some(t) == tag)
+}
+
+/// What the conditional headers of a request make of an answer tagged
+/// `tag`, evaluated in RFC 9110's order (§13.2.2): `If-Match` first, then
+/// `If-None-Match`. `If-Unmodified-Since` and `If-Modified-Since` need a
+/// modification date, which pages do not have; they are ignored, as §13.1.4
+/// and §13.1.3 allow for a representation without one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Condition {
+    Whole,
+    NotModified,
+    Failed,
+}
+
+fn condition<'a>(
+    if_match: impl IntoIterator<Item = &'a HeaderValue>,
+    if_none_match: impl IntoIterator<Item = &'a HeaderValue>,
+    tag: Option<&HeaderValue>,
+) -> Condition {
+    if !matches_if_match(if_match, tag) {
+        Condition::Failed
+    } else if not_modified(if_none_match, tag) {
+        Condition::NotModified
+    } else {
+        Condition::Whole
+    }
+}
+
 /// The answer to send from stored headers and body: `304` if the client has
 /// these bytes, no body for `HEAD` (but the same headers as for `GET`).
 fn respond(headers: &HeaderMap, body: &Bytes, not_modified: bool, head: bool) -> Response {
@@ -276,7 +317,12 @@ where
             return self.rendered(&path, answer);
         }
         let Some(coding) = coding else {
-            let refused = (self.layer.error_page)(StatusCode::NOT_ACCEPTABLE, req.uri().path());
+            let mut refused = (self.layer.error_page)(StatusCode::NOT_ACCEPTABLE, req.uri().path());
+            // The refusal depends on `Accept-Encoding` as much as a page does,
+            // and a shared cache must not give it to other clients.
+            refused
+                .headers_mut()
+                .append(header::VARY, HeaderValue::from_static("accept-encoding"));
             return Box::pin(std::future::ready(Ok(refused)));
         };
         let target = req
@@ -289,11 +335,16 @@ where
             // off, a hit is a few microseconds in all, and two clock reads
             // were a measurable part of them.
             let started = tracing::enabled!(tracing::Level::INFO).then(Instant::now);
-            let fresh = not_modified(
+            let res = match condition(
+                req.headers().get_all(header::IF_MATCH),
                 req.headers().get_all(header::IF_NONE_MATCH),
                 hit.headers.get(header::ETAG),
-            );
-            let res = respond(&hit.headers, &hit.body, fresh, head);
+            ) {
+                Condition::Failed => {
+                    (self.layer.error_page)(StatusCode::PRECONDITION_FAILED, req.uri().path())
+                }
+                c => respond(&hit.headers, &hit.body, c == Condition::NotModified, head),
+            };
             if let Some(started) = started {
                 tracing::info!(
                     method = %req.method(),
@@ -306,12 +357,12 @@ where
             return Box::pin(std::future::ready(Ok(res)));
         }
         let target: Box<str> = target.into();
-        let if_none_match: Vec<HeaderValue> = req
-            .headers()
-            .get_all(header::IF_NONE_MATCH)
-            .iter()
-            .cloned()
-            .collect();
+        let conditions =
+            |name| -> Vec<HeaderValue> { req.headers().get_all(name).iter().cloned().collect() };
+        let (if_match, if_none_match) = (
+            conditions(header::IF_MATCH),
+            conditions(header::IF_NONE_MATCH),
+        );
         normalise_accept_encoding(&mut req, coding);
         // A hit answers whole, by `If-None-Match` alone, so a miss must too,
         // or the answer would depend on the cache: the file server would
@@ -320,6 +371,8 @@ where
         for name in [
             header::RANGE,
             header::IF_RANGE,
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
             header::IF_MODIFIED_SINCE,
             header::IF_UNMODIFIED_SINCE,
         ] {
@@ -389,8 +442,12 @@ where
                     }),
                 );
             }
-            let fresh = not_modified(&if_none_match, parts.headers.get(header::ETAG));
-            Ok(respond(&parts.headers, &bytes, fresh, head))
+            Ok(
+                match condition(&if_match, &if_none_match, parts.headers.get(header::ETAG)) {
+                    Condition::Failed => error_page(StatusCode::PRECONDITION_FAILED, &path),
+                    c => respond(&parts.headers, &bytes, c == Condition::NotModified, head),
+                },
+            )
         })
     }
 }

@@ -100,6 +100,11 @@ fn describe(status: StatusCode) -> (&'static str, &'static str, &'static str) {
             "Not acceptable: no content coding the request accepts",
             "请求拒绝了服务器能提供的所有内容编码。",
         ),
+        StatusCode::PRECONDITION_FAILED => (
+            "条件不满足",
+            "Precondition failed: the page's ETag matches no tag in If-Match",
+            "请求的 If-Match 条件与本页当前版本不符。",
+        ),
         StatusCode::URI_TOO_LONG => (
             "地址过长",
             "Request target too long: the limit is 48 KB",

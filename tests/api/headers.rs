@@ -125,3 +125,69 @@ async fn ranges_and_dates_get_the_whole_answer_cold_or_warm() {
         }
     }
 }
+
+#[tokio::test]
+async fn if_match_compares_strongly_and_fails_with_412_cold_or_warm() {
+    let tag = TestApp::new().await.get_ok("/timeline").await.headers["etag"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let weak = format!("W/{tag}");
+    let list = format!("\"0000\", {tag}");
+    let cases: [(&[(&str, &str)], StatusCode); 7] = [
+        (&[("if-match", &tag)], StatusCode::OK),
+        (&[("if-match", "*")], StatusCode::OK),
+        (&[("if-match", &list)], StatusCode::OK),
+        // Strong comparison: a weak tag never matches.
+        (&[("if-match", &weak)], StatusCode::PRECONDITION_FAILED),
+        (&[("if-match", "\"0000\"")], StatusCode::PRECONDITION_FAILED),
+        // If-Match is evaluated first: a failed one is not rescued by a
+        // matching If-None-Match ...
+        (
+            &[("if-match", "\"0000\""), ("if-none-match", &tag)],
+            StatusCode::PRECONDITION_FAILED,
+        ),
+        // ... and a passed one leaves If-None-Match to decide.
+        (
+            &[("if-match", &tag), ("if-none-match", &tag)],
+            StatusCode::NOT_MODIFIED,
+        ),
+    ];
+    for (headers, status) in cases {
+        let app = TestApp::new().await;
+        for when in ["cold", "warm"] {
+            let res = app.get_with("/timeline", headers).await;
+            assert_eq!(res.status, status, "{headers:?} {when}");
+            if status == StatusCode::PRECONDITION_FAILED {
+                assert!(
+                    String::from_utf8_lossy(&res.bytes).contains("If-Match"),
+                    "{headers:?} {when}: the page says why"
+                );
+            }
+        }
+    }
+    // Under /api the failure has the JSON error shape.
+    let res = TestApp::shared()
+        .await
+        .get_with("/api/sources", &[("if-match", "\"0000\"")])
+        .await;
+    assert_eq!(res.status, StatusCode::PRECONDITION_FAILED);
+    let body: serde_json::Value = serde_json::from_slice(&res.bytes).unwrap();
+    assert!(
+        body["errors"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("If-Match")
+    );
+}
+
+#[tokio::test]
+async fn a_refused_coding_varies_by_accept_encoding() {
+    let res = TestApp::shared()
+        .await
+        .get_with("/timeline", &[("accept-encoding", "identity;q=0, *;q=0")])
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_ACCEPTABLE);
+    let vary = res.headers["vary"].to_str().unwrap().to_ascii_lowercase();
+    assert!(vary.contains("accept-encoding"), "{vary}");
+}
