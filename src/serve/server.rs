@@ -486,13 +486,12 @@ impl Bounded {
             // A request being answered is bounded by the request timeout.
             // hyper may not read again after the answer until woken (it
             // waits for the connection to become readable), so the timer
-            // must still wake it later, to start the idle bound: any armed
-            // time will do, as the bound is computed afresh when it fires.
-            if self.timer.is_elapsed() {
-                self.timer
-                    .as_mut()
-                    .reset(Instant::now() + self.timeouts.idle);
-            }
+            // must still wake it within the idle bound, to start it: any
+            // armed time no later than that will do, as the bound is
+            // computed afresh when it fires. (Relying on hyper reading after
+            // the answer left a connection open until its first head
+            // deadline, when that was later.)
+            self.arm(Instant::now() + self.timeouts.idle);
             let _ = self.timer.as_mut().poll(cx);
             return Poll::Pending;
         }
