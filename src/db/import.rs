@@ -8,11 +8,12 @@
 
 use std::collections::HashMap;
 
-use sqlx::{Connection, SqlitePool};
+use sqlx::query_builder::Separated;
+use sqlx::{Connection, QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
 use crate::model::{FieldName, Kind};
 use crate::search::{fold, index_columns, pinyin};
-use crate::seeds::{BlockKind, Record, SeedSet};
+use crate::seeds::{BlockKind, Record, SeedSet, Source};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportOutcome {
@@ -64,217 +65,8 @@ pub async fn import(pool: &SqlitePool, seeds: &SeedSet) -> Result<ImportOutcome,
             .await?;
     }
 
-    let mut source_ids: HashMap<&str, i64> = HashMap::new();
-    for (i, s) in seeds.sources.iter().enumerate() {
-        let id = i as i64 + 1;
-        source_ids.insert(&s.slug, id);
-        sqlx::query(
-            "INSERT INTO sources (id, slug, title, subtitle, title_en, publisher, publisher_en, \
-             published, url, language, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(id)
-        .bind(&s.slug)
-        .bind(&s.title)
-        .bind(&s.subtitle)
-        .bind(&s.title_en)
-        .bind(&s.publisher)
-        .bind(&s.publisher_en)
-        .bind(&s.published)
-        .bind(&s.url)
-        .bind(&s.language)
-        .bind(&s.sha256)
-        .execute(&mut *tx)
-        .await?;
-        for (pos, b) in s.blocks.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO source_blocks (source_id, position, kind, n, text) VALUES (?, ?, ?, ?, ?)",
-            )
-            .bind(id)
-            .bind(pos as i64)
-            .bind(b.kind.as_str())
-            .bind(b.n.map(i64::from))
-            .bind(&b.text)
-            .execute(&mut *tx)
-            .await?;
-            if let (BlockKind::Paragraph, Some(n)) = (b.kind, b.n) {
-                // The corrected reading is matched too: 忆及 finds the
-                // paragraph that misprints it 亿及.
-                let body = match s.corrected(pos) {
-                    Some(c) => format!("{} | {}", fold(&b.text), fold(&c)),
-                    None => fold(&b.text),
-                };
-                sqlx::query(
-                    "INSERT INTO search_index (target, ref_id, n, countries, names, pinyin, linked, body) \
-                     VALUES ('paragraph', ?, ?, '', '', '', '', ?)",
-                )
-                .bind(id)
-                .bind(i64::from(n))
-                .bind(body)
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
-        for (pos, e) in s.errata.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO source_errata (source_id, position, block_position, line, char_offset, \
-                 published, reading, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(id)
-            .bind(pos as i64)
-            .bind(e.block as i64)
-            .bind(e.line as i64)
-            .bind(e.offset as i64)
-            .bind(&e.published)
-            .bind(&e.reading)
-            .bind(&e.note)
-            .execute(&mut *tx)
-            .await?;
-        }
-    }
-
-    let record_ids: HashMap<&str, i64> = seeds
-        .records
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.slug.as_str(), i as i64 + 1))
-        .collect();
-    let kind_of: HashMap<&str, Kind> = seeds
-        .records
-        .iter()
-        .map(|r| (r.slug.as_str(), r.kind))
-        .collect();
-
-    for (i, r) in seeds.records.iter().enumerate() {
-        let id = i as i64 + 1;
-        sqlx::query(
-            "INSERT INTO records (id, kind, slug, title, english, english_basis, \
-             english_ref_publisher, english_ref_title, english_ref_date, english_ref_url, \
-             english_note, summary, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(id)
-        .bind(r.kind.as_str())
-        .bind(&r.slug)
-        .bind(&r.title)
-        .bind(&r.english)
-        .bind(r.english_basis.map(|b| b.as_str()))
-        .bind(r.english_ref.as_ref().map(|x| &x.publisher))
-        .bind(r.english_ref.as_ref().map(|x| &x.title))
-        .bind(r.english_ref.as_ref().map(|x| &x.date))
-        .bind(r.english_ref.as_ref().and_then(|x| x.url.as_ref()))
-        .bind(&r.english_note)
-        .bind(&r.summary)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        for (pos, a) in r.aliases.iter().enumerate() {
-            sqlx::query("INSERT INTO record_aliases (record_id, position, alias) VALUES (?, ?, ?)")
-                .bind(id)
-                .bind(pos as i64)
-                .bind(a)
-                .execute(&mut *tx)
-                .await?;
-        }
-        for (pos, e) in r.editorial.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO record_editorial (record_id, position, text, text_en, ref_publisher, \
-                 ref_title, ref_date, ref_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(id)
-            .bind(pos as i64)
-            .bind(&e.text)
-            .bind(&e.text_en)
-            .bind(&e.reference.publisher)
-            .bind(&e.reference.title)
-            .bind(&e.reference.date)
-            .bind(&e.reference.url)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for (name, value) in &r.fields {
-            sqlx::query("INSERT INTO record_fields (record_id, name, value) VALUES (?, ?, ?)")
-                .bind(id)
-                .bind(name.as_str())
-                .bind(value)
-                .execute(&mut *tx)
-                .await?;
-        }
-        for (pos, l) in r.links.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO record_links (from_id, to_id, role, position) VALUES (?, ?, ?, ?)",
-            )
-            .bind(id)
-            .bind(record_ids[l.target.as_str()])
-            .bind(l.role.as_str())
-            .bind(pos as i64)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for (pos, c) in r.citations.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO citations (record_id, position, source_id, paragraph, span, span_start) \
-                 VALUES (?, ?, ?, ?, ?, ?)",
-            )
-            .bind(id)
-            .bind(pos as i64)
-            .bind(source_ids[c.source.as_str()])
-            .bind(i64::from(c.paragraph))
-            .bind(&c.span)
-            .bind(c.span_start as i64)
-            .execute(&mut *tx)
-            .await?;
-        }
-
-        let countries = countries_of(r, &kind_of);
-        let cols = record_index_columns(r, seeds);
-        sqlx::query(
-            "INSERT INTO search_index (target, ref_id, n, countries, names, pinyin, linked, body) \
-             VALUES (?, ?, NULL, ?, ?, ?, ?, ?)",
-        )
-        .bind(r.kind.as_str())
-        .bind(id)
-        .bind(countries.join(" "))
-        .bind(cols.names)
-        .bind(cols.pinyin)
-        .bind(cols.linked)
-        .bind(cols.body)
-        .execute(&mut *tx)
-        .await?;
-        for (label, rank) in suggest_labels(r) {
-            sqlx::query("INSERT INTO suggest_labels (record_id, label, rank) VALUES (?, ?, ?)")
-                .bind(id)
-                .bind(label)
-                .bind(rank)
-                .execute(&mut *tx)
-                .await?;
-        }
-    }
-
-    for s in &seeds.sources {
-        for slug in &s.about {
-            sqlx::query("INSERT INTO source_subjects (source_id, record_id) VALUES (?, ?)")
-                .bind(source_ids[s.slug.as_str()])
-                .bind(record_ids[slug.as_str()])
-                .execute(&mut *tx)
-                .await?;
-        }
-    }
-
-    for shape in &seeds.shapes {
-        let polygons = serde_json::to_string(&shape.polygons).expect("numbers serialise");
-        sqlx::query(
-            "INSERT INTO country_shapes (iso, capital_lon, capital_lat, label_lon, label_lat, polygons) \
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&shape.iso)
-        .bind(shape.capital.map(|c| c[0]))
-        .bind(shape.capital.map(|c| c[1]))
-        .bind(shape.label.map(|c| c[0]))
-        .bind(shape.label.map(|c| c[1]))
-        .bind(polygons)
-        .execute(&mut *tx)
-        .await?;
-    }
-
+    let ids = Ids::of(seeds);
+    write_content(&mut tx, seeds, &ids).await?;
     sqlx::query(
         "INSERT INTO meta (key, value) VALUES ('data_version', ?) \
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -289,15 +81,333 @@ pub async fn import(pool: &SqlitePool, seeds: &SeedSet) -> Result<ImportOutcome,
     })
 }
 
+/// Every content row of `seeds`, table by table, parents first.
+async fn write_content(
+    tx: &mut SqliteConnection,
+    seeds: &SeedSet,
+    ids: &Ids<'_>,
+) -> Result<(), sqlx::Error> {
+    insert_rows(
+        tx,
+        "sources (id, slug, title, subtitle, title_en, publisher, publisher_en, published, \
+         url, language, sha256)",
+        seeds.sources.iter().enumerate(),
+        |mut row, (i, s)| {
+            row.push_bind(i as i64 + 1)
+                .push_bind(&s.slug)
+                .push_bind(&s.title)
+                .push_bind(&s.subtitle)
+                .push_bind(&s.title_en)
+                .push_bind(&s.publisher)
+                .push_bind(&s.publisher_en)
+                .push_bind(&s.published)
+                .push_bind(&s.url)
+                .push_bind(&s.language)
+                .push_bind(&s.sha256);
+        },
+    )
+    .await?;
+    let blocks = seeds.sources.iter().enumerate().flat_map(|(i, s)| {
+        let id = i as i64 + 1;
+        s.blocks
+            .iter()
+            .enumerate()
+            .map(move |(pos, b)| (id, pos, b))
+    });
+    insert_rows(
+        tx,
+        "source_blocks (source_id, position, kind, n, text)",
+        blocks,
+        |mut row, (id, pos, b)| {
+            row.push_bind(id)
+                .push_bind(pos as i64)
+                .push_bind(b.kind.as_str())
+                .push_bind(b.n.map(i64::from))
+                .push_bind(&b.text);
+        },
+    )
+    .await?;
+    let paragraphs = seeds.sources.iter().enumerate().flat_map(|(i, s)| {
+        let id = i as i64 + 1;
+        s.blocks
+            .iter()
+            .enumerate()
+            .filter_map(move |(pos, b)| match (b.kind, b.n) {
+                (BlockKind::Paragraph, Some(n)) => {
+                    // The corrected reading is matched too: 忆及 finds the
+                    // paragraph that misprints it 亿及.
+                    let body = match s.corrected(pos) {
+                        Some(c) => format!("{} | {}", fold(&b.text), fold(&c)),
+                        None => fold(&b.text),
+                    };
+                    Some((id, n, body))
+                }
+                _ => None,
+            })
+    });
+    insert_rows(
+        tx,
+        "search_index (target, ref_id, n, countries, names, pinyin, linked, body)",
+        paragraphs,
+        |mut row, (id, n, body)| {
+            row.push_bind("paragraph")
+                .push_bind(id)
+                .push_bind(i64::from(n))
+                .push_bind("")
+                .push_bind("")
+                .push_bind("")
+                .push_bind("")
+                .push_bind(body);
+        },
+    )
+    .await?;
+    let errata = seeds.sources.iter().enumerate().flat_map(|(i, s)| {
+        let id = i as i64 + 1;
+        s.errata
+            .iter()
+            .enumerate()
+            .map(move |(pos, e)| (id, pos, e))
+    });
+    insert_rows(
+        tx,
+        "source_errata (source_id, position, block_position, line, char_offset, published, \
+         reading, note)",
+        errata,
+        |mut row, (id, pos, e)| {
+            row.push_bind(id)
+                .push_bind(pos as i64)
+                .push_bind(e.block as i64)
+                .push_bind(e.line as i64)
+                .push_bind(e.offset as i64)
+                .push_bind(&e.published)
+                .push_bind(&e.reading)
+                .push_bind(&e.note);
+        },
+    )
+    .await?;
+
+    let records = || {
+        seeds
+            .records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (i as i64 + 1, r))
+    };
+    insert_rows(
+        tx,
+        "records (id, kind, slug, title, english, english_basis, english_ref_publisher, \
+         english_ref_title, english_ref_date, english_ref_url, english_note, summary, position)",
+        records(),
+        |mut row, (id, r)| {
+            row.push_bind(id)
+                .push_bind(r.kind.as_str())
+                .push_bind(&r.slug)
+                .push_bind(&r.title)
+                .push_bind(&r.english)
+                .push_bind(r.english_basis.map(|b| b.as_str()))
+                .push_bind(r.english_ref.as_ref().map(|x| &x.publisher))
+                .push_bind(r.english_ref.as_ref().map(|x| &x.title))
+                .push_bind(r.english_ref.as_ref().map(|x| &x.date))
+                .push_bind(r.english_ref.as_ref().and_then(|x| x.url.as_ref()))
+                .push_bind(&r.english_note)
+                .push_bind(&r.summary)
+                .push_bind(id);
+        },
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "record_aliases (record_id, position, alias)",
+        records().flat_map(|(id, r)| r.aliases.iter().enumerate().map(move |(p, a)| (id, p, a))),
+        |mut row, (id, pos, a)| {
+            row.push_bind(id).push_bind(pos as i64).push_bind(a);
+        },
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "record_editorial (record_id, position, text, text_en, ref_publisher, ref_title, \
+         ref_date, ref_url)",
+        records().flat_map(|(id, r)| r.editorial.iter().enumerate().map(move |(p, e)| (id, p, e))),
+        |mut row, (id, pos, e)| {
+            row.push_bind(id)
+                .push_bind(pos as i64)
+                .push_bind(&e.text)
+                .push_bind(&e.text_en)
+                .push_bind(&e.reference.publisher)
+                .push_bind(&e.reference.title)
+                .push_bind(&e.reference.date)
+                .push_bind(&e.reference.url);
+        },
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "record_fields (record_id, name, value)",
+        records().flat_map(|(id, r)| r.fields.iter().map(move |(name, value)| (id, name, value))),
+        |mut row, (id, name, value)| {
+            row.push_bind(id).push_bind(name.as_str()).push_bind(value);
+        },
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "record_links (from_id, to_id, role, position)",
+        records().flat_map(|(id, r)| r.links.iter().enumerate().map(move |(p, l)| (id, p, l))),
+        |mut row, (id, pos, l)| {
+            row.push_bind(id)
+                .push_bind(ids.records[l.target.as_str()].0)
+                .push_bind(l.role.as_str())
+                .push_bind(pos as i64);
+        },
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "citations (record_id, position, source_id, paragraph, span, span_start)",
+        records().flat_map(|(id, r)| r.citations.iter().enumerate().map(move |(p, c)| (id, p, c))),
+        |mut row, (id, pos, c)| {
+            row.push_bind(id)
+                .push_bind(pos as i64)
+                .push_bind(ids.sources[c.source.as_str()].0)
+                .push_bind(i64::from(c.paragraph))
+                .push_bind(&c.span)
+                .push_bind(c.span_start as i64);
+        },
+    )
+    .await?;
+    // Computed a statement's worth at a time, as the rows are taken: the
+    // index columns of a large corpus are never all in memory at once.
+    insert_rows(
+        tx,
+        "search_index (target, ref_id, n, countries, names, pinyin, linked, body)",
+        records().map(|(id, r)| (id, r, countries_of(r, ids), record_index_columns(r, ids))),
+        |mut row, (id, r, countries, cols)| {
+            row.push_bind(r.kind.as_str())
+                .push_bind(id)
+                .push_bind(None::<i64>)
+                .push_bind(countries.join(" "))
+                .push_bind(cols.names)
+                .push_bind(cols.pinyin)
+                .push_bind(cols.linked)
+                .push_bind(cols.body);
+        },
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "suggest_labels (record_id, label, rank)",
+        records().flat_map(|(id, r)| {
+            suggest_labels(r)
+                .into_iter()
+                .map(move |(label, rank)| (id, label, rank))
+        }),
+        |mut row, (id, label, rank)| {
+            row.push_bind(id).push_bind(label).push_bind(rank);
+        },
+    )
+    .await?;
+    let subjects = seeds.sources.iter().flat_map(|s| {
+        let source = ids.sources[s.slug.as_str()].0;
+        s.about
+            .iter()
+            .map(move |slug| (source, ids.records[slug.as_str()].0))
+    });
+    insert_rows(
+        tx,
+        "source_subjects (source_id, record_id)",
+        subjects,
+        |mut row, (source, record)| {
+            row.push_bind(source).push_bind(record);
+        },
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "country_shapes (iso, capital_lon, capital_lat, label_lon, label_lat, polygons)",
+        seeds.shapes.iter(),
+        |mut row, shape| {
+            let polygons = serde_json::to_string(&shape.polygons).expect("numbers serialise");
+            row.push_bind(&shape.iso)
+                .push_bind(shape.capital.map(|c| c[0]))
+                .push_bind(shape.capital.map(|c| c[1]))
+                .push_bind(shape.label.map(|c| c[0]))
+                .push_bind(shape.label.map(|c| c[1]))
+                .push_bind(polygons);
+        },
+    )
+    .await
+}
+
+/// Most values bound in one statement: SQLite's limit is 32,766 (its
+/// `SQLITE_MAX_VARIABLE_NUMBER` since 3.32, which the bundled library has).
+const MAX_BINDS: usize = 32_000;
+/// Most rows in one statement, so that its text stays a few hundred KB.
+const MAX_ROWS: usize = 1_000;
+
+/// Inserts `rows` into `into` (`table (columns)`), as many rows per
+/// statement as the limits allow. Each statement is a round trip to sqlx's
+/// SQLite thread: inserting row by row, a corpus 100 times today's took
+/// 20 s to import, nearly all of it in those round trips. Rows are taken
+/// from the iterator one statement's worth at a time.
+async fn insert_rows<T>(
+    tx: &mut SqliteConnection,
+    into: &str,
+    rows: impl IntoIterator<Item = T>,
+    mut bind: impl FnMut(Separated<'_, Sqlite, &'static str>, T),
+) -> Result<(), sqlx::Error> {
+    let columns = into.matches(',').count() + 1;
+    let per_statement = (MAX_BINDS / columns).clamp(1, MAX_ROWS);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let mut statement = QueryBuilder::<Sqlite>::new(format!("INSERT INTO {into} "));
+        statement.push_values(rows.by_ref().take(per_statement), &mut bind);
+        statement.build().execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
+/// Ids by slug, assigned from the seeds' order, with the seeds they stand
+/// for: one lookup per link or citation, where searching the seed lists
+/// made the import quadratic in the number of records.
+struct Ids<'a> {
+    sources: HashMap<&'a str, (i64, &'a Source)>,
+    records: HashMap<&'a str, (i64, &'a Record)>,
+}
+
+impl<'a> Ids<'a> {
+    fn of(seeds: &'a SeedSet) -> Self {
+        Ids {
+            sources: (seeds.sources.iter().enumerate())
+                .map(|(i, s)| (s.slug.as_str(), (i as i64 + 1, s)))
+                .collect(),
+            records: (seeds.records.iter().enumerate())
+                .map(|(i, r)| (r.slug.as_str(), (i as i64 + 1, r)))
+                .collect(),
+        }
+    }
+
+    fn record(&self, slug: &str) -> Option<&'a Record> {
+        self.records.get(slug).map(|(_, r)| *r)
+    }
+
+    fn source(&self, slug: &str) -> Option<&'a Source> {
+        self.sources.get(slug).map(|(_, s)| *s)
+    }
+}
+
 /// Slugs of the countries a record involves: itself if it is one, and every
 /// country it links to, for the search facets.
-fn countries_of(r: &Record, kind_of: &HashMap<&str, Kind>) -> Vec<String> {
+fn countries_of(r: &Record, ids: &Ids) -> Vec<String> {
     let mut out = Vec::new();
     if r.kind == Kind::Country {
         out.push(r.slug.clone());
     }
     for l in &r.links {
-        if kind_of.get(l.target.as_str()) == Some(&Kind::Country) && !out.contains(&l.target) {
+        let is_country = ids
+            .record(&l.target)
+            .is_some_and(|t| t.kind == Kind::Country);
+        if is_country && !out.contains(&l.target) {
             out.push(l.target.clone());
         }
     }
@@ -308,7 +418,7 @@ fn has_cjk(s: &str) -> bool {
     s.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
 }
 
-fn record_index_columns(r: &Record, seeds: &SeedSet) -> crate::search::IndexColumns {
+fn record_index_columns(r: &Record, ids: &Ids) -> crate::search::IndexColumns {
     let names = std::iter::once(r.title.as_str())
         .chain(r.aliases.iter().map(String::as_str))
         .chain(r.english.as_deref());
@@ -318,7 +428,7 @@ fn record_index_columns(r: &Record, seeds: &SeedSet) -> crate::search::IndexColu
     let linked = r
         .links
         .iter()
-        .filter_map(|l| seeds.record(&l.target))
+        .filter_map(|l| ids.record(&l.target))
         .flat_map(|t| {
             std::iter::once(t.title.as_str())
                 .chain(t.aliases.iter().map(String::as_str))
@@ -337,7 +447,7 @@ fn record_index_columns(r: &Record, seeds: &SeedSet) -> crate::search::IndexColu
     // reading is matched too.
     let corrected: Vec<String> = texts
         .iter()
-        .filter_map(|t| with_readings(t, r, seeds))
+        .filter_map(|t| with_readings(t, r, ids))
         .collect();
     let body = texts
         .iter()
@@ -348,10 +458,10 @@ fn record_index_columns(r: &Record, seeds: &SeedSet) -> crate::search::IndexColu
 
 /// `text` with the readings of the errata of the paragraphs `r` cites in
 /// place of their published words, if any occur in it.
-fn with_readings(text: &str, r: &Record, seeds: &SeedSet) -> Option<String> {
+fn with_readings(text: &str, r: &Record, ids: &Ids) -> Option<String> {
     let mut out = text.to_owned();
     for c in &r.citations {
-        let Some(source) = seeds.source(&c.source) else {
+        let Some(source) = ids.source(&c.source) else {
             continue;
         };
         for e in source
