@@ -184,6 +184,7 @@ fn result_view(hit: &Hit, q: &Query, errata: &[ErratumRow]) -> ResultView {
                     source_title: source_title.clone(),
                     paragraph: *n,
                     span: String::new(),
+                    span_start: 0,
                     from_url: url.clone(),
                     url,
                     html: String::new(),
