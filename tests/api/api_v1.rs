@@ -613,3 +613,52 @@ async fn every_answer_names_the_data_version() {
         );
     }
 }
+
+#[tokio::test]
+async fn search_results_page_by_limit_and_cursor() {
+    let app = TestApp::new().await;
+    let q = enc("铁路");
+    let (all, pages) = walk(&app, &format!("/api/v1/search?q={q}&limit=200"), "results").await;
+    assert_eq!(pages, 1);
+    let whole = app
+        .get_ok(&format!("/api/v1/search?q={q}&limit=200"))
+        .await
+        .json();
+    assert_eq!(whole["total"].as_u64().unwrap() as usize, all.len());
+    assert!(all.len() > 4, "{} results", all.len());
+    let (paged, pages) = walk(&app, &format!("/api/v1/search?q={q}&limit=2"), "results").await;
+    assert_eq!(pages, all.len().div_ceil(2));
+    assert_eq!(
+        paged, all,
+        "pages of 2 hold the same results in the same order"
+    );
+    // The filters stay on every page; a records cursor is not a search's.
+    let first = app
+        .get_ok(&format!("/api/v1/search?q={q}&kind=projects&limit=2"))
+        .await
+        .json();
+    let next = str_of(&first, "next");
+    assert!(next.contains("kind=projects"), "{next}");
+    let second = app.get_ok(next).await.json();
+    assert!(
+        second["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["kind"] == "project")
+    );
+    let records = app.get_ok("/api/v1/records/projects?limit=2").await.json();
+    let cursor = str_of(&records, "next")
+        .split("cursor=")
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    let d = refused(
+        &app,
+        &format!("/api/v1/search?q={q}&cursor={cursor}"),
+        "cursor",
+    )
+    .await;
+    assert!(d.contains("another list"), "{d}");
+    refused(&app, &format!("/api/v1/search?q={q}&limit=500"), "limit").await;
+}

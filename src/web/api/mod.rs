@@ -69,6 +69,11 @@ const RECORD_PAGES: PageBounds = PageBounds {
     default: 50,
     max: 200,
 };
+/// Bounds of `limit` on search results.
+const SEARCH_PAGES: PageBounds = PageBounds {
+    default: 50,
+    max: 200,
+};
 /// Bounds of `limit` on the list of sources.
 const SOURCE_PAGES: PageBounds = PageBounds {
     default: 50,
@@ -146,6 +151,27 @@ fn page_request(
             Err(AppError::BadRequest(problems))
         }
     }
+}
+
+/// The key of the item a cursor continues after, written `{name}:{key}`
+/// by this list; a cursor another list wrote is refused.
+fn cursor_key<T: std::str::FromStr>(
+    page: &PageRequest,
+    name: &str,
+) -> Result<Option<T>, ParamProblem> {
+    let Some(key) = page.after.as_deref() else {
+        return Ok(None);
+    };
+    key.strip_prefix(name)
+        .and_then(|k| k.strip_prefix(':'))
+        .and_then(|k| k.parse().ok())
+        .map(Some)
+        .ok_or_else(|| {
+            ParamProblem::new(
+                "cursor",
+                "this cursor belongs to another list: pass back the `next` cursor of this one",
+            )
+        })
 }
 
 /// A page's answer, with its next page in a `Link` header.
@@ -564,22 +590,10 @@ pub async fn records_of_kind(
     let kind = kind_of_path(&kind)?;
     let version = data_version(&state).await?;
     let page = page_request(&params, &["limit", "cursor"], RECORD_PAGES, &version)?;
-    // The key is the record's list position; a cursor of another list holds
-    // some other key.
-    let after = match page.after.as_deref().map(str::parse::<i64>) {
-        None => None,
-        Some(Ok(position)) => Some(position),
-        Some(Err(_)) => {
-            return Err(AppError::BadRequest(vec![ParamProblem::new(
-                "cursor",
-                "this cursor belongs to another list: pass back the `next` cursor of this list",
-            )])
-            .into());
-        }
-    };
+    let after = cursor_key(&page, "position").map_err(|p| AppError::BadRequest(vec![p]))?;
     let pool = &state.pool;
     let rows = queries::records_of_kind_after(pool, kind, after, page.fetch() as i64).await?;
-    let page = paginate::Page::new(rows, &page, |r| r.position.to_string());
+    let page = paginate::Page::new(rows, &page, |r| format!("position:{}", r.position));
     let ids: Vec<i64> = page.items.iter().map(|r| r.record.id).collect();
     let mut fields = queries::fields_of_records(pool, &ids).await?;
     let links = queries::links_from_records(pool, &ids).await?;
@@ -699,16 +713,42 @@ fn unescape(entity: &str) -> char {
 #[utoipa::path(get, path = "/api/v1/search", tag = "search",
     summary = "Search",
     description = "Records and paragraphs matching every word of `q` (Chinese simplified or \
-        traditional, pinyin, English), ranked; the first 50 results, the exact total, and \
-        facets by kind and country, each counting what the other filter leaves.",
+        traditional, pinyin, English), ranked, with the exact total and facets by kind and \
+        country, each counting what the other filter leaves. Paginated by `limit` and \
+        `cursor` through the first 2,000 matches.",
     params(("q" = Option<String>, Query, description = "The words to find"),
+        ("limit" = Option<usize>, Query, minimum = 1, maximum = 200, description = "Results per page, 1 to 200 (default 50)"),
+        ("cursor" = Option<String>, Query, description = "The `next` cursor of the previous page, unchanged"),
         ("kind" = Option<String>, Query,
             description = "Only this kind: plural or singular (`projects`, `project`), or `paragraphs`"),
         ("country" = Option<String>, Query,
             description = "Only records involving this country: a country record's slug (`kazakhstan`)")),
-    responses((status = 200, description = "The results", body = SearchAnswer), (status = 400, description = "Refused: each error names its parameter and what is allowed", body = ErrorAnswer)))]
+    responses((status = 200, description = "The results", body = SearchAnswer,
+            headers(("Link" = String, description = "`<next page>; rel=\"next\"` when there is one"))), (status = 400, description = "Refused: each error names its parameter and what is allowed", body = ErrorAnswer)))]
 pub async fn search(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
-    let mut problems = check_names(&params, &["q", "kind", "country"]);
+    let version = data_version(&state).await?;
+    let mut problems = check_names(&params, &["q", "kind", "country", "limit", "cursor"]);
+    let page = match PageRequest::parse(
+        params.get("limit"),
+        params.get("cursor"),
+        SEARCH_PAGES,
+        &version,
+    ) {
+        Ok(page) => Some(page),
+        Err(more) => {
+            problems.extend(more);
+            None
+        }
+    };
+    // The key is a result's place in the ranking.
+    let offset = match page.as_ref().map(|p| cursor_key::<usize>(p, "rank")) {
+        Some(Ok(Some(i))) => i + 1,
+        Some(Err(p)) => {
+            problems.push(p);
+            0
+        }
+        _ => 0,
+    };
     let kind = match params.get("kind").map(parse_kind_filter) {
         Some(Err(p)) => {
             problems.push(p);
@@ -730,21 +770,25 @@ pub async fn search(State(state): State<AppState>, params: Params) -> Result<Res
         }
     }
     refuse(problems)?;
+    let page = page.expect("no problems, so the page parsed");
     let q = params.get("q").unwrap_or("");
     // The search the pages run, given the filters in the form it takes.
     let canonical = super::search::search_url(q, kind.as_deref(), country.as_deref());
     let canonical_params = Params::parse(canonical.split_once('?').map_or("", |(_, q)| q));
-    let v = super::search::run(&state, &canonical_params).await?;
+    let v = super::search::run_with(&state, &canonical_params, offset + page.fetch()).await?;
     let facet = |f: &super::search::Facet| FacetAnswer {
         value: f.value.clone(),
         label: f.label.clone(),
         count: f.count,
         api_url: format!("/api/v1{}", f.url),
     };
-    let results = v
-        .results
+    let ranked: Vec<(usize, &super::search::ResultView)> =
+        v.results.iter().enumerate().skip(offset).collect();
+    let page = paginate::Page::new(ranked, &page, |(i, _)| format!("rank:{i}"));
+    let results = page
+        .items
         .iter()
-        .map(|r| {
+        .map(|(_, r)| {
             let (snippet_text, snippet_matches) = plain_snippet(&r.snippet_html);
             let api_url = match (Kind::from_singular(&r.kind), r.citations.first()) {
                 (Some(kind), _) => record_api_url(kind, &r.slug),
@@ -765,8 +809,12 @@ pub async fn search(State(state): State<AppState>, params: Params) -> Result<Res
             }
         })
         .collect();
-    Ok(Json(SearchAnswer {
-        data_version: data_version(&state).await?,
+    let next = page
+        .next_cursor(&version)
+        .map(|c| paginate::next_url(&format!("{PREFIX}/search"), &given(&params), &c));
+    let answer = SearchAnswer {
+        data_version: version,
+        next: next.clone(),
         query: v.query.raw.clone(),
         kind: v.filters.kind.clone(),
         country: v.filters.country.clone(),
@@ -778,8 +826,8 @@ pub async fn search(State(state): State<AppState>, params: Params) -> Result<Res
             country: v.country_facets.iter().map(facet).collect(),
         },
         suggestions: v.nearest.iter().map(record_link).collect(),
-    })
-    .into_response())
+    };
+    Ok(paged(answer, next.as_deref()))
 }
 
 fn record_link(r: &super::views::RecordRef) -> RecordLink {

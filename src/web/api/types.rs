@@ -433,10 +433,13 @@ pub struct SearchAnswer {
     pub kind: Option<String>,
     /// The country filter, a country record's slug.
     pub country: Option<String>,
-    /// Matches in all, of which `results` holds the first 50 by rank.
+    /// Matches in all, over every page.
     pub total: usize,
     pub url: String,
+    /// This page of results, by rank.
     pub results: Vec<SearchResultAnswer>,
+    /// The next page (also in the `Link` header); null on the last.
+    pub next: Option<String>,
     pub facets: Facets,
     /// For a query with no results: the nearest records.
     pub suggestions: Vec<RecordLink>,
