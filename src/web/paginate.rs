@@ -30,7 +30,8 @@
 //!   body as `next`, so clients that cannot read headers can follow it.
 //!
 //! The cursor is opaque to clients on purpose (lowercase hex of
-//! `v1.<data version>.<key>`): its form may change with the data version.
+//! `v1.<first 16 characters of the data version>.<key>`): its form may
+//! change with the data version.
 
 use crate::hex;
 
@@ -164,7 +165,15 @@ impl<T> Page<T> {
 
 /// The cursor that continues after `key`, for data version `data_version`.
 pub fn encode_cursor(key: &str, data_version: &str) -> String {
-    hex::hex(format!("{CURSOR_FORM}.{data_version}.{key}").as_bytes())
+    let version = version_tag(data_version);
+    hex::hex(format!("{CURSOR_FORM}.{version}.{key}").as_bytes())
+}
+
+/// What a cursor keeps of the data version: its first 16 characters (the
+/// version is a hex digest), enough to tell versions apart and keep
+/// cursors short.
+fn version_tag(data_version: &str) -> String {
+    data_version.chars().take(16).collect()
 }
 
 fn decode_cursor(raw: &str, data_version: &str) -> Result<String, String> {
@@ -191,10 +200,11 @@ fn decode_cursor(raw: &str, data_version: &str) -> Result<String, String> {
     else {
         return Err(malformed());
     };
-    if version != data_version {
+    let current = version_tag(data_version);
+    if version != current {
         return Err(format!(
             "cursor {raw:?} belongs to data version {version}, but the data is now version \
-             {data_version}: start again from the first page, without a cursor"
+             {current}: start again from the first page, without a cursor"
         ));
     }
     Ok(key.to_owned())
