@@ -560,6 +560,30 @@ async fn any_origin_may_read_and_the_cache_keeps_that_right() {
         assert_eq!(res.status, status, "{uri}");
         assert_eq!(res.headers["access-control-allow-origin"], "*", "{uri}");
     }
+    // A revalidation from another origin is readable too, rendered or
+    // from memory.
+    let tag = app.get_ok(url).await.headers["etag"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    for _ in 0..2 {
+        let res = app
+            .get_with(
+                url,
+                &[("origin", "https://a.example"), ("if-none-match", &tag)],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::NOT_MODIFIED);
+        assert_eq!(res.headers["access-control-allow-origin"], "*");
+    }
+    let fresh = format!("/api/v1/sources/{SOURCE}/p/2");
+    let tag = app.get_ok(&fresh).await.headers["etag"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let res = app.get_with(&fresh, &[("if-none-match", &tag)]).await;
+    assert_eq!(res.status, StatusCode::NOT_MODIFIED);
+    assert_eq!(res.headers["access-control-allow-origin"], "*");
     // Pages are not part of the API: no CORS, before or after.
     let page = app
         .get_with("/timeline", &[("origin", "https://a.example")])
