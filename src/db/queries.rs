@@ -545,3 +545,54 @@ pub async fn dated_records(pool: &SqlitePool) -> Result<Vec<DatedRow>> {
     .fetch_all(pool)
     .await
 }
+
+/// A record with its place in list order, for keyset pagination.
+#[derive(Debug, Clone, FromRow)]
+pub struct PositionedRecordRow {
+    pub position: i64,
+    #[sqlx(flatten)]
+    pub record: RecordRow,
+}
+
+/// One page of a kind's records in list order: at most `limit` of those
+/// after position `after` (keyset pagination: see `web::paginate`), so a
+/// page costs the same wherever it is in the list (`records_kind` index).
+pub async fn records_of_kind_after(
+    pool: &SqlitePool,
+    kind: Kind,
+    after: Option<i64>,
+    limit: i64,
+) -> Result<Vec<PositionedRecordRow>> {
+    sqlx::query_as(
+        "SELECT position, id, kind, slug, title, english, english_note, summary FROM records \
+         WHERE kind = ?1 AND (?2 IS NULL OR position > ?2) ORDER BY position LIMIT ?3",
+    )
+    .bind(kind)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// Every field of the given records.
+pub async fn fields_of_records(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<FieldRow>> {
+    fetch_by_ids(
+        pool,
+        "SELECT record_id, name, value FROM record_fields WHERE record_id IN ({ids})",
+        ids,
+    )
+    .await
+}
+
+/// The links the given records make, with their targets, in each record's
+/// order (as [`links_from`] gives them for one).
+pub async fn links_from_records(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<LinkPairRow>> {
+    fetch_by_ids(
+        pool,
+        "SELECT l.from_id, l.role, t.kind, t.slug, t.title, t.english \
+         FROM record_links l JOIN records t ON t.id = l.to_id \
+         WHERE l.from_id IN ({ids}) ORDER BY l.from_id, l.role, l.position",
+        ids,
+    )
+    .await
+}

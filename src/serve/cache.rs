@@ -172,7 +172,15 @@ fn respond(headers: &HeaderMap, body: &Bytes, not_modified: bool, head: bool) ->
     if not_modified {
         let mut res = Response::new(Body::empty());
         *res.status_mut() = StatusCode::NOT_MODIFIED;
-        for name in [header::ETAG, header::CACHE_CONTROL, header::VARY] {
+        // With the CORS headers, so another origin may read the 304 of an
+        // answer it may read (the Fetch standard checks the 304 itself).
+        for name in [
+            header::ETAG,
+            header::CACHE_CONTROL,
+            header::VARY,
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        ] {
             if let Some(v) = headers.get(&name) {
                 res.headers_mut().insert(name, v.clone());
             }

@@ -11,10 +11,18 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
 
+pub use super::paginate::ParamProblem;
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("not found")]
     NotFound,
+    /// Nothing at this address, with why (an unknown kind in the path).
+    #[error("not found: {0:?}")]
+    NotFoundBecause(ParamProblem),
+    /// Parameters refused, each with what is allowed.
+    #[error("bad request: {0:?}")]
+    BadRequest(Vec<ParamProblem>),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("template error: {0}")]
@@ -24,7 +32,8 @@ pub enum AppError {
 impl AppError {
     fn status(&self) -> StatusCode {
         match self {
-            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::NotFound | AppError::NotFoundBecause(_) => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Database(_) | AppError::Template(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -153,6 +162,16 @@ impl<E: Into<AppError>> From<E> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.0.log();
-        api_error(self.0.status())
+        let status = self.0.status();
+        let problems = match self.0 {
+            AppError::BadRequest(problems) => problems,
+            AppError::NotFoundBecause(problem) => vec![problem],
+            _ => return api_error(status),
+        };
+        let errors: Vec<_> = problems
+            .iter()
+            .map(|p| json!({"detail": p.detail, "parameter": p.parameter}))
+            .collect();
+        (status, Json(json!({ "errors": errors }))).into_response()
     }
 }

@@ -8,6 +8,7 @@ pub mod assets;
 mod charts;
 mod error;
 mod pages;
+mod paginate;
 mod params;
 mod search;
 mod sources;
@@ -24,7 +25,7 @@ use axum::extract::Request;
 use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, Version, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{any, get};
+use axum::routing::get;
 use sqlx::SqlitePool;
 use tower::ServiceBuilder;
 use tower::limit::GlobalConcurrencyLimitLayer;
@@ -35,6 +36,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+pub use api::{openapi_json, paths as api_paths};
 pub use error::{ApiError, AppError};
 
 /// Shared state of every handler.
@@ -72,15 +74,9 @@ pub fn router(state: AppState, static_dir: &std::path::Path, limits: &Limits) ->
 /// Every page, API answer and static file, by path.
 fn routes(static_dir: &std::path::Path) -> Router<AppState> {
     Router::new()
-        .route("/api/sources", get(api::sources))
-        .route("/api/sources/{slug}", get(api::source))
-        .route("/api/records/{kind}", get(api::records_of_kind))
-        .route("/api/records/{kind}/{slug}", get(api::record))
-        .route("/api/search", get(api::search))
-        .route("/api/suggest", get(api::suggest))
-        // Unknown API paths answer JSON, not the HTML 404 page.
-        .route("/api", any(api::not_found))
-        .route("/api/{*rest}", any(api::not_found))
+        // The JSON API and its page; unknown API paths answer JSON, not the
+        // HTML 404 page.
+        .merge(api::routes())
         .route("/", get(pages::home))
         .route("/healthz", get(pages::healthz))
         .route("/map", get(charts::map_page))
@@ -142,6 +138,11 @@ fn with_policies<S: Clone + Send + Sync + 'static>(
 /// status needs, and every answer gets the security headers.
 async fn finish(req: Request, next: Next) -> Response {
     let api = error::is_api(req.uri().path());
+    if api && req.method() == axum::http::Method::OPTIONS {
+        let mut res = api::cors::preflight();
+        secure(res.headers_mut());
+        return res;
+    }
     let mut res = next.run(req).await;
     let status = res.status();
     if (status.is_client_error() || status.is_server_error())
@@ -154,6 +155,9 @@ async fn finish(req: Request, next: Next) -> Response {
             }
         }
         res = shaped;
+    }
+    if api {
+        api::cors::allow_reading(res.headers_mut());
     }
     secure(res.headers_mut());
     res
@@ -184,7 +188,11 @@ fn secure(headers: &mut HeaderMap) {
 /// Every error, for a request to `path`, as [`finish`] shapes it: the
 /// answer the cache layer gives for the errors it answers itself.
 pub fn error_response(status: StatusCode, path: &str) -> Response {
-    let mut res = error::shaped(status, error::is_api(path));
+    let api = error::is_api(path);
+    let mut res = error::shaped(status, api);
+    if api {
+        api::cors::allow_reading(res.headers_mut());
+    }
     secure(res.headers_mut());
     res
 }

@@ -25,6 +25,11 @@ impl Params {
         )
     }
 
+    /// Every (name, value) pair, in the order given, untrimmed.
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.0
+    }
+
     /// The first value of `name`, trimmed; `None` if absent or empty.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0

@@ -53,6 +53,15 @@ pub struct SearchView {
 }
 
 pub async fn run(state: &AppState, params: &Params) -> Result<SearchView, AppError> {
+    run_with(state, params, PAGE_SIZE).await
+}
+
+/// [`run`], with up to `limit` results (the API pages through more).
+pub async fn run_with(
+    state: &AppState,
+    params: &Params,
+    limit: usize,
+) -> Result<SearchView, AppError> {
     let query = Query::parse(params.get("q").unwrap_or(""));
     let filters = Filters {
         kind: params
@@ -65,7 +74,7 @@ pub async fn run(state: &AppState, params: &Params) -> Result<SearchView, AppErr
             .map(str::to_owned),
     };
     let pool = &state.pool;
-    let found: SearchResults = db_search::search(pool, &query, &filters, PAGE_SIZE).await?;
+    let found: SearchResults = db_search::search(pool, &query, &filters, limit).await?;
     let countries: Vec<RecordRow> = queries::records_of_kind(pool, Kind::Country).await?;
 
     let errata = if found
@@ -184,6 +193,7 @@ fn result_view(hit: &Hit, q: &Query, errata: &[ErratumRow]) -> ResultView {
                     source_title: source_title.clone(),
                     paragraph: *n,
                     span: String::new(),
+                    span_start: 0,
                     from_url: url.clone(),
                     url,
                     html: String::new(),

@@ -36,7 +36,11 @@ pub async fn list(State(state): State<AppState>) -> Result<Response, AppError> {
 /// How a paragraph is cited when someone copies it: publisher, date, title,
 /// paragraph number and the paragraph's permanent URL.
 /// `n` is a number, or the placeholder `{n}` the source page's script fills.
-fn citation_text(base_url: &str, source: &SourceRow, n: impl std::fmt::Display) -> String {
+pub(super) fn citation_text(
+    base_url: &str,
+    source: &SourceRow,
+    n: impl std::fmt::Display,
+) -> String {
     format!(
         "{publisher}，{date}，《{title}》，第{n}段。{base_url}/sources/{slug}/p/{n}",
         publisher = source.publisher,

@@ -257,6 +257,9 @@ pub struct CitationView {
     pub source_title: String,
     pub paragraph: i64,
     pub span: String,
+    /// Where `span` starts in the paragraph, in characters.
+    #[serde(skip)]
+    pub span_start: i64,
     /// The paragraph's permalink page.
     pub url: String,
     #[serde(skip)]
@@ -281,6 +284,7 @@ impl CitationView {
             source_title: c.source_title.clone(),
             paragraph: c.paragraph,
             span: c.span.clone(),
+            span_start: c.span_start,
             from_url: format!("{url}?from={from_slug}"),
             url,
             html: render_with_notes(&c.paragraph_text, &[(start, end)], &sic_notes(&here, &[])),

@@ -8,7 +8,9 @@ async fn sources_list() {
     assert_eq!(s["slug"], SOURCE);
     assert_eq!(s["title"], "弘扬中国—中亚精神，致力永久睦邻友好");
     assert_eq!(s["published"], "2025-06-18");
-    assert_eq!(s["paragraphs"], 18);
+    assert_eq!(s["paragraph_count"], 18);
+    assert_eq!(s["url"], format!("/sources/{SOURCE}"));
+    assert_eq!(s["api_url"], format!("/api/v1/sources/{SOURCE}"));
 }
 
 #[tokio::test]
@@ -21,19 +23,19 @@ async fn source_with_paragraphs_and_citers() {
     for (i, p) in paras.iter().enumerate() {
         assert_eq!(p["n"], i as i64 + 1);
         assert_eq!(p["url"], format!("/sources/{SOURCE}/p/{}", i + 1));
+        assert_eq!(
+            p["api_url"],
+            format!("/api/v1/sources/{SOURCE}/p/{}", i + 1)
+        );
         assert!(p["text"].as_str().unwrap().len() > 20);
         assert!(p["cited_by"].is_array());
     }
     let p10 = &paras[9];
-    assert!(
-        p10["cited_by"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|c| c["slug"] == "china-kyrgyzstan-uzbekistan-railway"
-                && c["url"] == "/projects/china-kyrgyzstan-uzbekistan-railway"
-                && c["kind"] == "project")
-    );
+    assert!(p10["cited_by"].as_array().unwrap().iter().any(|c| c["slug"]
+        == "china-kyrgyzstan-uzbekistan-railway"
+        && c["url"] == "/projects/china-kyrgyzstan-uzbekistan-railway"
+        && c["api_url"] == "/api/v1/records/projects/china-kyrgyzstan-uzbekistan-railway"
+        && c["kind"] == "project"));
 }
 
 #[tokio::test]
@@ -71,6 +73,7 @@ async fn record_with_links_and_citations() {
     assert_eq!(c["source"], SOURCE);
     assert_eq!(c["paragraph"], 6);
     assert_eq!(c["url"], format!("/sources/{SOURCE}/p/6"));
+    assert_eq!(c["api_url"], format!("/api/v1/sources/{SOURCE}/p/6"));
     assert!(c["span"].as_str().unwrap().contains("《阿斯塔纳宣言》"));
 }
 
@@ -136,6 +139,12 @@ async fn search_shape() {
     assert_eq!(r["citations"][0]["source"], SOURCE);
     assert_eq!(r["citations"][0]["paragraph"], 10);
     assert_eq!(r["citations"][0]["url"], format!("/sources/{SOURCE}/p/10"));
+    assert_eq!(
+        r["api_url"],
+        "/api/v1/records/projects/china-kyrgyzstan-uzbekistan-railway"
+    );
+    assert!(r["snippet_text"].is_string());
+    assert!(r["snippet_matches"].is_array());
     assert!(j["facets"]["kind"].is_array());
     assert!(j["facets"]["country"].is_array());
 }

@@ -1,6 +1,7 @@
 //! Integration tests: the real router over a real SQLite file built from the
 //! real seeds. One binary, so the crate is linked once.
 
+mod api_v1;
 mod coverage;
 mod errors;
 mod headers;
@@ -8,6 +9,7 @@ mod helpers;
 mod json;
 mod loader;
 mod negotiation;
+mod openapi;
 mod overload;
 mod pages;
 mod pictures;

@@ -1,0 +1,471 @@
+//! The API's answers, as types: what is serialised is what the OpenAPI
+//! document describes ([`utoipa::ToSchema`] reads these same structs), so
+//! the two cannot drift. Every struct refuses unknown fields in its schema
+//! (`additionalProperties: false`), so a field added here without its
+//! schema would fail the validation tests.
+//!
+//! Naming: `url` is always an HTML page, `api_url` the same thing in this
+//! API; a `*_count` is a number, a plural name a list.
+
+use serde::Serialize;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::{PartialSchema, ToSchema};
+
+use super::super::views::ErratumView;
+
+use crate::model::Kind;
+
+/// The kinds, as `kind` values say them (singular): a schema made from
+/// [`Kind::ALL`], so a new kind is described as soon as it exists.
+pub struct KindName;
+
+impl PartialSchema for KindName {
+    fn schema() -> RefOr<Schema> {
+        string_enum(Kind::ALL.iter().map(|k| k.as_str()))
+    }
+}
+
+impl ToSchema for KindName {}
+
+/// A kind as a path names it: plural, as page URLs write it, or singular.
+pub struct KindSegment;
+
+impl PartialSchema for KindSegment {
+    fn schema() -> RefOr<Schema> {
+        string_enum(
+            Kind::ALL
+                .iter()
+                .map(|k| k.plural())
+                .chain(Kind::ALL.iter().map(|k| k.as_str())),
+        )
+    }
+}
+
+impl ToSchema for KindSegment {}
+
+fn string_enum<'a>(values: impl Iterator<Item = &'a str>) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(values.collect::<Vec<_>>()))
+        .into()
+}
+
+/// The API root: where everything else is.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IndexAnswer {
+    /// The version of the API's shape: `v1`.
+    pub api_version: &'static str,
+    /// The version of the data: it changes whenever the seeds change.
+    pub data_version: String,
+    /// The human documentation of this API (HTML).
+    pub documentation_url: String,
+    /// The OpenAPI 3.1 document.
+    pub openapi_url: String,
+    pub sources_api_url: String,
+    /// Search: add `?q=`.
+    pub search_api_url: String,
+    /// Suggestions while typing: add `?q=`.
+    pub suggest_api_url: String,
+    /// Every kind of record, with its list.
+    pub kinds: Vec<KindEntry>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KindEntry {
+    #[schema(value_type = KindName)]
+    pub kind: Kind,
+    /// The form used in page and API paths (`projects`).
+    pub plural: &'static str,
+    pub label_zh: &'static str,
+    pub label_en: &'static str,
+    pub record_count: i64,
+    pub url: String,
+    pub api_url: String,
+}
+
+/// A record as other answers name it.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordLink {
+    #[schema(value_type = KindName)]
+    pub kind: Kind,
+    pub slug: String,
+    pub title: String,
+    pub english: Option<String>,
+    pub url: String,
+    pub api_url: String,
+}
+
+/// A link from (or to) a record, with its role.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkAnswer {
+    /// `parties`, `countries`, `speaker`, `related`, …
+    pub role: String,
+    #[schema(value_type = KindName)]
+    pub kind: Kind,
+    pub slug: String,
+    pub title: String,
+    pub english: Option<String>,
+    pub url: String,
+    pub api_url: String,
+}
+
+/// A misprint in a paragraph as published, and what it should read.
+#[derive(Serialize, ToSchema, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ErratumAnswer {
+    /// The line of the source's text file.
+    pub line: i64,
+    /// The body paragraph it is in; null in a heading.
+    pub paragraph: Option<i64>,
+    /// Where `published` starts in the paragraph, in characters.
+    pub offset: i64,
+    pub published: String,
+    pub reading: String,
+    pub note: Option<String>,
+}
+
+impl From<&ErratumView> for ErratumAnswer {
+    fn from(e: &ErratumView) -> Self {
+        ErratumAnswer {
+            line: e.line,
+            paragraph: e.paragraph,
+            offset: e.offset,
+            published: e.published.clone(),
+            reading: e.reading.clone(),
+            note: e.note.clone(),
+        }
+    }
+}
+
+/// A citation: the words of a paragraph a record rests on.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CitationAnswer {
+    /// The source's slug.
+    pub source: String,
+    pub paragraph: i64,
+    /// Verbatim from the paragraph, misprints included.
+    pub span: String,
+    /// Where the span starts and ends in the paragraph's text, in
+    /// characters (end exclusive).
+    pub span_start: i64,
+    pub span_end: i64,
+    /// The paragraph's permalink page.
+    pub url: String,
+    /// The paragraph in this API.
+    pub api_url: String,
+    /// Misprints the span quotes as published.
+    pub errata: Vec<ErratumAnswer>,
+}
+
+/// A record citing a paragraph, seen from the paragraph.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CitingAnswer {
+    #[schema(value_type = KindName)]
+    pub kind: Kind,
+    pub slug: String,
+    pub title: String,
+    pub english: Option<String>,
+    pub url: String,
+    pub api_url: String,
+    /// The words the record rests on, with their place in the paragraph.
+    pub span: String,
+    pub span_start: i64,
+    pub span_end: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SourceSummary {
+    pub slug: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub publisher: String,
+    pub publisher_en: Option<String>,
+    /// YYYY-MM-DD.
+    pub published: String,
+    pub language: String,
+    /// Of the text file, which the loader pins.
+    pub sha256: String,
+    pub paragraph_count: i64,
+    pub url: String,
+    pub api_url: String,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SourcesAnswer {
+    pub data_version: String,
+    pub sources: Vec<SourceSummary>,
+    /// The next page (also in the `Link` header); null on the last.
+    pub next: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BlockAnswer {
+    /// `title`, `subtitle`, `heading`, `paragraph` or `dateline`.
+    pub kind: String,
+    pub text: String,
+}
+
+/// A paragraph within its source's answer.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParagraphEntry {
+    pub n: i64,
+    /// As published; `errata` say where it misprints and what it should read.
+    pub text: String,
+    pub url: String,
+    pub api_url: String,
+    pub cited_by: Vec<CitingAnswer>,
+    pub errata: Vec<ErratumAnswer>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SourceAnswer {
+    pub data_version: String,
+    pub slug: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub publisher: String,
+    pub published: String,
+    pub sha256: String,
+    pub paragraph_count: i64,
+    pub url: String,
+    pub api_url: String,
+    /// Every block as published: title, headings, paragraphs, dateline.
+    pub blocks: Vec<BlockAnswer>,
+    pub paragraphs: Vec<ParagraphEntry>,
+    /// Every misprint in the text as published, in paragraphs and headings.
+    pub errata: Vec<ErratumAnswer>,
+}
+
+/// The source a paragraph belongs to.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SourceLink {
+    pub slug: String,
+    pub title: String,
+    pub publisher: String,
+    pub published: String,
+    pub paragraph_count: i64,
+    pub url: String,
+    pub api_url: String,
+}
+
+/// A neighbouring paragraph.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParagraphLink {
+    pub n: i64,
+    pub url: String,
+    pub api_url: String,
+}
+
+/// One paragraph, with the records that cite it.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParagraphAnswer {
+    pub data_version: String,
+    pub source: SourceLink,
+    pub n: i64,
+    /// As published.
+    pub text: String,
+    /// The heading of the section it is in, if any.
+    pub heading: Option<String>,
+    pub url: String,
+    pub api_url: String,
+    /// How to cite it: publisher, date, title, paragraph and permanent URL.
+    pub citation: String,
+    pub previous: Option<ParagraphLink>,
+    pub next: Option<ParagraphLink>,
+    /// Each citation of this paragraph, with its record.
+    pub cited_by: Vec<CitingAnswer>,
+    pub errata: Vec<ErratumAnswer>,
+}
+
+/// A text outside the sources that a record refers to.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReferenceAnswer {
+    pub publisher: String,
+    pub title: String,
+    pub date: String,
+    pub url: Option<String>,
+}
+
+/// A fact from outside the sources, with its reference. Never a citation.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EditorialAnswer {
+    pub text: String,
+    pub text_en: Option<String>,
+    #[serde(rename = "ref")]
+    pub reference: ReferenceAnswer,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordAnswer {
+    pub data_version: String,
+    #[schema(value_type = KindName)]
+    pub kind: Kind,
+    pub slug: String,
+    pub title: String,
+    pub english: Option<String>,
+    /// `official` or `translation` (ours), whenever `english` is set.
+    pub english_basis: Option<&'static str>,
+    /// For an official name, the English text that uses it.
+    pub english_ref: Option<ReferenceAnswer>,
+    /// Why there is no English name, when there is none.
+    pub english_note: Option<String>,
+    pub aliases: Vec<String>,
+    pub summary: String,
+    /// Facts from outside the sources, each with its reference.
+    pub editorial: Vec<EditorialAnswer>,
+    pub url: String,
+    pub api_url: String,
+    /// The list of records of its kind.
+    pub list_api_url: String,
+    /// The kind's fields (`status`, `sector`, `date`, …), as strings.
+    #[schema(value_type = std::collections::BTreeMap<String, String>)]
+    pub fields: serde_json::Map<String, serde_json::Value>,
+    pub links: Vec<LinkAnswer>,
+    pub backlinks: Vec<LinkAnswer>,
+    pub citations: Vec<CitationAnswer>,
+}
+
+/// A record in a list: everything but aliases, editorial notes and
+/// backlinks, which its `api_url` gives.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordListItem {
+    #[schema(value_type = KindName)]
+    pub kind: Kind,
+    pub slug: String,
+    pub title: String,
+    pub english: Option<String>,
+    pub english_note: Option<String>,
+    pub summary: String,
+    pub url: String,
+    pub api_url: String,
+    #[schema(value_type = std::collections::BTreeMap<String, String>)]
+    pub fields: serde_json::Map<String, serde_json::Value>,
+    pub links: Vec<LinkAnswer>,
+    pub citations: Vec<CitationAnswer>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordListAnswer {
+    pub data_version: String,
+    #[schema(value_type = KindName)]
+    pub kind: Kind,
+    /// Records of this kind in all pages.
+    pub record_count: i64,
+    pub url: String,
+    pub records: Vec<RecordListItem>,
+    /// The next page (also in the `Link` header); null on the last.
+    pub next: Option<String>,
+}
+
+/// A range of characters, end exclusive.
+#[derive(Serialize, ToSchema, Debug, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct TextRange {
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SearchResultAnswer {
+    /// A kind of record, or `paragraph`.
+    pub kind: String,
+    /// A record's slug; for a paragraph, `source#pN`.
+    pub slug: String,
+    pub title: String,
+    pub english: Option<String>,
+    pub url: String,
+    pub api_url: String,
+    /// HTML: the text is escaped, matches are in `<mark>`, misprints
+    /// followed by a `[sic: …]` note.
+    pub snippet: String,
+    /// The same snippet as plain text (as published, without notes), with
+    /// `…` where it was cut.
+    pub snippet_text: String,
+    /// Where the matches are in `snippet_text`, in characters.
+    pub snippet_matches: Vec<TextRange>,
+    pub citations: Vec<CitationAnswer>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FacetAnswer {
+    pub value: String,
+    pub label: String,
+    pub count: usize,
+    /// This search with the facet applied (or, if applied, removed).
+    pub api_url: String,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Facets {
+    pub kind: Vec<FacetAnswer>,
+    pub country: Vec<FacetAnswer>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SearchAnswer {
+    pub data_version: String,
+    pub query: String,
+    /// The kind filter, singular, or `paragraph`.
+    pub kind: Option<String>,
+    /// The country filter, a country record's slug.
+    pub country: Option<String>,
+    /// Matches in all, over every page.
+    pub total: usize,
+    pub url: String,
+    /// This page of results, by rank.
+    pub results: Vec<SearchResultAnswer>,
+    /// The next page (also in the `Link` header); null on the last.
+    pub next: Option<String>,
+    pub facets: Facets,
+    /// For a query with no results: the nearest records.
+    pub suggestions: Vec<RecordLink>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuggestAnswer {
+    pub data_version: String,
+    pub query: String,
+    pub suggestions: Vec<RecordLink>,
+}
+
+/// Every error answer.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorAnswer {
+    pub errors: Vec<ErrorItem>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorItem {
+    /// What was wrong, naming what is allowed.
+    pub detail: String,
+    /// The parameter at fault, when one is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
+}
