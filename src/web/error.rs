@@ -15,6 +15,10 @@ use serde_json::json;
 pub enum AppError {
     #[error("not found")]
     NotFound,
+    /// A parameter the request got wrong (an unknown style or format, a
+    /// malformed date); the message names what is allowed.
+    #[error("{0}")]
+    BadRequest(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("template error: {0}")]
@@ -25,6 +29,7 @@ impl AppError {
     fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Database(_) | AppError::Template(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -131,7 +136,20 @@ fn api_error(status: StatusCode) -> Response {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         self.log();
-        error_page(self.status())
+        match self {
+            // Said as plain text: these parameters belong to the citation
+            // and download addresses, whose answers are text and data.
+            AppError::BadRequest(detail) => (
+                StatusCode::BAD_REQUEST,
+                [(
+                    axum::http::header::CONTENT_TYPE,
+                    "text/plain; charset=utf-8",
+                )],
+                format!("{detail}\n"),
+            )
+                .into_response(),
+            other => error_page(other.status()),
+        }
     }
 }
 
@@ -148,6 +166,13 @@ impl<E: Into<AppError>> From<E> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.0.log();
-        api_error(self.0.status())
+        match self.0 {
+            AppError::BadRequest(detail) => (
+                StatusCode::BAD_REQUEST,
+                Json(json!({"errors": [{"detail": detail}]})),
+            )
+                .into_response(),
+            other => api_error(other.status()),
+        }
     }
 }

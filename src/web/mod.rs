@@ -6,6 +6,7 @@
 mod api;
 pub mod assets;
 mod charts;
+mod cite;
 mod error;
 mod pages;
 mod params;
@@ -90,8 +91,10 @@ fn routes(static_dir: &std::path::Path) -> Router<AppState> {
         .route("/sources", get(sources::list))
         .route("/sources/{slug}", get(sources::source))
         .route("/sources/{slug}/p/{n}", get(sources::paragraph))
+        .route("/sources/{slug}/p/{n}/cite", get(cite::paragraph))
         .route("/{kind}", get(pages::kind_list))
         .route("/{kind}/{slug}", get(pages::record))
+        .route("/{kind}/{slug}/cite", get(cite::record))
         .nest_service("/static", ServeDir::new(static_dir))
         .fallback(not_found)
 }

@@ -8,6 +8,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::charts::load_map;
+use super::cite::{CiteBlock, WordLink, cited_of, note_offsets, page_text, text_fragment_url};
 use super::views::{
     CitationView, EditorialView, EnglishBasisView, FieldView, LinkGroup, RecordRef,
     backlink_groups, link_groups,
@@ -311,20 +312,31 @@ pub struct RecordPage {
     pub links: Vec<LinkGroup>,
     pub backlinks: Vec<LinkGroup>,
     pub citations: Vec<CitationView>,
+    /// Every citation style, and links to the cited words.
+    pub cite: CiteBlock,
+}
+
+/// The record a `/{kind}/{slug}…` address names, or 404.
+pub(super) async fn record_at(
+    pool: &sqlx::SqlitePool,
+    path: Result<Path<(String, String)>, axum::extract::rejection::PathRejection>,
+) -> Result<(Kind, RecordRow), AppError> {
+    let Ok(Path((plural, slug))) = path else {
+        return Err(AppError::NotFound);
+    };
+    let kind = Kind::from_plural(&plural).ok_or(AppError::NotFound)?;
+    let r = queries::record_by_kind_and_slug(pool, kind, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((kind, r))
 }
 
 pub async fn record(
     State(state): State<AppState>,
     path: Result<Path<(String, String)>, axum::extract::rejection::PathRejection>,
 ) -> Result<Response, AppError> {
-    let Ok(Path((plural, slug))) = path else {
-        return Err(AppError::NotFound);
-    };
-    let kind = Kind::from_plural(&plural).ok_or(AppError::NotFound)?;
     let pool = &state.pool;
-    let r = queries::record_by_kind_and_slug(pool, kind, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (kind, r) = record_at(pool, path).await?;
     let mut fields = fields_of(pool, r.id).await?;
     // A quote's words are the page's centrepiece, not a row in the table.
     let words = fields
@@ -332,7 +344,10 @@ pub async fn record(
         .position(|f| f.name == "words")
         .map(|i| fields.remove(i).value);
     let errata = queries::errata(pool).await?;
+    let rows = queries::record_citations(pool, r.id).await?;
+    let cite = record_cite_block(&state, kind, &rows, &r.slug, &errata).await?;
     render(&RecordPage {
+        cite,
         q: String::new(),
         kind_label_zh: kind.label_zh(),
         kind_label_en: kind.label_en(),
@@ -352,11 +367,52 @@ pub async fn record(
         fields,
         links: link_groups(&queries::links_from(pool, r.id).await?),
         backlinks: backlink_groups(&queries::links_to(pool, r.id).await?),
-        citations: queries::record_citations(pool, r.id)
-            .await?
+        citations: rows
             .iter()
             .map(|c| CitationView::new(c, &r.slug, &errata))
             .collect(),
         record: RecordRef::from(&r),
     })
+}
+
+/// A record's copy controls: its citations in every style, and a link to
+/// each cited span in the full text of its source.
+async fn record_cite_block(
+    state: &AppState,
+    kind: Kind,
+    rows: &[queries::CitationRow],
+    slug: &str,
+    errata: &[queries::ErratumRow],
+) -> Result<CiteBlock, AppError> {
+    let pool = &state.pool;
+    let cited = cited_of(pool, &state.base_url, rows, slug).await?;
+    let mut links = Vec::with_capacity(rows.len());
+    let mut page: Option<(String, String)> = None;
+    for (i, c) in rows.iter().enumerate() {
+        if page.as_ref().is_none_or(|(s, _)| *s != c.source_slug) {
+            let text = match queries::source_by_slug(pool, &c.source_slug).await? {
+                Some(s) => page_text(&queries::source_blocks(pool, s.id).await?),
+                None => String::new(),
+            };
+            page = Some((c.source_slug.clone(), text));
+        }
+        let text = page.as_ref().map(|(_, t)| t.as_str()).unwrap_or("");
+        links.push(WordLink {
+            id: format!("words-{}", i + 1),
+            paragraph: c.paragraph,
+            span: c.span.clone(),
+            url: text_fragment_url(
+                &state.base_url,
+                &c.source_slug,
+                c.paragraph,
+                &c.paragraph_text,
+                c.span_start,
+                &c.span,
+                &note_offsets(errata, &c.source_slug, c.paragraph),
+                text,
+            ),
+        });
+    }
+    let path = format!("{}/cite", crate::refs::record_url(kind, slug));
+    Ok(CiteBlock::new(&cited, &path, links))
 }

@@ -5,7 +5,10 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::response::Response;
 
-use super::params::Params;
+use super::cite::{
+    CiteBlock, WordLink, note_offsets, page_text, paragraph_cited, text_fragment_url, work_of,
+};
+use super::params::{Params, canonical_number};
 use super::views::{
     CitingView, distinct_citing, errata_of_paragraph, paragraph_html, paragraph_url, sic_notes,
 };
@@ -144,6 +147,25 @@ pub struct ParagraphPage {
     pub from: Option<CitingView>,
     pub citation_text: String,
     pub permalink: String,
+    /// Every citation style, and links to the cited words.
+    pub cite: CiteBlock,
+}
+
+/// The source and paragraph number a `/sources/{slug}/p/{n}…` address
+/// names; 404 for an unknown source or a number not written canonically
+/// (whether the paragraph exists is the caller's question).
+pub(super) async fn source_and_number(
+    pool: &sqlx::SqlitePool,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Result<(SourceRow, i64), AppError> {
+    let Ok(Path((slug, n))) = path else {
+        return Err(AppError::NotFound);
+    };
+    let n = canonical_number(&n).ok_or(AppError::NotFound)?;
+    let source = queries::source_by_slug(pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((source, n))
 }
 
 pub async fn paragraph(
@@ -151,18 +173,8 @@ pub async fn paragraph(
     path: Result<Path<(String, String)>, PathRejection>,
     params: Params,
 ) -> Result<Response, AppError> {
-    let Ok(Path((slug, n))) = path else {
-        return Err(AppError::NotFound);
-    };
-    // Only canonical numbers: `/p/007` or `/p/+7` would be a second address.
-    let n: i64 = match n.parse::<i64>() {
-        Ok(v) if v > 0 && v.to_string() == n => v,
-        _ => return Err(AppError::NotFound),
-    };
     let pool = &state.pool;
-    let source = queries::source_by_slug(pool, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (source, n) = source_and_number(pool, path).await?;
     let around = queries::paragraphs_between(pool, source.id, n - 1, n + 1).await?;
     let this = around
         .iter()
@@ -196,7 +208,35 @@ pub async fn paragraph(
     };
     let permalink = format!("{}{}", state.base_url, paragraph_url(&source.slug, n));
     let citation_text = citation_text(&state.base_url, &source, n);
+    let page = page_text(&queries::source_blocks(pool, source.id).await?);
+    let notes = note_offsets(&errata, &source.slug, n);
+    let links = citations
+        .iter()
+        .enumerate()
+        .map(|(i, c)| WordLink {
+            id: format!("words-{}", i + 1),
+            paragraph: n,
+            span: c.span.clone(),
+            url: text_fragment_url(
+                &state.base_url,
+                &source.slug,
+                n,
+                &this.text,
+                c.span_start,
+                &c.span,
+                &notes,
+                &page,
+            ),
+        })
+        .collect();
+    let cited = paragraph_cited(&work_of(&source), n, &permalink, &from_cites);
+    let cite_path = match from_cites.first() {
+        Some(c) => format!("{}/cite?from={}", paragraph_url(&source.slug, n), c.slug),
+        None => format!("{}/cite", paragraph_url(&source.slug, n)),
+    };
+    let cite = CiteBlock::new(&cited, &cite_path, links);
     render(&ParagraphPage {
+        cite,
         q: query.map(|q| q.raw).unwrap_or_default(),
         heading: queries::heading_before_paragraph(pool, source.id, n).await?,
         previous: around
