@@ -3,6 +3,8 @@
 //! record pages, and links that land on the cited words (text fragments).
 //! The formats themselves are [`crate::cite`]'s pure functions.
 
+use std::collections::HashMap;
+
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::header;
@@ -44,13 +46,23 @@ pub struct WordLink {
     pub id: String,
     pub paragraph: i64,
     pub span: String,
+    /// Absolute, to copy.
     pub url: String,
+}
+
+impl WordLink {
+    /// The same address without the site's base, for the page's own link.
+    pub fn href<'a>(&'a self, base_url: &str) -> &'a str {
+        self.url.strip_prefix(base_url).unwrap_or(&self.url)
+    }
 }
 
 /// What the copy controls include shows (`templates/cite_controls.html`).
 pub struct CiteBlock {
     pub styles: Vec<StyleView>,
     pub links: Vec<WordLink>,
+    /// The site's base URL, which the links' absolute addresses start with.
+    pub base_url: String,
 }
 
 impl CiteBlock {
@@ -58,8 +70,9 @@ impl CiteBlock {
     /// Pages are the same for every reader and every day, so GB/T's access
     /// date is left as its slot (引用日期) for `static/cite.js` to fill with
     /// the reader's date; the stable address fills it itself.
-    pub fn new(cited: &[Cited], cite_path: &str, links: Vec<WordLink>) -> Self {
+    pub fn new(cited: &[Cited], cite_path: &str, links: Vec<WordLink>, base_url: &str) -> Self {
         CiteBlock {
+            base_url: base_url.to_owned(),
             styles: Style::ALL
                 .into_iter()
                 .map(|st| StyleView {
@@ -97,26 +110,52 @@ pub fn page_text(blocks: &[queries::BlockRow]) -> String {
         .join("\n")
 }
 
-/// `/sources/{slug}#p{n}:~:text=…` for a cited span, absolute.
-#[allow(clippy::too_many_arguments)]
-pub fn text_fragment_url(
-    base_url: &str,
-    source: &str,
-    n: i64,
-    paragraph: &str,
-    span_start: i64,
-    span: &str,
-    notes: &[usize],
-    page: &str,
-) -> String {
-    let d = directive(
-        paragraph,
-        span_start.max(0) as usize,
-        span.chars().count(),
-        notes,
-        page,
-    );
-    format!("{base_url}/sources/{source}#p{n}:~:{}", d.to_fragment())
+/// Builds links to cited words: `/sources/{slug}#p{n}:~:text=…`, absolute.
+/// Holds what every link needs to be unique and to match what the page
+/// shows: each source's text and where the page prints [sic] notes.
+pub struct Linker {
+    base_url: String,
+    pages: HashMap<String, String>,
+    errata: Vec<ErratumRow>,
+}
+
+impl Linker {
+    pub async fn load(pool: &sqlx::SqlitePool, base_url: &str) -> Result<Linker, AppError> {
+        let mut pages = HashMap::new();
+        for s in queries::all_sources(pool).await? {
+            let text = page_text(&queries::source_blocks(pool, s.id).await?);
+            pages.insert(s.slug, text);
+        }
+        Ok(Linker {
+            base_url: base_url.to_owned(),
+            pages,
+            errata: queries::errata(pool).await?,
+        })
+    }
+
+    /// The link to `span`, at character `span_start` of paragraph `n`
+    /// (whose text is `paragraph`) of `source`.
+    pub fn link(
+        &self,
+        source: &str,
+        n: i64,
+        paragraph: &str,
+        span_start: i64,
+        span: &str,
+    ) -> String {
+        let d = directive(
+            paragraph,
+            span_start.max(0) as usize,
+            span.chars().count(),
+            &note_offsets(&self.errata, source, n),
+            self.pages.get(source).map_or("", String::as_str),
+        );
+        format!(
+            "{}/sources/{source}#p{n}:~:{}",
+            self.base_url,
+            d.to_fragment()
+        )
+    }
 }
 
 /// The style asked for, or a 400 naming the allowed ones.

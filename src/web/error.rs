@@ -19,6 +19,9 @@ pub enum AppError {
     /// malformed date); the message names what is allowed.
     #[error("{0}")]
     BadRequest(String),
+    /// An address that names nothing, with a message naming what exists.
+    #[error("{0}")]
+    NotFoundBecause(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("template error: {0}")]
@@ -28,7 +31,7 @@ pub enum AppError {
 impl AppError {
     fn status(&self) -> StatusCode {
         match self {
-            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::NotFound | AppError::NotFoundBecause(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Database(_) | AppError::Template(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -136,11 +139,12 @@ fn api_error(status: StatusCode) -> Response {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         self.log();
+        let status = self.status();
         match self {
             // Said as plain text: these parameters belong to the citation
             // and download addresses, whose answers are text and data.
-            AppError::BadRequest(detail) => (
-                StatusCode::BAD_REQUEST,
+            AppError::BadRequest(detail) | AppError::NotFoundBecause(detail) => (
+                status,
                 [(
                     axum::http::header::CONTENT_TYPE,
                     "text/plain; charset=utf-8",
@@ -166,13 +170,12 @@ impl<E: Into<AppError>> From<E> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.0.log();
+        let status = self.0.status();
         match self.0 {
-            AppError::BadRequest(detail) => (
-                StatusCode::BAD_REQUEST,
-                Json(json!({"errors": [{"detail": detail}]})),
-            )
-                .into_response(),
-            other => api_error(other.status()),
+            AppError::BadRequest(detail) | AppError::NotFoundBecause(detail) => {
+                (status, Json(json!({"errors": [{"detail": detail}]}))).into_response()
+            }
+            _ => api_error(status),
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod assets;
 mod charts;
 mod cite;
 mod error;
+mod export;
 mod pages;
 mod params;
 mod search;
@@ -79,6 +80,8 @@ fn routes(static_dir: &std::path::Path) -> Router<AppState> {
         .route("/api/records/{kind}/{slug}", get(api::record))
         .route("/api/search", get(api::search))
         .route("/api/suggest", get(api::suggest))
+        .route("/api/export", get(export::index))
+        .route("/api/export/{name}", get(export::download))
         // Unknown API paths answer JSON, not the HTML 404 page.
         .route("/api", any(api::not_found))
         .route("/api/{*rest}", any(api::not_found))

@@ -8,7 +8,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::charts::load_map;
-use super::cite::{CiteBlock, WordLink, cited_of, note_offsets, page_text, text_fragment_url};
+use super::cite::{CiteBlock, Linker, WordLink, cited_of};
 use super::views::{
     CitationView, EditorialView, EnglishBasisView, FieldView, LinkGroup, RecordRef,
     backlink_groups, link_groups,
@@ -345,7 +345,7 @@ pub async fn record(
         .map(|i| fields.remove(i).value);
     let errata = queries::errata(pool).await?;
     let rows = queries::record_citations(pool, r.id).await?;
-    let cite = record_cite_block(&state, kind, &rows, &r.slug, &errata).await?;
+    let cite = record_cite_block(&state, kind, &rows, &r.slug).await?;
     render(&RecordPage {
         cite,
         q: String::new(),
@@ -382,37 +382,26 @@ async fn record_cite_block(
     kind: Kind,
     rows: &[queries::CitationRow],
     slug: &str,
-    errata: &[queries::ErratumRow],
 ) -> Result<CiteBlock, AppError> {
     let pool = &state.pool;
     let cited = cited_of(pool, &state.base_url, rows, slug).await?;
-    let mut links = Vec::with_capacity(rows.len());
-    let mut page: Option<(String, String)> = None;
-    for (i, c) in rows.iter().enumerate() {
-        if page.as_ref().is_none_or(|(s, _)| *s != c.source_slug) {
-            let text = match queries::source_by_slug(pool, &c.source_slug).await? {
-                Some(s) => page_text(&queries::source_blocks(pool, s.id).await?),
-                None => String::new(),
-            };
-            page = Some((c.source_slug.clone(), text));
-        }
-        let text = page.as_ref().map(|(_, t)| t.as_str()).unwrap_or("");
-        links.push(WordLink {
+    let linker = Linker::load(pool, &state.base_url).await?;
+    let links = rows
+        .iter()
+        .enumerate()
+        .map(|(i, c)| WordLink {
             id: format!("words-{}", i + 1),
             paragraph: c.paragraph,
             span: c.span.clone(),
-            url: text_fragment_url(
-                &state.base_url,
+            url: linker.link(
                 &c.source_slug,
                 c.paragraph,
                 &c.paragraph_text,
                 c.span_start,
                 &c.span,
-                &note_offsets(errata, &c.source_slug, c.paragraph),
-                text,
             ),
-        });
-    }
+        })
+        .collect();
     let path = format!("{}/cite", crate::refs::record_url(kind, slug));
-    Ok(CiteBlock::new(&cited, &path, links))
+    Ok(CiteBlock::new(&cited, &path, links, &state.base_url))
 }

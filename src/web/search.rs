@@ -52,9 +52,10 @@ pub struct SearchView {
     pub nearest: Vec<RecordRef>,
 }
 
-pub async fn run(state: &AppState, params: &Params) -> Result<SearchView, AppError> {
-    let query = Query::parse(params.get("q").unwrap_or(""));
-    let filters = Filters {
+/// The filters a query string asks for; values that name no kind or
+/// country are ignored, as an unknown parameter is.
+pub fn filters_of(params: &Params) -> Filters {
+    Filters {
         kind: params
             .get("kind")
             .filter(|k| *k == "paragraph" || Kind::from_singular(k).is_some())
@@ -63,7 +64,12 @@ pub async fn run(state: &AppState, params: &Params) -> Result<SearchView, AppErr
             .get("country")
             .filter(|c| crate::model::is_valid_slug(c))
             .map(str::to_owned),
-    };
+    }
+}
+
+pub async fn run(state: &AppState, params: &Params) -> Result<SearchView, AppError> {
+    let query = Query::parse(params.get("q").unwrap_or(""));
+    let filters = filters_of(params);
     let pool = &state.pool;
     let found: SearchResults = db_search::search(pool, &query, &filters, PAGE_SIZE).await?;
     let countries: Vec<RecordRow> = queries::records_of_kind(pool, Kind::Country).await?;

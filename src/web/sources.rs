@@ -5,9 +5,7 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::response::Response;
 
-use super::cite::{
-    CiteBlock, WordLink, note_offsets, page_text, paragraph_cited, text_fragment_url, work_of,
-};
+use super::cite::{CiteBlock, Linker, WordLink, paragraph_cited, work_of};
 use super::params::{Params, canonical_number};
 use super::views::{
     CitingView, distinct_citing, errata_of_paragraph, paragraph_html, paragraph_url, sic_notes,
@@ -208,8 +206,7 @@ pub async fn paragraph(
     };
     let permalink = format!("{}{}", state.base_url, paragraph_url(&source.slug, n));
     let citation_text = citation_text(&state.base_url, &source, n);
-    let page = page_text(&queries::source_blocks(pool, source.id).await?);
-    let notes = note_offsets(&errata, &source.slug, n);
+    let linker = Linker::load(pool, &state.base_url).await?;
     let links = citations
         .iter()
         .enumerate()
@@ -217,16 +214,7 @@ pub async fn paragraph(
             id: format!("words-{}", i + 1),
             paragraph: n,
             span: c.span.clone(),
-            url: text_fragment_url(
-                &state.base_url,
-                &source.slug,
-                n,
-                &this.text,
-                c.span_start,
-                &c.span,
-                &notes,
-                &page,
-            ),
+            url: linker.link(&source.slug, n, &this.text, c.span_start, &c.span),
         })
         .collect();
     let cited = paragraph_cited(&work_of(&source), n, &permalink, &from_cites);
@@ -234,7 +222,7 @@ pub async fn paragraph(
         Some(c) => format!("{}/cite?from={}", paragraph_url(&source.slug, n), c.slug),
         None => format!("{}/cite", paragraph_url(&source.slug, n)),
     };
-    let cite = CiteBlock::new(&cited, &cite_path, links);
+    let cite = CiteBlock::new(&cited, &cite_path, links, &state.base_url);
     render(&ParagraphPage {
         cite,
         q: query.map(|q| q.raw).unwrap_or_default(),

@@ -4,6 +4,7 @@
 mod cite;
 mod coverage;
 mod errors;
+mod export;
 mod headers;
 mod helpers;
 mod json;

@@ -140,7 +140,10 @@ await check("crawl: every internal link and fragment resolves", async () => {
   }
   const broken = [];
   for (const [from, href] of links) {
-    const [target, frag] = href.split("#");
+    // A browser drops a fragment directive (:~:text=…) before it looks
+    // for the element; the text it names is checked in the journeys.
+    const [target, rawFrag] = href.split("#");
+    const frag = rawFrag && rawFrag.split(":~:")[0];
     const page = pages.get(target || from);
     if (!page || page.status !== 200) broken.push(`${from} → ${href}: ${page ? page.status : "not fetched"}`);
     else if (frag && !page.ids.has(decodeURIComponent(frag))) broken.push(`${from} → ${href}: no id="${frag}"`);
@@ -260,6 +263,81 @@ await check("journey: /sources/…#p10 scrolls to the paragraph, highlights it, 
   await page.waitForFunction(() => document.querySelector("#p10 button.copy").textContent.includes("已复制"));
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   assert(copied.startsWith("新华社，2025-06-18，《") && copied.endsWith(`》，第10段。${BASE}/sources/${SOURCE}/p/10`), `clipboard: ${copied}`);
+  assert(page.problems.length === 0, page.problems.join("\n"));
+  await context.close();
+});
+
+await check("journey: a record's citation styles are copied from the page, GB/T dated today", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: BASE });
+  const page = await strictPage(context);
+  await page.goto(`${BASE}/projects/china-kyrgyzstan-uzbekistan-railway`);
+  for (const [style, starts] of [["bibtex", "@online{"], ["gbt7714", "新华社. 弘扬中国—中亚精神"]]) {
+    const box = page.locator(`details:has(#cite-${style})`);
+    await box.locator("summary").click();
+    const button = box.locator("button.copy");
+    await button.click();
+    await page.waitForFunction((s) => document.querySelector(`details:has(#cite-${s}) button.copy`).textContent.includes("已复制"), style);
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    const shown = await page.locator(`#cite-${style}`).inputValue();
+    assert(copied === shown.trim(), `${style}: clipboard differs from the box:\n${copied}\n---\n${shown}`);
+    assert(copied.startsWith(starts), `${style}: ${copied.slice(0, 80)}`);
+    if (style === "gbt7714") {
+      const d = new Date();
+      const today = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+      assert(copied.includes(`(2025-06-18)[${today}]`) && !copied.includes("引用日期"), `GB/T access date: ${copied.slice(0, 200)}`);
+    }
+  }
+  assert(page.problems.length === 0, page.problems.join("\n"));
+  await context.close();
+});
+
+await check("journey: a link to the cited words scrolls to and highlights them; gone words fall back to the paragraph", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await strictPage(context);
+  await page.goto(`${BASE}/projects/china-kyrgyzstan-uzbekistan-railway`);
+  const link = page.locator("ul.word-links a").first();
+  const href = await link.getAttribute("href");
+  assert(/^\/sources\/[^#]+#p10:~:text=/.test(href), `link: ${href}`);
+  const span = (await link.innerText()).replace(/^¶\d+：“|”$/g, "");
+  await link.click();
+  await page.waitForURL(/\/sources\//);
+  // Where the cited words are, and whether the browser marked them.
+  const locate = (words) => page.evaluate((w) => {
+    const para = document.getElementById("p10");
+    const walker = document.createTreeWalker(para, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const i = n.data.indexOf(w.slice(0, 8));
+      if (i < 0) continue;
+      const range = document.createRange();
+      range.setStart(n, i);
+      range.setEnd(n, Math.min(n.data.length, i + 8));
+      const r = range.getBoundingClientRect();
+      return { top: r.top, left: r.left, width: r.width, height: r.height, scrollY: window.scrollY, inView: r.top >= 0 && r.bottom <= window.innerHeight, target: para.matches(":target") };
+    }
+    return null;
+  }, words);
+  await page.waitForTimeout(300);
+  const at = await locate(span);
+  assert(at && at.inView, `the cited words are not in view: ${JSON.stringify(at)}`);
+  assert(at.target, "the paragraph is not the target");
+  const clip = { x: Math.max(0, at.left), y: at.top, width: at.width, height: at.height };
+  const marked = await page.screenshot({ clip });
+  // The same words at the same place without the directive: unhighlighted.
+  await page.goto(`${BASE}/sources/${SOURCE}#p10`);
+  await page.evaluate((y) => window.scrollTo(0, y), at.scrollY);
+  await page.waitForTimeout(100);
+  const plain = await page.screenshot({ clip });
+  assert(!marked.equals(plain), "the cited words look the same with and without the text directive: not highlighted");
+  // Words that are not in the text: the browser goes to the paragraph.
+  await page.goto(`${BASE}/sources/${SOURCE}#p12:~:text=${encodeURIComponent("这句话不在原文里")}`);
+  await page.waitForTimeout(300);
+  const fallback = await page.evaluate(() => {
+    const p = document.getElementById("p12");
+    const r = p.getBoundingClientRect();
+    return { target: p.matches(":target"), top: r.top, inView: r.top >= 0 && r.top < window.innerHeight, scrollY: window.scrollY };
+  });
+  assert(fallback.target && fallback.inView && fallback.scrollY > 0, `no fallback to ¶12: ${JSON.stringify(fallback)}`);
   assert(page.problems.length === 0, page.problems.join("\n"));
   await context.close();
 });
