@@ -52,6 +52,8 @@ pub struct ErrorPage {
     pub title_en: &'static str,
     pub message: &'static str,
     pub q: String,
+    /// An error page describes nothing: no JSON-LD.
+    pub jsonld: String,
 }
 
 impl ErrorPage {
@@ -63,6 +65,7 @@ impl ErrorPage {
             title_en,
             message,
             q: String::new(),
+            jsonld: String::new(),
         }
     }
 }

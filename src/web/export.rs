@@ -27,8 +27,8 @@ use crate::search::Query;
 /// Said plainly rather than guessed, so no one reuses the data on a
 /// licence that was never granted.
 pub const LICENCE: &str = "No licence is declared for the curated data (records, citations, \
-     links); ask the maintainers before reuse. The source texts are their publishers', quoted \
-     for citation, and are not licensed by summitkb.";
+     links). The source texts are their publishers', quoted for citation, and are not \
+     licensed by summitkb.";
 
 /// The tables of the whole dataset.
 pub const DATASETS: [&str; 5] = ["records", "citations", "links", "sources", "paragraphs"];

@@ -9,6 +9,7 @@ mod charts;
 mod cite;
 mod error;
 mod export;
+mod jsonld;
 mod pages;
 mod params;
 mod search;

@@ -13,7 +13,7 @@ use super::views::{
     CitationView, EditorialView, EnglishBasisView, FieldView, LinkGroup, RecordRef,
     backlink_groups, link_groups,
 };
-use super::{AppError, AppState, render};
+use super::{AppError, AppState, jsonld, render};
 use crate::db::queries::{self, RecordRow};
 use crate::model::{FieldName, Kind};
 use crate::pictures::MapView;
@@ -60,6 +60,9 @@ pub struct Glance {
 #[template(path = "home.html")]
 pub struct HomePage {
     pub q: String,
+    /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
+    pub jsonld: String,
+
     pub glances: Vec<Glance>,
     pub kinds: Vec<KindSummary>,
     pub countries: Vec<RecordRef>,
@@ -105,12 +108,20 @@ pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
         .iter()
         .map(RecordRef::from)
         .collect();
+    let sources = queries::all_sources(pool).await?;
     render(&HomePage {
+        jsonld: jsonld::script_text(&jsonld::dataset(
+            &state.base_url,
+            &queries::data_version(pool).await?.unwrap_or_default(),
+            &sources,
+            &super::export::downloads(),
+            super::export::LICENCE,
+        )),
         q: String::new(),
         glances,
         kinds,
         countries,
-        sources: queries::all_sources(pool).await?,
+        sources,
         map: load_map(&state).await?,
     })
 }
@@ -145,6 +156,9 @@ pub struct ListGroup {
 #[template(path = "kind_list.html")]
 pub struct KindListPage {
     pub q: String,
+    /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
+    pub jsonld: String,
+
     pub label_zh: &'static str,
     pub label_en: &'static str,
     pub count: usize,
@@ -269,7 +283,16 @@ pub async fn kind_list(
         Vec::new()
     };
 
+    let items: Vec<(String, String)> = records
+        .iter()
+        .map(|r| (r.title.clone(), crate::refs::record_url(kind, &r.slug)))
+        .collect();
     render(&KindListPage {
+        jsonld: jsonld::script_text(&jsonld::item_list(
+            &state.base_url,
+            &format!("{} {}", kind.label_zh(), kind.label_en()),
+            &items,
+        )),
         q: String::new(),
         label_zh: kind.label_zh(),
         label_en: kind.label_en(),
@@ -296,6 +319,9 @@ fn list_shows(kind: Kind, f: FieldName) -> bool {
 #[template(path = "record.html")]
 pub struct RecordPage {
     pub q: String,
+    /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
+    pub jsonld: String,
+
     pub record: RecordRef,
     pub kind_label_zh: &'static str,
     pub kind_label_en: &'static str,
@@ -346,7 +372,18 @@ pub async fn record(
     let errata = queries::errata(pool).await?;
     let rows = queries::record_citations(pool, r.id).await?;
     let cite = record_cite_block(&state, kind, &rows, &r.slug).await?;
+    let aliases = queries::record_aliases(pool, r.id).await?;
+    let links = queries::links_from(pool, r.id).await?;
+    let jsonld = jsonld::script_text(&jsonld::record(
+        &state.base_url,
+        &r,
+        &aliases,
+        &queries::record_fields(pool, r.id).await?,
+        &links,
+        &rows,
+    ));
     render(&RecordPage {
+        jsonld,
         cite,
         q: String::new(),
         kind_label_zh: kind.label_zh(),
@@ -362,10 +399,10 @@ pub async fn record(
             .map(EditorialView::from)
             .collect(),
         summary: r.summary.clone(),
-        aliases: queries::record_aliases(pool, r.id).await?,
+        aliases,
         words,
         fields,
-        links: link_groups(&queries::links_from(pool, r.id).await?),
+        links: link_groups(&links),
         backlinks: backlink_groups(&queries::links_to(pool, r.id).await?),
         citations: rows
             .iter()

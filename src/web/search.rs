@@ -219,6 +219,9 @@ pub fn search_url(q: &str, kind: Option<&str>, country: Option<&str>) -> String 
 #[derive(Template)]
 #[template(path = "search.html")]
 pub struct SearchPage {
+    /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
+    pub jsonld: String,
+
     pub q: String,
     pub view: SearchView,
     pub clear_kind_url: String,
@@ -228,6 +231,11 @@ pub struct SearchPage {
 pub async fn page(State(state): State<AppState>, params: Params) -> Result<Response, AppError> {
     let view = run(&state, &params).await?;
     render(&SearchPage {
+        jsonld: super::jsonld::script_text(&super::jsonld::web_page(
+            &state.base_url,
+            "/search",
+            "搜索 Search",
+        )),
         q: view.query.raw.clone(),
         clear_kind_url: search_url(&view.query.raw, None, view.filters.country.as_deref()),
         clear_country_url: search_url(&view.query.raw, view.filters.kind.as_deref(), None),

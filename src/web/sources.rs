@@ -10,7 +10,7 @@ use super::params::{Params, canonical_number};
 use super::views::{
     CitingView, distinct_citing, errata_of_paragraph, paragraph_html, paragraph_url, sic_notes,
 };
-use super::{AppError, AppState, render};
+use super::{AppError, AppState, jsonld, render};
 use crate::db::queries::{self, CitingRow, SourceRow};
 use crate::search::Query;
 use crate::search::highlight::{match_ranges, render_with_notes};
@@ -19,6 +19,9 @@ use crate::search::highlight::{match_ranges, render_with_notes};
 #[template(path = "sources.html")]
 pub struct SourcesPage {
     pub q: String,
+    /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
+    pub jsonld: String,
+
     pub sources: Vec<(SourceRow, i64)>,
 }
 
@@ -28,7 +31,12 @@ pub async fn list(State(state): State<AppState>) -> Result<Response, AppError> {
         let n = queries::paragraph_count(&state.pool, s.id).await?;
         sources.push((s, n));
     }
+    let items: Vec<(String, String)> = sources
+        .iter()
+        .map(|(s, _)| (s.title.clone(), format!("/sources/{}", s.slug)))
+        .collect();
     render(&SourcesPage {
+        jsonld: jsonld::script_text(&jsonld::item_list(&state.base_url, "原文 Sources", &items)),
         q: String::new(),
         sources,
     })
@@ -61,6 +69,9 @@ pub struct BlockView {
 #[template(path = "source.html")]
 pub struct SourcePage {
     pub q: String,
+    /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
+    pub jsonld: String,
+
     pub source: SourceRow,
     pub blocks: Vec<BlockView>,
     pub cited: usize,
@@ -70,17 +81,25 @@ pub struct SourcePage {
     pub citation_template: String,
 }
 
+/// The source a `/sources/{slug}…` address names, or 404.
+pub(super) async fn source_at(
+    pool: &sqlx::SqlitePool,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<SourceRow, AppError> {
+    let Ok(Path(slug)) = path else {
+        return Err(AppError::NotFound);
+    };
+    queries::source_by_slug(pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 pub async fn source(
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Response, AppError> {
-    let Ok(Path(slug)) = path else {
-        return Err(AppError::NotFound);
-    };
     let pool = &state.pool;
-    let source = queries::source_by_slug(pool, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let source = source_at(pool, path).await?;
     let blocks = queries::source_blocks(pool, source.id).await?;
     let citations = queries::citations_into_source(pool, source.id).await?;
     let errata = queries::errata(pool).await?;
@@ -120,6 +139,11 @@ pub async fn source(
         .filter(|b| b.kind == "paragraph" && !b.citing.is_empty())
         .count();
     render(&SourcePage {
+        jsonld: jsonld::script_text(&jsonld::news_article(
+            &state.base_url,
+            &source,
+            paragraphs as i64,
+        )),
         citation_template: citation_text(&state.base_url, &source, "{n}"),
         q: String::new(),
         source,
@@ -133,6 +157,9 @@ pub async fn source(
 #[template(path = "paragraph.html")]
 pub struct ParagraphPage {
     pub q: String,
+    /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
+    pub jsonld: String,
+
     pub source: SourceRow,
     pub n: i64,
     pub last: i64,
@@ -224,6 +251,7 @@ pub async fn paragraph(
     };
     let cite = CiteBlock::new(&cited, &cite_path, links, &state.base_url);
     render(&ParagraphPage {
+        jsonld: jsonld::script_text(&jsonld::paragraph(&state.base_url, &source, n, &this.text)),
         cite,
         q: query.map(|q| q.raw).unwrap_or_default(),
         heading: queries::heading_before_paragraph(pool, source.id, n).await?,

@@ -8,6 +8,7 @@ mod export;
 mod headers;
 mod helpers;
 mod json;
+mod jsonld;
 mod loader;
 mod negotiation;
 mod overload;
