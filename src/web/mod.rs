@@ -3,6 +3,7 @@
 //! How answers are cached and leave the process is [`crate::serve`]'s
 //! business; nothing here depends on it.
 
+mod annotations;
 mod api;
 pub mod assets;
 mod charts;
@@ -96,6 +97,7 @@ fn routes(static_dir: &std::path::Path) -> Router<AppState> {
         .route("/sources/{slug}", get(sources::source))
         .route("/sources/{slug}/p/{n}", get(sources::paragraph))
         .route("/sources/{slug}/p/{n}/cite", get(cite::paragraph))
+        .route("/sources/{slug}/annotations", get(annotations::collection))
         .route("/{kind}", get(pages::kind_list))
         .route("/{kind}/{slug}", get(pages::record))
         .route("/{kind}/{slug}/cite", get(cite::record))
