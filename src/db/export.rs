@@ -126,3 +126,39 @@ pub async fn database_file(pool: &SqlitePool) -> Result<Option<String>> {
         .fetch_optional(pool)
         .await
 }
+
+/// A record as a feed entry: dated by the publication of the source its
+/// first citation is from, the day it became known to the collection.
+#[derive(Debug, Clone, FromRow)]
+pub struct FeedEntry {
+    pub kind: Kind,
+    pub slug: String,
+    pub title: String,
+    pub english: Option<String>,
+    pub summary: String,
+    pub published: Option<String>,
+    pub source_title: Option<String>,
+}
+
+/// Records of `kind`, or those linking to the country `country` (any
+/// role), or both; newest source first, then curated order.
+pub async fn feed_entries(
+    pool: &SqlitePool,
+    kind: Option<Kind>,
+    country: Option<&str>,
+) -> Result<Vec<FeedEntry>> {
+    sqlx::query_as(
+        "SELECT r.kind, r.slug, r.title, r.english, r.summary, s.published, \
+         s.title AS source_title FROM records r \
+         LEFT JOIN citations c ON c.record_id = r.id AND c.position = 0 \
+         LEFT JOIN sources s ON s.id = c.source_id \
+         WHERE (?1 IS NULL OR r.kind = ?1) AND (?2 IS NULL OR EXISTS ( \
+           SELECT 1 FROM record_links l JOIN records t ON t.id = l.to_id \
+           WHERE l.from_id = r.id AND t.kind = 'country' AND t.slug = ?2)) \
+         ORDER BY s.published DESC, r.position",
+    )
+    .bind(kind)
+    .bind(country)
+    .fetch_all(pool)
+    .await
+}

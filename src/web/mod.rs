@@ -10,6 +10,7 @@ mod charts;
 mod cite;
 mod error;
 mod export;
+mod feed;
 mod jsonld;
 mod pages;
 mod params;
@@ -98,6 +99,8 @@ fn routes(static_dir: &std::path::Path) -> Router<AppState> {
         .route("/sources/{slug}/p/{n}", get(sources::paragraph))
         .route("/sources/{slug}/p/{n}/cite", get(cite::paragraph))
         .route("/sources/{slug}/annotations", get(annotations::collection))
+        .route("/feeds/{name}", get(feed::of_kind))
+        .route("/feeds/countries/{name}", get(feed::of_country))
         .route("/{kind}", get(pages::kind_list))
         .route("/{kind}/{slug}", get(pages::record))
         .route("/{kind}/{slug}/cite", get(cite::record))

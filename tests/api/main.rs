@@ -6,6 +6,7 @@ mod cite;
 mod coverage;
 mod errors;
 mod export;
+mod feeds;
 mod headers;
 mod helpers;
 mod json;
