@@ -6,6 +6,7 @@
 //! [`web`] view models (with [`pictures`] for the map and timeline layout) →
 //! templates or JSON. [`serve`] caches the answers and sends them.
 
+pub mod cite;
 pub mod dates;
 pub mod db;
 mod hex;

@@ -20,12 +20,19 @@ pub async fn load_map(state: &AppState) -> Result<MapView, AppError> {
 #[template(path = "map.html")]
 pub struct MapPage {
     pub q: String,
+    /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
+    pub jsonld: String,
     pub map: MapView,
 }
 
 pub async fn map_page(State(state): State<AppState>) -> Result<Response, AppError> {
     let map = load_map(&state).await?;
     render(&MapPage {
+        jsonld: super::jsonld::script_text(&super::jsonld::web_page(
+            &state.base_url,
+            "/map",
+            "地图 Map: the outcomes by country",
+        )),
         q: String::new(),
         map,
     })
@@ -52,12 +59,19 @@ pub async fn map_svg(State(state): State<AppState>) -> Result<Response, AppError
 #[template(path = "timeline.html")]
 pub struct TimelinePage {
     pub q: String,
+    /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
+    pub jsonld: String,
     pub timeline: TimelineView,
 }
 
 pub async fn timeline_page(State(state): State<AppState>) -> Result<Response, AppError> {
     let rows = queries::dated_records(&state.pool).await?;
     render(&TimelinePage {
+        jsonld: super::jsonld::script_text(&super::jsonld::web_page(
+            &state.base_url,
+            "/timeline",
+            "时间线 Timeline: every dated record",
+        )),
         q: String::new(),
         timeline: build_timeline(&rows),
     })

@@ -30,6 +30,16 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// A 400 for one parameter, saying what is allowed.
+    pub fn bad_request(parameter: &str, detail: impl Into<String>) -> Self {
+        AppError::BadRequest(vec![ParamProblem::new(parameter, detail)])
+    }
+
+    /// A 404 that says why: what the path named, and what exists.
+    pub fn not_found_because(parameter: &str, detail: impl Into<String>) -> Self {
+        AppError::NotFoundBecause(ParamProblem::new(parameter, detail))
+    }
+
     fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound | AppError::NotFoundBecause(_) => StatusCode::NOT_FOUND,
@@ -53,6 +63,8 @@ pub struct ErrorPage {
     pub title_en: &'static str,
     pub message: &'static str,
     pub q: String,
+    /// An error page describes nothing: no JSON-LD.
+    pub jsonld: String,
 }
 
 impl ErrorPage {
@@ -64,6 +76,7 @@ impl ErrorPage {
             title_en,
             message,
             q: String::new(),
+            jsonld: String::new(),
         }
     }
 }
@@ -145,7 +158,33 @@ fn api_error(status: StatusCode) -> Response {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         self.log();
-        error_page(self.status())
+        let status = self.status();
+        match self {
+            // Said as plain text: these parameters belong to the citation
+            // and download addresses, whose answers are text and data.
+            AppError::BadRequest(problems) => (
+                status,
+                [(
+                    axum::http::header::CONTENT_TYPE,
+                    "text/plain; charset=utf-8",
+                )],
+                problems
+                    .iter()
+                    .map(|p| format!("{}\n", p.detail))
+                    .collect::<String>(),
+            )
+                .into_response(),
+            AppError::NotFoundBecause(problem) => (
+                status,
+                [(
+                    axum::http::header::CONTENT_TYPE,
+                    "text/plain; charset=utf-8",
+                )],
+                format!("{}\n", problem.detail),
+            )
+                .into_response(),
+            other => error_page(other.status()),
+        }
     }
 }
 

@@ -3,10 +3,15 @@
 //! How answers are cached and leave the process is [`crate::serve`]'s
 //! business; nothing here depends on it.
 
+mod annotations;
 mod api;
 pub mod assets;
 mod charts;
+mod cite;
 mod error;
+mod export;
+mod feed;
+mod jsonld;
 mod pages;
 mod paginate;
 mod params;
@@ -77,6 +82,8 @@ fn routes(static_dir: &std::path::Path) -> Router<AppState> {
         // The JSON API and its page; unknown API paths answer JSON, not the
         // HTML 404 page.
         .merge(api::routes())
+        .route("/api/export", get(export::index))
+        .route("/api/export/{name}", get(export::download))
         .route("/", get(pages::home))
         .route("/healthz", get(pages::healthz))
         .route("/map", get(charts::map_page))
@@ -86,8 +93,13 @@ fn routes(static_dir: &std::path::Path) -> Router<AppState> {
         .route("/sources", get(sources::list))
         .route("/sources/{slug}", get(sources::source))
         .route("/sources/{slug}/p/{n}", get(sources::paragraph))
+        .route("/sources/{slug}/p/{n}/cite", get(cite::paragraph))
+        .route("/sources/{slug}/annotations", get(annotations::collection))
+        .route("/feeds/{name}", get(feed::of_kind))
+        .route("/feeds/countries/{name}", get(feed::of_country))
         .route("/{kind}", get(pages::kind_list))
         .route("/{kind}/{slug}", get(pages::record))
+        .route("/{kind}/{slug}/cite", get(cite::record))
         .nest_service("/static", ServeDir::new(static_dir))
         .fallback(not_found)
 }

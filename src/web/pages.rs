@@ -8,11 +8,12 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::charts::load_map;
+use super::cite::{CiteBlock, Linker, WordLink, cited_of};
 use super::views::{
     CitationView, EditorialView, EnglishBasisView, FieldView, LinkGroup, RecordRef,
     backlink_groups, link_groups,
 };
-use super::{AppError, AppState, render};
+use super::{AppError, AppState, jsonld, render};
 use crate::db::queries::{self, RecordRow};
 use crate::model::{FieldName, Kind};
 use crate::pictures::MapView;
@@ -59,6 +60,9 @@ pub struct Glance {
 #[template(path = "home.html")]
 pub struct HomePage {
     pub q: String,
+    /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
+    pub jsonld: String,
+
     pub glances: Vec<Glance>,
     pub kinds: Vec<KindSummary>,
     pub countries: Vec<RecordRef>,
@@ -104,12 +108,20 @@ pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
         .iter()
         .map(RecordRef::from)
         .collect();
+    let sources = queries::all_sources(pool).await?;
     render(&HomePage {
+        jsonld: jsonld::script_text(&jsonld::dataset(
+            &state.base_url,
+            &queries::data_version(pool).await?.unwrap_or_default(),
+            &sources,
+            &super::export::downloads(),
+            super::export::LICENCE,
+        )),
         q: String::new(),
         glances,
         kinds,
         countries,
-        sources: queries::all_sources(pool).await?,
+        sources,
         map: load_map(&state).await?,
     })
 }
@@ -144,6 +156,9 @@ pub struct ListGroup {
 #[template(path = "kind_list.html")]
 pub struct KindListPage {
     pub q: String,
+    /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
+    pub jsonld: String,
+
     pub label_zh: &'static str,
     pub label_en: &'static str,
     pub count: usize,
@@ -268,7 +283,16 @@ pub async fn kind_list(
         Vec::new()
     };
 
+    let items: Vec<(String, String)> = records
+        .iter()
+        .map(|r| (r.title.clone(), crate::refs::record_url(kind, &r.slug)))
+        .collect();
     render(&KindListPage {
+        jsonld: jsonld::script_text(&jsonld::item_list(
+            &state.base_url,
+            &format!("{} {}", kind.label_zh(), kind.label_en()),
+            &items,
+        )),
         q: String::new(),
         label_zh: kind.label_zh(),
         label_en: kind.label_en(),
@@ -295,6 +319,9 @@ fn list_shows(kind: Kind, f: FieldName) -> bool {
 #[template(path = "record.html")]
 pub struct RecordPage {
     pub q: String,
+    /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
+    pub jsonld: String,
+
     pub record: RecordRef,
     pub kind_label_zh: &'static str,
     pub kind_label_en: &'static str,
@@ -311,20 +338,31 @@ pub struct RecordPage {
     pub links: Vec<LinkGroup>,
     pub backlinks: Vec<LinkGroup>,
     pub citations: Vec<CitationView>,
+    /// Every citation style, and links to the cited words.
+    pub cite: CiteBlock,
+}
+
+/// The record a `/{kind}/{slug}…` address names, or 404.
+pub(super) async fn record_at(
+    pool: &sqlx::SqlitePool,
+    path: Result<Path<(String, String)>, axum::extract::rejection::PathRejection>,
+) -> Result<(Kind, RecordRow), AppError> {
+    let Ok(Path((plural, slug))) = path else {
+        return Err(AppError::NotFound);
+    };
+    let kind = Kind::from_plural(&plural).ok_or(AppError::NotFound)?;
+    let r = queries::record_by_kind_and_slug(pool, kind, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((kind, r))
 }
 
 pub async fn record(
     State(state): State<AppState>,
     path: Result<Path<(String, String)>, axum::extract::rejection::PathRejection>,
 ) -> Result<Response, AppError> {
-    let Ok(Path((plural, slug))) = path else {
-        return Err(AppError::NotFound);
-    };
-    let kind = Kind::from_plural(&plural).ok_or(AppError::NotFound)?;
     let pool = &state.pool;
-    let r = queries::record_by_kind_and_slug(pool, kind, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (kind, r) = record_at(pool, path).await?;
     let mut fields = fields_of(pool, r.id).await?;
     // A quote's words are the page's centrepiece, not a row in the table.
     let words = fields
@@ -332,7 +370,21 @@ pub async fn record(
         .position(|f| f.name == "words")
         .map(|i| fields.remove(i).value);
     let errata = queries::errata(pool).await?;
+    let rows = queries::record_citations(pool, r.id).await?;
+    let cite = record_cite_block(&state, kind, &rows, &r.slug).await?;
+    let aliases = queries::record_aliases(pool, r.id).await?;
+    let links = queries::links_from(pool, r.id).await?;
+    let jsonld = jsonld::script_text(&jsonld::record(
+        &state.base_url,
+        &r,
+        &aliases,
+        &queries::record_fields(pool, r.id).await?,
+        &links,
+        &rows,
+    ));
     render(&RecordPage {
+        jsonld,
+        cite,
         q: String::new(),
         kind_label_zh: kind.label_zh(),
         kind_label_en: kind.label_en(),
@@ -347,16 +399,46 @@ pub async fn record(
             .map(EditorialView::from)
             .collect(),
         summary: r.summary.clone(),
-        aliases: queries::record_aliases(pool, r.id).await?,
+        aliases,
         words,
         fields,
-        links: link_groups(&queries::links_from(pool, r.id).await?),
+        links: link_groups(&links),
         backlinks: backlink_groups(&queries::links_to(pool, r.id).await?),
-        citations: queries::record_citations(pool, r.id)
-            .await?
+        citations: rows
             .iter()
             .map(|c| CitationView::new(c, &r.slug, &errata))
             .collect(),
         record: RecordRef::from(&r),
     })
+}
+
+/// A record's copy controls: its citations in every style, and a link to
+/// each cited span in the full text of its source.
+async fn record_cite_block(
+    state: &AppState,
+    kind: Kind,
+    rows: &[queries::CitationRow],
+    slug: &str,
+) -> Result<CiteBlock, AppError> {
+    let pool = &state.pool;
+    let cited = cited_of(pool, &state.base_url, rows, slug).await?;
+    let linker = Linker::load(pool, &state.base_url).await?;
+    let links = rows
+        .iter()
+        .enumerate()
+        .map(|(i, c)| WordLink {
+            id: format!("words-{}", i + 1),
+            paragraph: c.paragraph,
+            span: c.span.clone(),
+            url: linker.link(
+                &c.source_slug,
+                c.paragraph,
+                &c.paragraph_text,
+                c.span_start,
+                &c.span,
+            ),
+        })
+        .collect();
+    let path = format!("{}/cite", crate::refs::record_url(kind, slug));
+    Ok(CiteBlock::new(&cited, &path, links, &state.base_url))
 }

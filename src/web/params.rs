@@ -40,6 +40,15 @@ impl Params {
     }
 }
 
+/// A paragraph number as its one address writes it: `/p/007` or `/p/+7`
+/// would be a second address for ¶7.
+pub fn canonical_number(s: &str) -> Option<i64> {
+    match s.parse::<i64>() {
+        Ok(v) if v > 0 && v.to_string() == s => Some(v),
+        _ => None,
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for Params {
     type Rejection = std::convert::Infallible;
 

@@ -52,6 +52,21 @@ pub struct SearchView {
     pub nearest: Vec<RecordRef>,
 }
 
+/// The filters a query string asks for; values that name no kind or
+/// country are ignored, as an unknown parameter is.
+pub fn filters_of(params: &Params) -> Filters {
+    Filters {
+        kind: params
+            .get("kind")
+            .filter(|k| *k == "paragraph" || Kind::from_singular(k).is_some())
+            .map(str::to_owned),
+        country: params
+            .get("country")
+            .filter(|c| crate::model::is_valid_slug(c))
+            .map(str::to_owned),
+    }
+}
+
 pub async fn run(state: &AppState, params: &Params) -> Result<SearchView, AppError> {
     run_with(state, params, PAGE_SIZE).await
 }
@@ -63,16 +78,7 @@ pub async fn run_with(
     limit: usize,
 ) -> Result<SearchView, AppError> {
     let query = Query::parse(params.get("q").unwrap_or(""));
-    let filters = Filters {
-        kind: params
-            .get("kind")
-            .filter(|k| *k == "paragraph" || Kind::from_singular(k).is_some())
-            .map(str::to_owned),
-        country: params
-            .get("country")
-            .filter(|c| crate::model::is_valid_slug(c))
-            .map(str::to_owned),
-    };
+    let filters = filters_of(params);
     let pool = &state.pool;
     let found: SearchResults = db_search::search(pool, &query, &filters, limit).await?;
     let countries: Vec<RecordRow> = queries::records_of_kind(pool, Kind::Country).await?;
@@ -223,6 +229,9 @@ pub fn search_url(q: &str, kind: Option<&str>, country: Option<&str>) -> String 
 #[derive(Template)]
 #[template(path = "search.html")]
 pub struct SearchPage {
+    /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
+    pub jsonld: String,
+
     pub q: String,
     pub view: SearchView,
     pub clear_kind_url: String,
@@ -232,6 +241,11 @@ pub struct SearchPage {
 pub async fn page(State(state): State<AppState>, params: Params) -> Result<Response, AppError> {
     let view = run(&state, &params).await?;
     render(&SearchPage {
+        jsonld: super::jsonld::script_text(&super::jsonld::web_page(
+            &state.base_url,
+            "/search",
+            "搜索 Search",
+        )),
         q: view.query.raw.clone(),
         clear_kind_url: search_url(&view.query.raw, None, view.filters.country.as_deref()),
         clear_country_url: search_url(&view.query.raw, view.filters.kind.as_deref(), None),

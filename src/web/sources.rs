@@ -5,11 +5,12 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::response::Response;
 
-use super::params::Params;
+use super::cite::{CiteBlock, Linker, WordLink, paragraph_cited, work_of};
+use super::params::{Params, canonical_number};
 use super::views::{
     CitingView, distinct_citing, errata_of_paragraph, paragraph_html, paragraph_url, sic_notes,
 };
-use super::{AppError, AppState, render};
+use super::{AppError, AppState, jsonld, render};
 use crate::db::queries::{self, CitingRow, SourceRow};
 use crate::search::Query;
 use crate::search::highlight::{match_ranges, render_with_notes};
@@ -18,6 +19,9 @@ use crate::search::highlight::{match_ranges, render_with_notes};
 #[template(path = "sources.html")]
 pub struct SourcesPage {
     pub q: String,
+    /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
+    pub jsonld: String,
+
     pub sources: Vec<(SourceRow, i64)>,
 }
 
@@ -27,7 +31,12 @@ pub async fn list(State(state): State<AppState>) -> Result<Response, AppError> {
         let n = queries::paragraph_count(&state.pool, s.id).await?;
         sources.push((s, n));
     }
+    let items: Vec<(String, String)> = sources
+        .iter()
+        .map(|(s, _)| (s.title.clone(), format!("/sources/{}", s.slug)))
+        .collect();
     render(&SourcesPage {
+        jsonld: jsonld::script_text(&jsonld::item_list(&state.base_url, "原文 Sources", &items)),
         q: String::new(),
         sources,
     })
@@ -64,6 +73,9 @@ pub struct BlockView {
 #[template(path = "source.html")]
 pub struct SourcePage {
     pub q: String,
+    /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
+    pub jsonld: String,
+
     pub source: SourceRow,
     pub blocks: Vec<BlockView>,
     pub cited: usize,
@@ -73,17 +85,25 @@ pub struct SourcePage {
     pub citation_template: String,
 }
 
+/// The source a `/sources/{slug}…` address names, or 404.
+pub(super) async fn source_at(
+    pool: &sqlx::SqlitePool,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<SourceRow, AppError> {
+    let Ok(Path(slug)) = path else {
+        return Err(AppError::NotFound);
+    };
+    queries::source_by_slug(pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 pub async fn source(
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Response, AppError> {
-    let Ok(Path(slug)) = path else {
-        return Err(AppError::NotFound);
-    };
     let pool = &state.pool;
-    let source = queries::source_by_slug(pool, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let source = source_at(pool, path).await?;
     let blocks = queries::source_blocks(pool, source.id).await?;
     let citations = queries::citations_into_source(pool, source.id).await?;
     let errata = queries::errata(pool).await?;
@@ -123,6 +143,11 @@ pub async fn source(
         .filter(|b| b.kind == "paragraph" && !b.citing.is_empty())
         .count();
     render(&SourcePage {
+        jsonld: jsonld::script_text(&jsonld::news_article(
+            &state.base_url,
+            &source,
+            paragraphs as i64,
+        )),
         citation_template: citation_text(&state.base_url, &source, "{n}"),
         q: String::new(),
         source,
@@ -136,6 +161,9 @@ pub async fn source(
 #[template(path = "paragraph.html")]
 pub struct ParagraphPage {
     pub q: String,
+    /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
+    pub jsonld: String,
+
     pub source: SourceRow,
     pub n: i64,
     pub last: i64,
@@ -148,6 +176,25 @@ pub struct ParagraphPage {
     pub from: Option<CitingView>,
     pub citation_text: String,
     pub permalink: String,
+    /// Every citation style, and links to the cited words.
+    pub cite: CiteBlock,
+}
+
+/// The source and paragraph number a `/sources/{slug}/p/{n}…` address
+/// names; 404 for an unknown source or a number not written canonically
+/// (whether the paragraph exists is the caller's question).
+pub(super) async fn source_and_number(
+    pool: &sqlx::SqlitePool,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Result<(SourceRow, i64), AppError> {
+    let Ok(Path((slug, n))) = path else {
+        return Err(AppError::NotFound);
+    };
+    let n = canonical_number(&n).ok_or(AppError::NotFound)?;
+    let source = queries::source_by_slug(pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((source, n))
 }
 
 pub async fn paragraph(
@@ -155,18 +202,8 @@ pub async fn paragraph(
     path: Result<Path<(String, String)>, PathRejection>,
     params: Params,
 ) -> Result<Response, AppError> {
-    let Ok(Path((slug, n))) = path else {
-        return Err(AppError::NotFound);
-    };
-    // Only canonical numbers: `/p/007` or `/p/+7` would be a second address.
-    let n: i64 = match n.parse::<i64>() {
-        Ok(v) if v > 0 && v.to_string() == n => v,
-        _ => return Err(AppError::NotFound),
-    };
     let pool = &state.pool;
-    let source = queries::source_by_slug(pool, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (source, n) = source_and_number(pool, path).await?;
     let around = queries::paragraphs_between(pool, source.id, n - 1, n + 1).await?;
     let this = around
         .iter()
@@ -200,7 +237,26 @@ pub async fn paragraph(
     };
     let permalink = format!("{}{}", state.base_url, paragraph_url(&source.slug, n));
     let citation_text = citation_text(&state.base_url, &source, n);
+    let linker = Linker::load(pool, &state.base_url).await?;
+    let links = citations
+        .iter()
+        .enumerate()
+        .map(|(i, c)| WordLink {
+            id: format!("words-{}", i + 1),
+            paragraph: n,
+            span: c.span.clone(),
+            url: linker.link(&source.slug, n, &this.text, c.span_start, &c.span),
+        })
+        .collect();
+    let cited = paragraph_cited(&work_of(&source), n, &permalink, &from_cites);
+    let cite_path = match from_cites.first() {
+        Some(c) => format!("{}/cite?from={}", paragraph_url(&source.slug, n), c.slug),
+        None => format!("{}/cite", paragraph_url(&source.slug, n)),
+    };
+    let cite = CiteBlock::new(&cited, &cite_path, links, &state.base_url);
     render(&ParagraphPage {
+        jsonld: jsonld::script_text(&jsonld::paragraph(&state.base_url, &source, n, &this.text)),
+        cite,
         q: query.map(|q| q.raw).unwrap_or_default(),
         heading: queries::heading_before_paragraph(pool, source.id, n).await?,
         previous: around

@@ -1,12 +1,17 @@
 //! Integration tests: the real router over a real SQLite file built from the
 //! real seeds. One binary, so the crate is linked once.
 
+mod annotations;
 mod api_v1;
+mod cite;
 mod coverage;
 mod errors;
+mod export;
+mod feeds;
 mod headers;
 mod helpers;
 mod json;
+mod jsonld;
 mod loader;
 mod negotiation;
 mod openapi;

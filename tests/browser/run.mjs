@@ -20,6 +20,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import jsonld from "jsonld";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
@@ -140,7 +141,10 @@ await check("crawl: every internal link and fragment resolves", async () => {
   }
   const broken = [];
   for (const [from, href] of links) {
-    const [target, frag] = href.split("#");
+    // A browser drops a fragment directive (:~:text=…) before it looks
+    // for the element; the text it names is checked in the journeys.
+    const [target, rawFrag] = href.split("#");
+    const frag = rawFrag && rawFrag.split(":~:")[0];
     const page = pages.get(target || from);
     if (!page || page.status !== 200) broken.push(`${from} → ${href}: ${page ? page.status : "not fetched"}`);
     else if (frag && !page.ids.has(decodeURIComponent(frag))) broken.push(`${from} → ${href}: no id="${frag}"`);
@@ -220,6 +224,76 @@ await check("document language, English names, headings in order, landmarks", as
   await context.close();
 });
 
+// --- JSON-LD -----------------------------------------------------------------------
+await check("JSON-LD: every page kind's schema.org data expands with a JSON-LD processor and says what the page shows", async () => {
+  // No network here: schema.org's context is given as its vocabulary, so the
+  // processor checks the syntax and expands every term to its schema.org IRI.
+  const documentLoader = async (url) => {
+    if (url.replace(/\/$/, "") === "https://schema.org") {
+      return { contextUrl: null, documentUrl: url, document: { "@context": { "@vocab": "https://schema.org/" } } };
+    }
+    throw new Error(`no remote context: ${url}`);
+  };
+  const S = "https://schema.org/";
+  const value = (node, prop) => (node[S + prop] ?? []).map((v) => v["@value"] ?? v["@id"]);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const expect = {
+    project: ["Thing", "h1"],
+    quote: ["Quotation", "h1"],
+    country: ["Country", "h1"],
+    source: ["NewsArticle", "h1"],
+    paragraph: ["CreativeWork", null],
+    home: ["Dataset", null],
+    "kind-list": ["ItemList", null],
+    sources: ["ItemList", null],
+    map: ["WebPage", null],
+    timeline: ["WebPage", null],
+  };
+  for (const [kind, [type, nameFrom]] of Object.entries(expect)) {
+    await page.goto(BASE + PAGE_KINDS[kind]);
+    const raw = await page.locator('script[type="application/ld+json"]').textContent();
+    const [node] = await jsonld.expand(JSON.parse(raw), { documentLoader });
+    assert(node["@type"].includes(S + type), `${kind}: @type ${node["@type"]}, not ${type}`);
+    if (nameFrom) {
+      const shown = (await page.locator(nameFrom).first().innerText()).trim();
+      const names = [...value(node, "name"), ...value(node, "headline")];
+      assert(names.includes(shown), `${kind}: JSON-LD names ${names}, the page shows ${shown}`);
+    }
+    if (kind === "paragraph") {
+      const shown = (await page.locator(".para.focus p").innerText()).replace(/\[sic: [^\]]*\]/g, "").trim();
+      assert(value(node, "text")[0] === shown, `paragraph text differs:\n${value(node, "text")[0]}\n${shown}`);
+    }
+    if (kind === "kind-list") {
+      const items = node[S + "itemListElement"].map((i) => value(i, "name")[0]);
+      const shown = await page.locator("main .records a, main ul a").allInnerTexts();
+      assert(items.length > 10 && items.every((t) => shown.includes(t)), `list items not on the page: ${items.filter((t) => !shown.includes(t)).slice(0, 3)}`);
+    }
+    if (kind === "project" || kind === "quote") {
+      // Every citation is a Quotation of words the page quotes.
+      const quoted = (await page.locator("figure.citation blockquote").allInnerTexts()).join("\n");
+      const cites = node[S + "citation"];
+      assert(cites.length > 0, `${kind}: no citation`);
+      for (const c of cites) {
+        assert(c["@type"].includes(S + "Quotation"), `${kind}: citation type`);
+        const words = value(c, "text")[0];
+        assert(quoted.includes(words), `${kind}: the page does not quote ${words}`);
+      }
+    }
+    if (kind === "home") {
+      const downloads = node[S + "distribution"];
+      assert(downloads.length >= 29, `only ${downloads.length} downloads`);
+      for (const d of downloads) {
+        const url = value(d, "contentUrl")[0];
+        const res = await fetch(url);
+        assert(res.ok, `${url}: ${res.status}`);
+        await res.arrayBuffer();
+      }
+    }
+  }
+  await context.close();
+});
+
 // --- journeys --------------------------------------------------------------------
 await check("journey: home → search 中吉乌铁路 → project → ¶ citation → marked paragraph", async () => {
   const context = await browser.newContext();
@@ -260,6 +334,102 @@ await check("journey: /sources/…#p10 scrolls to the paragraph, highlights it, 
   await page.waitForFunction(() => document.querySelector("#p10 button.copy").textContent.includes("已复制"));
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   assert(copied.startsWith("新华社，2025-06-18，《") && copied.endsWith(`》，第10段。${BASE}/sources/${SOURCE}/p/10`), `clipboard: ${copied}`);
+  assert(page.problems.length === 0, page.problems.join("\n"));
+  await context.close();
+});
+
+await check("journey: a record's citation styles are copied from the page, GB/T dated today", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: BASE });
+  const page = await strictPage(context);
+  await page.goto(`${BASE}/projects/china-kyrgyzstan-uzbekistan-railway`);
+  for (const [style, starts] of [["bibtex", "@online{"], ["gbt7714", "新华社. 弘扬中国—中亚精神"]]) {
+    const box = page.locator(`details:has(#cite-${style})`);
+    await box.locator("summary").click();
+    const button = box.locator("button.copy");
+    await button.click();
+    await page.waitForFunction((s) => document.querySelector(`details:has(#cite-${s}) button.copy`).textContent.includes("已复制"), style);
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    const shown = await page.locator(`#cite-${style}`).inputValue();
+    assert(copied === shown.trim(), `${style}: clipboard differs from the box:\n${copied}\n---\n${shown}`);
+    assert(copied.startsWith(starts), `${style}: ${copied.slice(0, 80)}`);
+    if (style === "gbt7714") {
+      const d = new Date();
+      const today = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+      assert(copied.includes(`(2025-06-18)[${today}]`) && !copied.includes("引用日期"), `GB/T access date: ${copied.slice(0, 200)}`);
+    }
+  }
+  assert(page.problems.length === 0, page.problems.join("\n"));
+  await context.close();
+});
+
+await check("journey: a link to the cited words scrolls to and highlights them; gone words fall back to the paragraph", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await strictPage(context);
+  await page.goto(`${BASE}/projects/china-kyrgyzstan-uzbekistan-railway`);
+  const link = page.locator("ul.word-links a").first();
+  const href = await link.getAttribute("href");
+  assert(/^\/sources\/[^#]+#p10:~:text=/.test(href), `link: ${href}`);
+  const span = (await link.innerText()).replace(/^¶\d+：“|”$/g, "");
+  await link.click();
+  await page.waitForURL(/\/sources\//);
+  // Where the cited words are, and whether the browser marked them.
+  const locate = (words) => page.evaluate((w) => {
+    const para = document.getElementById("p10");
+    const walker = document.createTreeWalker(para, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const i = n.data.indexOf(w.slice(0, 8));
+      if (i < 0) continue;
+      const range = document.createRange();
+      range.setStart(n, i);
+      range.setEnd(n, Math.min(n.data.length, i + 8));
+      const r = range.getBoundingClientRect();
+      return { top: r.top, left: r.left, width: r.width, height: r.height, scrollY: window.scrollY, inView: r.top >= 0 && r.bottom <= window.innerHeight, target: para.matches(":target") };
+    }
+    return null;
+  }, words);
+  await page.waitForTimeout(600);
+  const at = await locate(span);
+  assert(!(await page.locator("#p10.fragment-fallback").count()), "a matched link fell back to the paragraph");
+  assert(at && at.inView, `the cited words are not in view: ${JSON.stringify(at)}`);
+  // A matched text directive is the fragment Chromium scrolls to; it does
+  // not make the paragraph :target (that is the fallback's job, below).
+  // Matched, not fallen back: the paragraph alone scrolls elsewhere (its
+  // top to the top), and a match is what Chromium paints as ::target-text.
+  // (A new document each time: a same-document jump keeps the old scroll.)
+  await page.goto("about:blank");
+  await page.goto(`${BASE}/sources/${SOURCE}#p10`);
+  await page.waitForTimeout(300);
+  const fallbackY = await page.evaluate(() => window.scrollY);
+  assert(Math.abs(fallbackY - at.scrollY) > 20, `the text directive did not match: scrolled as for #p10 (${at.scrollY} vs ${fallbackY})`);
+  // Every citation's link, as the citations download gives it: how many
+  // Chromium matches (CJK words are matched at ICU word boundaries).
+  const cites = await (await fetch(`${BASE}/api/export/citations.json`)).json();
+  let matched = 0;
+  const missed = [];
+  for (const c of cites.rows) {
+    const url = c.text_fragment_url.replace(/^https?:\/\/[^/]+/, BASE);
+    await page.goto(`${BASE}/sources/${SOURCE}#p${c.paragraph}`);
+    const plainY = await page.evaluate(() => window.scrollY);
+    await page.goto("about:blank");
+    await page.goto(url);
+    await page.waitForTimeout(50);
+    const y = await page.evaluate(() => window.scrollY);
+    if (Math.abs(y - plainY) > 20) matched += 1;
+    else missed.push(`¶${c.paragraph} ${c.span.slice(0, 20)}`);
+  }
+  console.log(`      ${matched} of ${cites.rows.length} citation links matched by Chromium${missed.length ? `; not: ${missed.slice(0, 8).join(" | ")}` : ""}`);
+  // Words that are not in the text: the browser goes to the paragraph.
+  await page.goto("about:blank");
+  await page.goto(`${BASE}/sources/${SOURCE}#p12:~:text=${encodeURIComponent("这句话不在原文里")}`);
+  await page.waitForTimeout(800);
+  const fallback = await page.evaluate(() => {
+    const p = document.getElementById("p12");
+    const r = p.getBoundingClientRect();
+    return { marked: p.classList.contains("fragment-fallback"), bg: getComputedStyle(p).backgroundColor, bodyBg: getComputedStyle(document.body).backgroundColor, top: r.top, inView: r.top >= 0 && r.top < window.innerHeight, scrollY: window.scrollY };
+  });
+  // Chromium itself neither scrolls nor marks: static/fragment.js does.
+  assert(fallback.marked && fallback.inView && fallback.scrollY > 0 && fallback.bg !== fallback.bodyBg, `no fallback to ¶12: ${JSON.stringify(fallback)}`);
   assert(page.problems.length === 0, page.problems.join("\n"));
   await context.close();
 });
@@ -307,7 +477,8 @@ await check("journey: keyboard only — skip link, visible focus, every control 
   });
   assert(skip.cls === "skip" && skip.href === "#main" && skip.visible, `first Tab: ${JSON.stringify(skip)}`);
   const tabbable = await page.evaluate(() =>
-    [...document.querySelectorAll("a[href], button, input, select, textarea, [tabindex]")].filter((e) => !e.hidden && e.tabIndex >= 0 && e.offsetParent !== null).length,
+    // What a closed <details> holds is not reached until it is opened.
+    [...document.querySelectorAll("a[href], button, input, select, textarea, [tabindex]")].filter((e) => !e.hidden && e.tabIndex >= 0 && e.offsetParent !== null && !e.closest("details:not([open])")).length,
   );
   const reached = new Set();
   const unfocused = [];

@@ -118,6 +118,8 @@ pub struct ApiPage {
     pub data_version: String,
     pub endpoints: Vec<EndpointDoc>,
     pub errors: Vec<Example>,
+    /// The page documents the API, not a record: no JSON-LD of its own.
+    pub jsonld: String,
 }
 
 /// Requests the page shows, by endpoint path: real records of the data
@@ -256,6 +258,7 @@ pub async fn page(State(state): State<AppState>) -> Result<Response, AppError> {
         data_version: super::data_version(&state).await?,
         endpoints,
         errors,
+        jsonld: String::new(),
     })?;
     // Where a program goes from here (RFC 8288, RFC 8631).
     res.headers_mut().insert(
