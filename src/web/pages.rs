@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Response};
 
 use super::charts::load_map;
 use super::views::{
-    CitationView, EditorialView, EnglishBasisView, FieldView, LinkGroup, RecordRef,
-    backlink_groups, link_groups,
+    CitedParagraphView, EditorialView, EnglishBasisView, FieldView, LinkGroup, RecordRef,
+    backlink_groups, cited_paragraphs, link_groups,
 };
 use super::{AppError, AppState, render};
 use crate::db::queries::{self, RecordRow};
@@ -310,7 +310,8 @@ pub struct RecordPage {
     pub fields: Vec<FieldView>,
     pub links: Vec<LinkGroup>,
     pub backlinks: Vec<LinkGroup>,
-    pub citations: Vec<CitationView>,
+    /// Each cited paragraph once, with all the spans the record cites in it.
+    pub cited: Vec<CitedParagraphView>,
 }
 
 pub async fn record(
@@ -352,11 +353,11 @@ pub async fn record(
         fields,
         links: link_groups(&queries::links_from(pool, r.id).await?),
         backlinks: backlink_groups(&queries::links_to(pool, r.id).await?),
-        citations: queries::record_citations(pool, r.id)
-            .await?
-            .iter()
-            .map(|c| CitationView::new(c, &r.slug, &errata))
-            .collect(),
+        cited: cited_paragraphs(
+            &queries::record_citations(pool, r.id).await?,
+            &r.slug,
+            &errata,
+        ),
         record: RecordRef::from(&r),
     })
 }

@@ -653,3 +653,108 @@ async fn kinds_come_back_from_the_database_typed() {
         assert!(rows.iter().all(|r| r.kind == kind), "{kind:?}");
     }
 }
+
+/// The `data-paragraph` of each quoted paragraph on a record page.
+fn quoted_paragraphs(html: &str) -> Vec<&str> {
+    html.split("<figure class=\"citation\" data-paragraph=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_record_page_quotes_each_cited_paragraph_once_with_all_its_spans() {
+    let app = TestApp::shared().await;
+    // The treaty cites two spans of ¶15, the declaration two of ¶6.
+    for (url, p) in [
+        ("/agreements/treaty-permanent-good-neighborliness", "p15"),
+        ("/agreements/astana-declaration", "p6"),
+    ] {
+        let b = app.get_ok(url).await.body;
+        let quoted = quoted_paragraphs(&b);
+        let here: Vec<&&str> = quoted
+            .iter()
+            .filter(|q| q.ends_with(&format!("#{p}")))
+            .collect();
+        assert_eq!(here.len(), 1, "{url}: {quoted:?}");
+        let api = app
+            .get_ok(&format!(
+                "/api/records/agreement/{}",
+                url.rsplit('/').next().unwrap()
+            ))
+            .await
+            .json();
+        let spans: Vec<String> = api["citations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| format!("p{}", c["paragraph"]) == p)
+            .map(|c| c["span"].as_str().unwrap().to_owned())
+            .collect();
+        assert!(
+            spans.len() >= 2,
+            "{url} cites {p} more than once: {spans:?}"
+        );
+        for s in &spans {
+            // Each span is marked, whole or in parts merged with a neighbour.
+            let first: String = s.chars().take(6).collect();
+            assert!(b.contains(&format!("<mark>{first}")), "{url}: {s} marked");
+        }
+    }
+    // No record page anywhere quotes a paragraph twice.
+    for kind in Kind::ALL {
+        let api = app
+            .get_ok(&format!("/api/records/{}", kind.as_str()))
+            .await
+            .json();
+        for r in api["records"].as_array().unwrap() {
+            let url = r["url"].as_str().unwrap();
+            let b = app.get_ok(url).await.body;
+            let mut quoted = quoted_paragraphs(&b);
+            assert!(!quoted.is_empty(), "{url}");
+            let n = quoted.len();
+            quoted.sort_unstable();
+            quoted.dedup();
+            assert_eq!(quoted.len(), n, "{url} quotes a paragraph twice");
+        }
+    }
+}
+
+/// The paragraph numbers of each result's ¶ links on a search page.
+fn result_paragraph_links(html: &str) -> Vec<Vec<i64>> {
+    html.split("<p class=\"cites\">")
+        .skip(1)
+        .map(|s| {
+            let line = s.split("</p>").next().unwrap();
+            line.split(">¶")
+                .skip(1)
+                .map(|x| x.split('<').next().unwrap().parse().unwrap())
+                .collect()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn search_results_link_each_cited_paragraph_once_in_order() {
+    let app = TestApp::shared().await;
+    let mut checked = 0;
+    for q in ["合作", "铁路", "峰会", "中亚", "宣言", "习近平"] {
+        let b = app.get_ok(&format!("/search?q={}", enc(q))).await.body;
+        for links in result_paragraph_links(&b) {
+            assert!(
+                links.windows(2).all(|w| w[0] < w[1]),
+                "{q}: ¶ links {links:?} repeated or out of order"
+            );
+            checked += links.len();
+        }
+    }
+    assert!(checked > 50, "only {checked} links checked");
+    // The JSON keeps every citation with its span.
+    let api = app
+        .get_ok(&format!("/api/search?q={}", enc("阿斯塔纳宣言")))
+        .await
+        .json();
+    let first = &api["results"][0];
+    assert_eq!(first["slug"], "astana-declaration");
+    assert!(first["citations"].as_array().unwrap().len() > 2);
+}
