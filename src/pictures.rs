@@ -3,7 +3,12 @@
 //! that show them (`web::charts`) add the same information as plain lists.
 //!
 //! The map is schematic on purpose. Countries are shaded by how many outcomes
-//! (agreements, projects, initiatives) involve them; a project that links two
+//! (agreements, projects, initiatives) are their own: those naming the
+//! country as a party or a country involved, leaving out the region-wide
+//! ones that name every country (they would shade all six alike) and the
+//! mere mentions (Afghanistan, a country to be helped, is no party). The
+//! bands run from the fewest to the most that any country has, so the
+//! scale is chosen by the data; a project that links two
 //! or three countries is drawn as a curve through their capitals, because the
 //! source names the countries a project joins but never its route. Projects
 //! spanning four or more countries are region-wide programmes and are listed,
@@ -100,10 +105,17 @@ pub struct Label {
 pub struct MapCountry {
     pub iso: String,
     pub path: String,
-    /// `shade-0` … `shade-4` for countries with records, `context` otherwise.
+    /// `shade-1` … `shade-4` for countries with outcomes of their own,
+    /// `mentioned` for a country outcomes only mention, `shade-0` for one
+    /// with a record and neither, `context` for the rest.
     pub class: String,
     pub record: Option<RecordRef>,
+    /// Outcomes naming the country as a party or a country involved.
     pub outcomes: i64,
+    /// Of those, the ones not shared by every country: the shading.
+    pub specific: i64,
+    /// Outcomes that only mention it.
+    pub mentions: i64,
     pub label: Option<Label>,
     pub capital: Option<(f64, f64)>,
     pub capital_name: Option<String>,
@@ -119,6 +131,7 @@ impl MapCountry {
             "shade-3" => "#5f9cc9",
             "shade-4" => "#2f6fa6",
             "shade-0" => "#eef1f4",
+            "mentioned" => "#f4efe1",
             _ => "#e3e3de",
         }
     }
@@ -138,6 +151,10 @@ pub struct LegendStep {
 }
 
 pub struct MapView {
+    /// Outcomes naming every country, left out of the shading, and how many
+    /// countries that is.
+    pub region_wide_outcomes: i64,
+    pub region_countries: i64,
     pub width: f64,
     pub height: f64,
     pub countries: Vec<MapCountry>,
@@ -158,9 +175,31 @@ impl MapView {
             .iter()
             .filter(|c| c.record.is_some())
             .collect();
-        v.sort_by(|a, b| b.outcomes.cmp(&a.outcomes).then(a.iso.cmp(&b.iso)));
+        v.sort_by(|a, b| {
+            (b.specific, b.outcomes, b.mentions)
+                .cmp(&(a.specific, a.outcomes, a.mentions))
+                .then(a.iso.cmp(&b.iso))
+        });
         v
     }
+
+    /// Countries the outcomes only mention, for the caption.
+    pub fn mentioned(&self) -> Vec<&MapCountry> {
+        self.countries
+            .iter()
+            .filter(|c| c.class == "mentioned")
+            .collect()
+    }
+}
+
+/// Shading bands from the data: `SHADES` equal steps from the fewest to the
+/// most outcomes of its own any country has, so every band can be told apart
+/// and none lies outside the data.
+fn bands(values: &[i64]) -> (i64, i64) {
+    let lo = values.iter().copied().min().unwrap_or(0);
+    let hi = values.iter().copied().max().unwrap_or(0);
+    let step = ((hi - lo + 1) + SHADES - 1) / SHADES;
+    (lo, step.max(1))
 }
 
 fn country_ref(c: &MapCountryRow) -> Option<RecordRef> {
@@ -173,8 +212,17 @@ fn country_ref(c: &MapCountryRow) -> Option<RecordRef> {
 }
 
 /// Builds the map from query rows; pure, so tests can feed it rows.
-pub fn build_map(rows: &[MapCountryRow], projects: &[ProjectCountryRow]) -> MapView {
-    let max = rows.iter().map(|r| r.outcomes).max().unwrap_or(0).max(1);
+pub fn build_map(
+    rows: &[MapCountryRow],
+    projects: &[ProjectCountryRow],
+    (region_wide_outcomes, region_countries): (i64, i64),
+) -> MapView {
+    let own: Vec<i64> = rows
+        .iter()
+        .filter(|r| r.slug.is_some() && r.outcomes > 0)
+        .map(|r| r.specific)
+        .collect();
+    let (lo, step) = bands(&own);
     let mut countries = Vec::new();
     for r in rows {
         let polygons: Vec<Vec<Vec<LonLat>>> = serde_json::from_str(&r.polygons).unwrap_or_default();
@@ -182,7 +230,11 @@ pub fn build_map(rows: &[MapCountryRow], projects: &[ProjectCountryRow]) -> MapV
         let r_label = r.label_lon.zip(r.label_lat);
         let class = match &record {
             None => "context".to_owned(),
-            Some(_) => format!("shade-{}", (r.outcomes * SHADES + max - 1) / max),
+            Some(_) if r.outcomes > 0 => {
+                format!("shade-{}", ((r.specific - lo) / step + 1).clamp(1, SHADES))
+            }
+            Some(_) if r.mentions > 0 => "mentioned".to_owned(),
+            Some(_) => "shade-0".to_owned(),
         };
         let capital = match (r.capital_lon, r.capital_lat) {
             (Some(lon), Some(lat)) if record.is_some() => {
@@ -209,25 +261,32 @@ pub fn build_map(rows: &[MapCountryRow], projects: &[ProjectCountryRow]) -> MapV
             class,
             record,
             outcomes: r.outcomes,
+            specific: r.specific,
+            mentions: r.mentions,
             capital,
             capital_name: r.capital_name.clone(),
         });
     }
 
-    let legend = (1..=SHADES)
-        .filter_map(|level| {
-            let lo = (level - 1) * max / SHADES + 1;
-            let hi = level * max / SHADES;
-            (lo <= hi).then(|| LegendStep {
-                class: format!("shade-{level}"),
-                label: if lo == hi {
-                    format!("{lo}")
-                } else {
-                    format!("{lo}–{hi}")
-                },
+    let hi = own.iter().copied().max().unwrap_or(0);
+    let legend = if own.is_empty() {
+        Vec::new()
+    } else {
+        (1..=SHADES)
+            .filter_map(|level| {
+                let a = lo + (level - 1) * step;
+                let b = (a + step - 1).min(hi);
+                (a <= hi).then(|| LegendStep {
+                    class: format!("shade-{level}"),
+                    label: if a == b {
+                        format!("{a}")
+                    } else {
+                        format!("{a}–{b}")
+                    },
+                })
             })
-        })
-        .collect();
+            .collect()
+    };
 
     // Projects with the countries on the map they link, in the record's order.
     // Rows come grouped by project, so a project's rows are consecutive.
@@ -309,6 +368,8 @@ pub fn build_map(rows: &[MapCountryRow], projects: &[ProjectCountryRow]) -> MapV
     }
 
     MapView {
+        region_wide_outcomes,
+        region_countries,
         width: round1((EAST - WEST) * LON_FACTOR * SCALE),
         height: round1((NORTH - SOUTH) * SCALE),
         countries,
@@ -508,6 +569,8 @@ mod tests {
             english: None,
             capital_name: None,
             outcomes,
+            specific: outcomes,
+            mentions: 0,
         }
     }
 
@@ -528,6 +591,10 @@ mod tests {
             country("UZ", Some("uzbekistan"), 1, Some([69.3, 41.3])),
             country("KZ", Some("kazakhstan"), 0, Some([71.4, 51.1])),
             country("MN", None, 0, None),
+            MapCountryRow {
+                mentions: 2,
+                ..country("AF", Some("afghanistan"), 0, Some([69.2, 34.5]))
+            },
         ];
         let projects = [
             link("railway", "china"),
@@ -539,7 +606,7 @@ mod tests {
             link("wide", "kazakhstan"),
             link("school", "china"),
         ];
-        let map = build_map(&rows, &projects);
+        let map = build_map(&rows, &projects, (5, 4));
         let class = |iso: &str| {
             map.countries
                 .iter()
@@ -552,6 +619,9 @@ mod tests {
         assert_eq!(class("KG"), "shade-1");
         assert_eq!(class("KZ"), "shade-0");
         assert_eq!(class("MN"), "context");
+        // Mentioned only: apart from the countries with outcomes of their own.
+        assert_eq!(class("AF"), "mentioned");
+        assert_eq!(map.mentioned()[0].iso, "AF");
         assert_eq!(map.routes.len(), 1);
         assert_eq!(map.routes[0].project.slug, "railway");
         assert_eq!(
@@ -564,6 +634,33 @@ mod tests {
         assert_eq!(map.single[0].0.slug, "school");
         let legend: Vec<&str> = map.legend.iter().map(|l| l.label.as_str()).collect();
         assert_eq!(legend, ["1–2", "3–4", "5–6", "7–8"]);
+    }
+
+    #[test]
+    fn bands_span_the_data_not_zero_to_the_maximum() {
+        // Six countries with 35–40 outcomes each fell in one band when the
+        // scale ran from 1; bands from the data's own range tell them apart.
+        let rows: Vec<MapCountryRow> = [
+            ("CN", 9),
+            ("KZ", 6),
+            ("KG", 4),
+            ("TJ", 5),
+            ("TM", 3),
+            ("UZ", 5),
+        ]
+        .iter()
+        .map(|(iso, n)| country(iso, Some(&iso.to_lowercase()), *n, None))
+        .collect();
+        let map = build_map(&rows, &[], (30, 6));
+        let classes: Vec<&str> = map.countries.iter().map(|c| c.class.as_str()).collect();
+        assert_eq!(
+            classes,
+            [
+                "shade-4", "shade-2", "shade-1", "shade-2", "shade-1", "shade-2"
+            ]
+        );
+        let legend: Vec<&str> = map.legend.iter().map(|l| l.label.as_str()).collect();
+        assert_eq!(legend, ["3–4", "5–6", "7–8", "9"]);
     }
 
     #[test]

@@ -5,7 +5,8 @@ use serde::Serialize;
 
 use crate::dates::{Basis, DateSpan};
 use crate::db::queries::{
-    CitationRow, CitingRow, EditorialRow, EnglishBasisRow, ErratumRow, LinkedRow,
+    CitationRow, CitingRow, EditorialRow, EnglishBasisRow, ErratumRow, LinkedRow, OutcomeClaimRow,
+    SourceKindCount, SourceRow,
 };
 use crate::model::{EnglishBasis, FieldName, Kind, LinkRole};
 pub use crate::refs::{RecordRef, kind_labels, paragraph_url, record_url};
@@ -429,6 +430,64 @@ pub fn paragraph_links(citations: &[CitationView]) -> Vec<ParagraphLink> {
     links.sort_by_key(|(order, l)| (*order, l.paragraph));
     links.dedup_by(|a, b| a.1.source == b.1.source && a.1.paragraph == b.1.paragraph);
     links.into_iter().map(|(_, l)| l).collect()
+}
+
+/// What one source covers, as the pages state it where a reader forms an
+/// impression of the whole: how many records of each kind come from it,
+/// and the number of outcomes it claims, so a list of eight is not taken
+/// for the complete list.
+#[derive(Debug, Clone)]
+pub struct ScopeView {
+    pub source_slug: String,
+    pub source_title: String,
+    pub publisher: String,
+    pub publisher_en: Option<String>,
+    pub published: String,
+    /// Records from this source by kind, in the kinds' order: (zh, en, url, count).
+    pub counts: Vec<(&'static str, &'static str, String, i64)>,
+    /// Records of the page's own kind from this source (list pages).
+    pub this_kind: Option<i64>,
+    /// The source's own count of outcomes: its words, the figure's page,
+    /// the paragraph and its address.
+    pub claim: Option<(String, String, i64, String)>,
+}
+
+/// Builds the scope of each source that has records, in the sources' order.
+pub fn scopes(
+    sources: &[SourceRow],
+    counts: &[SourceKindCount],
+    claims: &[OutcomeClaimRow],
+) -> Vec<ScopeView> {
+    sources
+        .iter()
+        .filter(|s| counts.iter().any(|c| c.source_id == s.id))
+        .map(|s| ScopeView {
+            source_slug: s.slug.clone(),
+            source_title: s.title.clone(),
+            publisher: s.publisher.clone(),
+            publisher_en: s.publisher_en.clone(),
+            published: s.published.clone(),
+            counts: Kind::ALL
+                .into_iter()
+                .filter_map(|k| {
+                    let n = counts
+                        .iter()
+                        .find(|c| c.source_id == s.id && c.kind == k)?
+                        .count;
+                    Some((k.label_zh(), k.label_en(), format!("/{}", k.plural()), n))
+                })
+                .collect(),
+            this_kind: None,
+            claim: claims.iter().find(|c| c.source_id == s.id).map(|c| {
+                (
+                    c.original.clone(),
+                    record_url(Kind::Figure, &c.slug),
+                    c.paragraph,
+                    paragraph_url(&c.source_slug, c.paragraph),
+                )
+            }),
+        })
+        .collect()
 }
 
 #[cfg(test)]
