@@ -400,7 +400,9 @@ pub struct YearGroup {
     pub entries: Vec<TimelineEntry>,
 }
 
-/// A mark on the axis: a dot for a date, a bar for a range.
+/// A mark on the axis, one row each: a dot for a date, a bar for a range,
+/// with its date and name written beside it. The row is the link, so every
+/// mark is a target as tall as the row and as wide as the chart.
 pub struct Mark {
     pub x: f64,
     pub y: f64,
@@ -408,7 +410,15 @@ pub struct Mark {
     pub bar: bool,
     pub stated: bool,
     pub url: String,
+    /// The full date and name, for the link's title.
     pub title: String,
+    /// The written label, shortened to the room beside the mark.
+    pub label: String,
+    pub label_x: f64,
+    /// `start` (right of the mark) or `end` (left of it).
+    pub label_anchor: &'static str,
+    /// The row: top and height.
+    pub row_y: f64,
 }
 
 pub struct Tick {
@@ -420,6 +430,10 @@ pub struct TimelineView {
     pub width: f64,
     pub height: f64,
     pub axis_y: f64,
+    /// Height of one row (one mark).
+    pub row: f64,
+    /// Where the rows end, for the year lines.
+    pub rows_bottom: f64,
     pub ticks: Vec<Tick>,
     pub marks: Vec<Mark>,
     pub years: Vec<YearGroup>,
@@ -428,9 +442,40 @@ pub struct TimelineView {
 }
 
 const AXIS_WIDTH: f64 = 720.0;
-const AXIS_MARGIN: f64 = 20.0;
-const LANE: f64 = 14.0;
+const AXIS_MARGIN: f64 = 24.0;
+/// A row per mark: at the chart's desktop width (about 1.35 px per unit)
+/// 24 units are over 30 px, a target a finger can hit.
+const ROW: f64 = 24.0;
 const DOT: f64 = 10.0;
+/// The axis and its year labels, above the rows.
+const AXIS_TOP: f64 = 30.0;
+const LABEL_SIZE: f64 = 13.0;
+
+/// Roughly how wide `s` is at the label size: CJK characters a full em,
+/// others about half of one.
+fn text_width(s: &str) -> f64 {
+    s.chars()
+        .map(|c| if c.is_ascii() { 0.55 } else { 1.0 })
+        .sum::<f64>()
+        * LABEL_SIZE
+}
+
+/// `s` cut to fit `room`, with an ellipsis when cut.
+fn fit(s: &str, room: f64) -> String {
+    if text_width(s) <= room {
+        return s.to_owned();
+    }
+    let mut out = String::new();
+    for c in s.chars() {
+        out.push(c);
+        if text_width(&out) + LABEL_SIZE > room {
+            out.pop();
+            break;
+        }
+    }
+    out.push('…');
+    out
+}
 
 /// Builds the timeline from dated records; records whose date does not parse
 /// (the loader refuses them, so only an old database could hold one) are
@@ -484,46 +529,49 @@ pub fn build_timeline(rows: &[DatedRow]) -> TimelineView {
     let per_year = (AXIS_WIDTH - 2.0 * AXIS_MARGIN) / (last - first);
     let x_of = |t: f64| AXIS_MARGIN + (t - first) * per_year;
 
-    // Greedy lanes: each mark takes the lowest lane free at its start.
-    let mut lane_ends: Vec<f64> = Vec::new();
-    let mut placed = Vec::new();
-    for e in &entries {
-        let x0 = x_of(e.start);
-        let w = (x_of(e.end) - x0).max(DOT);
-        let lane = match lane_ends.iter().position(|&end| end + 2.0 <= x0) {
-            Some(l) => l,
-            None => {
-                lane_ends.push(f64::MIN);
-                lane_ends.len() - 1
+    // One row per entry, in date order: marks at the same time (eleven in
+    // 2025) stand one under the other instead of on top of each other.
+    let marks = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let x0 = x_of(e.start);
+            let w = (x_of(e.end) - x0).max(DOT);
+            let row_y = AXIS_TOP + i as f64 * ROW;
+            let text = format!("{} {}", e.date, e.record.title);
+            let right = AXIS_WIDTH - (x0 + w + 6.0);
+            let left = x0 - 6.0;
+            let (label_x, label_anchor, room) = if right >= left {
+                (x0 + w + 6.0, "start", right)
+            } else {
+                (x0 - 6.0, "end", left)
+            };
+            Mark {
+                x: round1(x0),
+                y: round1(row_y + (ROW - DOT) / 2.0),
+                width: round1(w),
+                bar: w > DOT,
+                stated: e.stated,
+                url: e.record.url.clone(),
+                title: format!("{}：{}（{}）", e.date, e.record.title, e.basis_zh),
+                label: fit(&text, room),
+                label_x: round1(label_x),
+                label_anchor,
+                row_y: round1(row_y),
             }
-        };
-        lane_ends[lane] = x0 + w;
-        placed.push((e, x0, w, lane));
-    }
-    let lanes = lane_ends.len().max(1) as f64;
-    let axis_y = 16.0 + lanes * LANE;
-    let marks = placed
-        .into_iter()
-        .map(|(e, x0, w, lane)| Mark {
-            x: round1(x0),
-            y: round1(axis_y - 8.0 - (lane as f64 + 1.0) * LANE + 2.0),
-            width: round1(w),
-            bar: w > DOT,
-            stated: e.stated,
-            url: e.record.url.clone(),
-            title: format!("{}：{}（{}）", e.date, e.record.title, e.basis_zh),
         })
         .collect();
 
     let ticks = (first as i32..=last as i32)
         .map(|y| Tick {
             x: round1(x_of(f64::from(y))),
-            label: (y % 5 == 0 || y == first as i32 || y == last as i32).then_some(y),
+            label: Some(y),
         })
         .collect();
 
     let stated = entries.iter().filter(|e| e.stated).count();
     let derived = entries.len() - stated;
+    let rows_bottom = AXIS_TOP + entries.len() as f64 * ROW;
     let mut years: Vec<YearGroup> = Vec::new();
     for e in entries {
         let year = e.start.floor() as i32;
@@ -537,8 +585,10 @@ pub fn build_timeline(rows: &[DatedRow]) -> TimelineView {
     }
     TimelineView {
         width: AXIS_WIDTH,
-        height: round1(axis_y + 30.0),
-        axis_y: round1(axis_y),
+        height: round1(rows_bottom + 8.0),
+        axis_y: AXIS_TOP - 4.0,
+        row: ROW,
+        rows_bottom: round1(rows_bottom),
         ticks,
         marks,
         years,
@@ -664,6 +714,13 @@ mod tests {
     }
 
     #[test]
+    fn long_labels_are_cut_to_their_room() {
+        assert_eq!(fit("2025年 短", 200.0), "2025年 短");
+        let cut = fit("一二三四五六七八九十", 60.0);
+        assert!(cut.ends_with('…') && text_width(&cut) <= 60.0, "{cut}");
+    }
+
+    #[test]
     fn paths_are_whole_pixels_with_relative_moves() {
         let d = polygons_path(&[vec![vec![
             [44.0, 58.0],
@@ -707,9 +764,18 @@ mod tests {
             [2013, 2025]
         );
         assert_eq!((t.stated, t.derived), (1, 2));
-        // 2025 and its June summit overlap, so they sit in different lanes.
+        // One row each: 2025 and its June summit are told apart.
         let ys: Vec<f64> = t.marks.iter().map(|m| m.y).collect();
-        assert_ne!(ys[1], ys[2]);
+        assert!(ys.windows(2).all(|w| w[1] - w[0] >= ROW), "{ys:?}");
+        // Labels beside their marks, inside the chart.
+        for m in &t.marks {
+            assert!(!m.label.is_empty());
+            let w = text_width(&m.label);
+            match m.label_anchor {
+                "start" => assert!(m.label_x + w <= AXIS_WIDTH + 0.5, "{}", m.label),
+                _ => assert!(m.label_x - w >= -0.5, "{}", m.label),
+            }
+        }
         assert_eq!(
             t.years[0].entries[0].paragraph.as_ref().unwrap().1,
             "/sources/s/p/9"
