@@ -3,7 +3,12 @@
 //! that show them (`web::charts`) add the same information as plain lists.
 //!
 //! The map is schematic on purpose. Countries are shaded by how many outcomes
-//! (agreements, projects, initiatives) involve them; a project that links two
+//! (agreements, projects, initiatives) are their own: those naming the
+//! country as a party or a country involved, leaving out the region-wide
+//! ones that name every country (they would shade all six alike) and the
+//! mere mentions (Afghanistan, a country to be helped, is no party). The
+//! bands run from the fewest to the most that any country has, so the
+//! scale is chosen by the data; a project that links two
 //! or three countries is drawn as a curve through their capitals, because the
 //! source names the countries a project joins but never its route. Projects
 //! spanning four or more countries are region-wide programmes and are listed,
@@ -100,10 +105,17 @@ pub struct Label {
 pub struct MapCountry {
     pub iso: String,
     pub path: String,
-    /// `shade-0` … `shade-4` for countries with records, `context` otherwise.
+    /// `shade-1` … `shade-4` for countries with outcomes of their own,
+    /// `mentioned` for a country outcomes only mention, `shade-0` for one
+    /// with a record and neither, `context` for the rest.
     pub class: String,
     pub record: Option<RecordRef>,
+    /// Outcomes naming the country as a party or a country involved.
     pub outcomes: i64,
+    /// Of those, the ones not shared by every country: the shading.
+    pub specific: i64,
+    /// Outcomes that only mention it.
+    pub mentions: i64,
     pub label: Option<Label>,
     pub capital: Option<(f64, f64)>,
     pub capital_name: Option<String>,
@@ -119,6 +131,7 @@ impl MapCountry {
             "shade-3" => "#5f9cc9",
             "shade-4" => "#2f6fa6",
             "shade-0" => "#eef1f4",
+            "mentioned" => "#f4efe1",
             _ => "#e3e3de",
         }
     }
@@ -138,6 +151,10 @@ pub struct LegendStep {
 }
 
 pub struct MapView {
+    /// Outcomes naming every country, left out of the shading, and how many
+    /// countries that is.
+    pub region_wide_outcomes: i64,
+    pub region_countries: i64,
     pub width: f64,
     pub height: f64,
     pub countries: Vec<MapCountry>,
@@ -158,9 +175,31 @@ impl MapView {
             .iter()
             .filter(|c| c.record.is_some())
             .collect();
-        v.sort_by(|a, b| b.outcomes.cmp(&a.outcomes).then(a.iso.cmp(&b.iso)));
+        v.sort_by(|a, b| {
+            (b.specific, b.outcomes, b.mentions)
+                .cmp(&(a.specific, a.outcomes, a.mentions))
+                .then(a.iso.cmp(&b.iso))
+        });
         v
     }
+
+    /// Countries the outcomes only mention, for the caption.
+    pub fn mentioned(&self) -> Vec<&MapCountry> {
+        self.countries
+            .iter()
+            .filter(|c| c.class == "mentioned")
+            .collect()
+    }
+}
+
+/// Shading bands from the data: `SHADES` equal steps from the fewest to the
+/// most outcomes of its own any country has, so every band can be told apart
+/// and none lies outside the data.
+fn bands(values: &[i64]) -> (i64, i64) {
+    let lo = values.iter().copied().min().unwrap_or(0);
+    let hi = values.iter().copied().max().unwrap_or(0);
+    let step = ((hi - lo + 1) + SHADES - 1) / SHADES;
+    (lo, step.max(1))
 }
 
 fn country_ref(c: &MapCountryRow) -> Option<RecordRef> {
@@ -173,8 +212,17 @@ fn country_ref(c: &MapCountryRow) -> Option<RecordRef> {
 }
 
 /// Builds the map from query rows; pure, so tests can feed it rows.
-pub fn build_map(rows: &[MapCountryRow], projects: &[ProjectCountryRow]) -> MapView {
-    let max = rows.iter().map(|r| r.outcomes).max().unwrap_or(0).max(1);
+pub fn build_map(
+    rows: &[MapCountryRow],
+    projects: &[ProjectCountryRow],
+    (region_wide_outcomes, region_countries): (i64, i64),
+) -> MapView {
+    let own: Vec<i64> = rows
+        .iter()
+        .filter(|r| r.slug.is_some() && r.outcomes > 0)
+        .map(|r| r.specific)
+        .collect();
+    let (lo, step) = bands(&own);
     let mut countries = Vec::new();
     for r in rows {
         let polygons: Vec<Vec<Vec<LonLat>>> = serde_json::from_str(&r.polygons).unwrap_or_default();
@@ -182,7 +230,11 @@ pub fn build_map(rows: &[MapCountryRow], projects: &[ProjectCountryRow]) -> MapV
         let r_label = r.label_lon.zip(r.label_lat);
         let class = match &record {
             None => "context".to_owned(),
-            Some(_) => format!("shade-{}", (r.outcomes * SHADES + max - 1) / max),
+            Some(_) if r.outcomes > 0 => {
+                format!("shade-{}", ((r.specific - lo) / step + 1).clamp(1, SHADES))
+            }
+            Some(_) if r.mentions > 0 => "mentioned".to_owned(),
+            Some(_) => "shade-0".to_owned(),
         };
         let capital = match (r.capital_lon, r.capital_lat) {
             (Some(lon), Some(lat)) if record.is_some() => {
@@ -209,25 +261,32 @@ pub fn build_map(rows: &[MapCountryRow], projects: &[ProjectCountryRow]) -> MapV
             class,
             record,
             outcomes: r.outcomes,
+            specific: r.specific,
+            mentions: r.mentions,
             capital,
             capital_name: r.capital_name.clone(),
         });
     }
 
-    let legend = (1..=SHADES)
-        .filter_map(|level| {
-            let lo = (level - 1) * max / SHADES + 1;
-            let hi = level * max / SHADES;
-            (lo <= hi).then(|| LegendStep {
-                class: format!("shade-{level}"),
-                label: if lo == hi {
-                    format!("{lo}")
-                } else {
-                    format!("{lo}–{hi}")
-                },
+    let hi = own.iter().copied().max().unwrap_or(0);
+    let legend = if own.is_empty() {
+        Vec::new()
+    } else {
+        (1..=SHADES)
+            .filter_map(|level| {
+                let a = lo + (level - 1) * step;
+                let b = (a + step - 1).min(hi);
+                (a <= hi).then(|| LegendStep {
+                    class: format!("shade-{level}"),
+                    label: if a == b {
+                        format!("{a}")
+                    } else {
+                        format!("{a}–{b}")
+                    },
+                })
             })
-        })
-        .collect();
+            .collect()
+    };
 
     // Projects with the countries on the map they link, in the record's order.
     // Rows come grouped by project, so a project's rows are consecutive.
@@ -309,6 +368,8 @@ pub fn build_map(rows: &[MapCountryRow], projects: &[ProjectCountryRow]) -> MapV
     }
 
     MapView {
+        region_wide_outcomes,
+        region_countries,
         width: round1((EAST - WEST) * LON_FACTOR * SCALE),
         height: round1((NORTH - SOUTH) * SCALE),
         countries,
@@ -339,7 +400,9 @@ pub struct YearGroup {
     pub entries: Vec<TimelineEntry>,
 }
 
-/// A mark on the axis: a dot for a date, a bar for a range.
+/// A mark on the axis, one row each: a dot for a date, a bar for a range,
+/// with its date and name written beside it. The row is the link, so every
+/// mark is a target as tall as the row and as wide as the chart.
 pub struct Mark {
     pub x: f64,
     pub y: f64,
@@ -347,7 +410,15 @@ pub struct Mark {
     pub bar: bool,
     pub stated: bool,
     pub url: String,
+    /// The full date and name, for the link's title.
     pub title: String,
+    /// The written label, shortened to the room beside the mark.
+    pub label: String,
+    pub label_x: f64,
+    /// `start` (right of the mark) or `end` (left of it).
+    pub label_anchor: &'static str,
+    /// The row: top and height.
+    pub row_y: f64,
 }
 
 pub struct Tick {
@@ -359,6 +430,10 @@ pub struct TimelineView {
     pub width: f64,
     pub height: f64,
     pub axis_y: f64,
+    /// Height of one row (one mark).
+    pub row: f64,
+    /// Where the rows end, for the year lines.
+    pub rows_bottom: f64,
     pub ticks: Vec<Tick>,
     pub marks: Vec<Mark>,
     pub years: Vec<YearGroup>,
@@ -367,9 +442,40 @@ pub struct TimelineView {
 }
 
 const AXIS_WIDTH: f64 = 720.0;
-const AXIS_MARGIN: f64 = 20.0;
-const LANE: f64 = 14.0;
+const AXIS_MARGIN: f64 = 24.0;
+/// A row per mark: at the chart's desktop width (about 1.35 px per unit)
+/// 24 units are over 30 px, a target a finger can hit.
+const ROW: f64 = 24.0;
 const DOT: f64 = 10.0;
+/// The axis and its year labels, above the rows.
+const AXIS_TOP: f64 = 30.0;
+const LABEL_SIZE: f64 = 13.0;
+
+/// Roughly how wide `s` is at the label size: CJK characters a full em,
+/// others about half of one.
+fn text_width(s: &str) -> f64 {
+    s.chars()
+        .map(|c| if c.is_ascii() { 0.55 } else { 1.0 })
+        .sum::<f64>()
+        * LABEL_SIZE
+}
+
+/// `s` cut to fit `room`, with an ellipsis when cut.
+fn fit(s: &str, room: f64) -> String {
+    if text_width(s) <= room {
+        return s.to_owned();
+    }
+    let mut out = String::new();
+    for c in s.chars() {
+        out.push(c);
+        if text_width(&out) + LABEL_SIZE > room {
+            out.pop();
+            break;
+        }
+    }
+    out.push('…');
+    out
+}
 
 /// Builds the timeline from dated records; records whose date does not parse
 /// (the loader refuses them, so only an old database could hold one) are
@@ -423,46 +529,49 @@ pub fn build_timeline(rows: &[DatedRow]) -> TimelineView {
     let per_year = (AXIS_WIDTH - 2.0 * AXIS_MARGIN) / (last - first);
     let x_of = |t: f64| AXIS_MARGIN + (t - first) * per_year;
 
-    // Greedy lanes: each mark takes the lowest lane free at its start.
-    let mut lane_ends: Vec<f64> = Vec::new();
-    let mut placed = Vec::new();
-    for e in &entries {
-        let x0 = x_of(e.start);
-        let w = (x_of(e.end) - x0).max(DOT);
-        let lane = match lane_ends.iter().position(|&end| end + 2.0 <= x0) {
-            Some(l) => l,
-            None => {
-                lane_ends.push(f64::MIN);
-                lane_ends.len() - 1
+    // One row per entry, in date order: marks at the same time (eleven in
+    // 2025) stand one under the other instead of on top of each other.
+    let marks = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let x0 = x_of(e.start);
+            let w = (x_of(e.end) - x0).max(DOT);
+            let row_y = AXIS_TOP + i as f64 * ROW;
+            let text = format!("{} {}", e.date, e.record.title);
+            let right = AXIS_WIDTH - (x0 + w + 6.0);
+            let left = x0 - 6.0;
+            let (label_x, label_anchor, room) = if right >= left {
+                (x0 + w + 6.0, "start", right)
+            } else {
+                (x0 - 6.0, "end", left)
+            };
+            Mark {
+                x: round1(x0),
+                y: round1(row_y + (ROW - DOT) / 2.0),
+                width: round1(w),
+                bar: w > DOT,
+                stated: e.stated,
+                url: e.record.url.clone(),
+                title: format!("{}：{}（{}）", e.date, e.record.title, e.basis_zh),
+                label: fit(&text, room),
+                label_x: round1(label_x),
+                label_anchor,
+                row_y: round1(row_y),
             }
-        };
-        lane_ends[lane] = x0 + w;
-        placed.push((e, x0, w, lane));
-    }
-    let lanes = lane_ends.len().max(1) as f64;
-    let axis_y = 16.0 + lanes * LANE;
-    let marks = placed
-        .into_iter()
-        .map(|(e, x0, w, lane)| Mark {
-            x: round1(x0),
-            y: round1(axis_y - 8.0 - (lane as f64 + 1.0) * LANE + 2.0),
-            width: round1(w),
-            bar: w > DOT,
-            stated: e.stated,
-            url: e.record.url.clone(),
-            title: format!("{}：{}（{}）", e.date, e.record.title, e.basis_zh),
         })
         .collect();
 
     let ticks = (first as i32..=last as i32)
         .map(|y| Tick {
             x: round1(x_of(f64::from(y))),
-            label: (y % 5 == 0 || y == first as i32 || y == last as i32).then_some(y),
+            label: Some(y),
         })
         .collect();
 
     let stated = entries.iter().filter(|e| e.stated).count();
     let derived = entries.len() - stated;
+    let rows_bottom = AXIS_TOP + entries.len() as f64 * ROW;
     let mut years: Vec<YearGroup> = Vec::new();
     for e in entries {
         let year = e.start.floor() as i32;
@@ -476,8 +585,10 @@ pub fn build_timeline(rows: &[DatedRow]) -> TimelineView {
     }
     TimelineView {
         width: AXIS_WIDTH,
-        height: round1(axis_y + 30.0),
-        axis_y: round1(axis_y),
+        height: round1(rows_bottom + 8.0),
+        axis_y: AXIS_TOP - 4.0,
+        row: ROW,
+        rows_bottom: round1(rows_bottom),
         ticks,
         marks,
         years,
@@ -508,6 +619,8 @@ mod tests {
             english: None,
             capital_name: None,
             outcomes,
+            specific: outcomes,
+            mentions: 0,
         }
     }
 
@@ -528,6 +641,10 @@ mod tests {
             country("UZ", Some("uzbekistan"), 1, Some([69.3, 41.3])),
             country("KZ", Some("kazakhstan"), 0, Some([71.4, 51.1])),
             country("MN", None, 0, None),
+            MapCountryRow {
+                mentions: 2,
+                ..country("AF", Some("afghanistan"), 0, Some([69.2, 34.5]))
+            },
         ];
         let projects = [
             link("railway", "china"),
@@ -539,7 +656,7 @@ mod tests {
             link("wide", "kazakhstan"),
             link("school", "china"),
         ];
-        let map = build_map(&rows, &projects);
+        let map = build_map(&rows, &projects, (5, 4));
         let class = |iso: &str| {
             map.countries
                 .iter()
@@ -552,6 +669,9 @@ mod tests {
         assert_eq!(class("KG"), "shade-1");
         assert_eq!(class("KZ"), "shade-0");
         assert_eq!(class("MN"), "context");
+        // Mentioned only: apart from the countries with outcomes of their own.
+        assert_eq!(class("AF"), "mentioned");
+        assert_eq!(map.mentioned()[0].iso, "AF");
         assert_eq!(map.routes.len(), 1);
         assert_eq!(map.routes[0].project.slug, "railway");
         assert_eq!(
@@ -564,6 +684,40 @@ mod tests {
         assert_eq!(map.single[0].0.slug, "school");
         let legend: Vec<&str> = map.legend.iter().map(|l| l.label.as_str()).collect();
         assert_eq!(legend, ["1–2", "3–4", "5–6", "7–8"]);
+    }
+
+    #[test]
+    fn bands_span_the_data_not_zero_to_the_maximum() {
+        // Six countries with 35–40 outcomes each fell in one band when the
+        // scale ran from 1; bands from the data's own range tell them apart.
+        let rows: Vec<MapCountryRow> = [
+            ("CN", 9),
+            ("KZ", 6),
+            ("KG", 4),
+            ("TJ", 5),
+            ("TM", 3),
+            ("UZ", 5),
+        ]
+        .iter()
+        .map(|(iso, n)| country(iso, Some(&iso.to_lowercase()), *n, None))
+        .collect();
+        let map = build_map(&rows, &[], (30, 6));
+        let classes: Vec<&str> = map.countries.iter().map(|c| c.class.as_str()).collect();
+        assert_eq!(
+            classes,
+            [
+                "shade-4", "shade-2", "shade-1", "shade-2", "shade-1", "shade-2"
+            ]
+        );
+        let legend: Vec<&str> = map.legend.iter().map(|l| l.label.as_str()).collect();
+        assert_eq!(legend, ["3–4", "5–6", "7–8", "9"]);
+    }
+
+    #[test]
+    fn long_labels_are_cut_to_their_room() {
+        assert_eq!(fit("2025年 短", 200.0), "2025年 短");
+        let cut = fit("一二三四五六七八九十", 60.0);
+        assert!(cut.ends_with('…') && text_width(&cut) <= 60.0, "{cut}");
     }
 
     #[test]
@@ -610,9 +764,18 @@ mod tests {
             [2013, 2025]
         );
         assert_eq!((t.stated, t.derived), (1, 2));
-        // 2025 and its June summit overlap, so they sit in different lanes.
+        // One row each: 2025 and its June summit are told apart.
         let ys: Vec<f64> = t.marks.iter().map(|m| m.y).collect();
-        assert_ne!(ys[1], ys[2]);
+        assert!(ys.windows(2).all(|w| w[1] - w[0] >= ROW), "{ys:?}");
+        // Labels beside their marks, inside the chart.
+        for m in &t.marks {
+            assert!(!m.label.is_empty());
+            let w = text_width(&m.label);
+            match m.label_anchor {
+                "start" => assert!(m.label_x + w <= AXIS_WIDTH + 0.5, "{}", m.label),
+                _ => assert!(m.label_x - w >= -0.5, "{}", m.label),
+            }
+        }
         assert_eq!(
             t.years[0].entries[0].paragraph.as_ref().unwrap().1,
             "/sources/s/p/9"

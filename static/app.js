@@ -24,6 +24,13 @@
     });
   });
 
+  // Search facets: open beside the results on wide screens, for browsers
+  // whose stylesheet cannot show a closed <details>; a phone keeps them closed.
+  var facets = document.querySelector("details.facets");
+  if (facets && window.matchMedia && window.matchMedia("(min-width: 40.01rem)").matches) {
+    facets.open = true;
+  }
+
   // Suggestions while typing, from /api/suggest; arrow keys and Enter choose.
   var input = document.querySelector("input[data-suggest]");
   var list = document.getElementById("suggestions");

@@ -455,7 +455,7 @@ pub async fn paragraphs_of_sources(
 }
 
 /// A country outline on the map, with the country record it belongs to (if
-/// one has its ISO code) and how many outcomes involve that country.
+/// one has its ISO code) and how the outcomes involve that country.
 #[derive(Debug, Clone, FromRow)]
 pub struct MapCountryRow {
     pub iso: String,
@@ -469,19 +469,34 @@ pub struct MapCountryRow {
     pub title: Option<String>,
     pub english: Option<String>,
     pub capital_name: Option<String>,
+    /// Outcomes naming the country as a party or a country involved.
     pub outcomes: i64,
+    /// Of those, the ones not shared by every country: outcomes whose
+    /// countries are fewer than the widest outcome's.
+    pub specific: i64,
+    /// Outcomes that only mention the country (`related`), not counted above.
+    pub mentions: i64,
 }
 
 /// Kinds whose records count as outcomes of a summit on the map.
 const OUTCOME_KINDS: &str = "('agreement', 'project', 'initiative')";
 
+/// Which outcome names which country as its own (parties, countries
+/// involved), and how many countries each outcome names.
+const OUTCOME_MEMBERS: &str = "WITH member AS (        SELECT l.from_id AS o, l.to_id AS c FROM record_links l          JOIN records o ON o.id = l.from_id JOIN records t ON t.id = l.to_id         WHERE o.kind IN ('agreement', 'project', 'initiative')           AND l.role IN ('parties', 'countries') AND t.kind = 'country'),      size AS (SELECT o, COUNT(DISTINCT c) AS n FROM member GROUP BY o),      widest AS (SELECT COALESCE(MAX(n), 0) AS n FROM size)";
+
 pub async fn map_countries(pool: &SqlitePool) -> Result<Vec<MapCountryRow>> {
     let sql = format!(
-        "SELECT s.iso, s.polygons, s.capital_lon, s.capital_lat, s.label_lon, s.label_lat, r.slug, r.title, r.english, \
+        "{OUTCOME_MEMBERS} \
+         SELECT s.iso, s.polygons, s.capital_lon, s.capital_lat, s.label_lon, s.label_lat, r.slug, r.title, r.english, \
            cap.value AS capital_name, \
+           (SELECT COUNT(DISTINCT m.o) FROM member m WHERE m.c = r.id) AS outcomes, \
+           (SELECT COUNT(DISTINCT m.o) FROM member m JOIN size z ON z.o = m.o \
+             WHERE m.c = r.id AND z.n < (SELECT n FROM widest)) AS specific, \
            (SELECT COUNT(DISTINCT l.from_id) FROM record_links l \
               JOIN records o ON o.id = l.from_id \
-             WHERE l.to_id = r.id AND o.kind IN {OUTCOME_KINDS}) AS outcomes \
+             WHERE l.to_id = r.id AND l.role = 'related' AND o.kind IN {OUTCOME_KINDS} \
+               AND l.from_id NOT IN (SELECT m.o FROM member m WHERE m.c = r.id)) AS mentions \
          FROM country_shapes s \
          LEFT JOIN record_fields f ON f.name = 'iso' AND f.value = s.iso \
          LEFT JOIN records r ON r.id = f.record_id AND r.kind = 'country' \
@@ -490,6 +505,18 @@ pub async fn map_countries(pool: &SqlitePool) -> Result<Vec<MapCountryRow>> {
     );
     sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .fetch_all(pool)
+        .await
+}
+
+/// How many outcomes name every country that any outcome names (the
+/// region-wide ones), and how many countries that is.
+pub async fn region_wide_outcomes(pool: &SqlitePool) -> Result<(i64, i64)> {
+    let sql = format!(
+        "{OUTCOME_MEMBERS} SELECT (SELECT COUNT(*) FROM size WHERE n = (SELECT n FROM widest)), \
+         (SELECT n FROM widest)"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .fetch_one(pool)
         .await
 }
 
@@ -574,6 +601,24 @@ pub async fn records_of_kind_after(
     .await
 }
 
+/// How many records of a kind cite a source.
+#[derive(Debug, Clone, FromRow)]
+pub struct SourceKindCount {
+    pub source_id: i64,
+    pub kind: Kind,
+    pub count: i64,
+}
+
+pub async fn record_counts_by_source(pool: &SqlitePool) -> Result<Vec<SourceKindCount>> {
+    sqlx::query_as(
+        "SELECT c.source_id, r.kind, COUNT(DISTINCT r.id) AS count \
+         FROM citations c JOIN records r ON r.id = c.record_id \
+         GROUP BY c.source_id, r.kind",
+    )
+    .fetch_all(pool)
+    .await
+}
+
 /// Every field of the given records.
 pub async fn fields_of_records(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<FieldRow>> {
     fetch_by_ids(
@@ -594,5 +639,31 @@ pub async fn links_from_records(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<Li
          WHERE l.from_id IN ({ids}) ORDER BY l.from_id, l.role, l.position",
         ids,
     )
+    .await
+}
+
+/// A figure in which a source counts the outcomes it reports on (百余项合作成果),
+/// with the source and paragraph of its first citation. Such figures are
+/// told apart by their `measure`, which names a 成果数量.
+#[derive(Debug, Clone, FromRow)]
+pub struct OutcomeClaimRow {
+    pub source_id: i64,
+    pub slug: String,
+    pub original: String,
+    pub paragraph: i64,
+    pub source_slug: String,
+}
+
+pub async fn outcome_count_claims(pool: &SqlitePool) -> Result<Vec<OutcomeClaimRow>> {
+    sqlx::query_as(
+        "SELECT c.source_id, r.slug, o.value AS original, c.paragraph, s.slug AS source_slug \
+         FROM records r \
+         JOIN record_fields m ON m.record_id = r.id AND m.name = 'measure' AND m.value LIKE '%成果数量' \
+         JOIN record_fields o ON o.record_id = r.id AND o.name = 'original' \
+         JOIN citations c ON c.record_id = r.id AND c.position = 0 \
+         JOIN sources s ON s.id = c.source_id \
+         WHERE r.kind = 'figure' ORDER BY r.position",
+    )
+    .fetch_all(pool)
     .await
 }

@@ -13,7 +13,8 @@ use crate::pictures::{MapView, TimelineView, build_map, build_timeline};
 pub async fn load_map(state: &AppState) -> Result<MapView, AppError> {
     let rows = queries::map_countries(&state.pool).await?;
     let projects = queries::project_countries(&state.pool).await?;
-    Ok(build_map(&rows, &projects))
+    let region_wide = queries::region_wide_outcomes(&state.pool).await?;
+    Ok(build_map(&rows, &projects, region_wide))
 }
 
 #[derive(Template)]

@@ -9,13 +9,14 @@ use axum::response::{IntoResponse, Response};
 
 use super::charts::load_map;
 use super::cite::{CiteBlock, Linker, WordLink, cited_of};
+use super::params::Params;
 use super::views::{
-    CitationView, EditorialView, EnglishBasisView, FieldView, LinkGroup, RecordRef,
-    backlink_groups, link_groups,
+    CitedParagraphView, EditorialView, EnglishBasisView, FieldView, LinkGroup, RecordRef,
+    ScopeView, backlink_groups, cited_paragraphs, link_groups, scopes,
 };
 use super::{AppError, AppState, jsonld, render};
 use crate::db::queries::{self, RecordRow};
-use crate::model::{FieldName, Kind};
+use crate::model::{FieldName, Kind, LinkRole};
 use crate::pictures::MapView;
 
 /// Reads the data version from the database on every call, so a replica
@@ -62,10 +63,14 @@ pub struct HomePage {
     pub q: String,
     /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
     pub jsonld: String,
-
     pub glances: Vec<Glance>,
     pub kinds: Vec<KindSummary>,
-    pub countries: Vec<RecordRef>,
+    /// Countries that took part in the events the sources report on.
+    pub participants: Vec<RecordRef>,
+    /// Other countries with a record: the sources mention them, and they
+    /// are not participants (Afghanistan, a country to be helped).
+    pub mentioned: Vec<RecordRef>,
+    pub scope: Vec<ScopeView>,
     pub sources: Vec<queries::SourceRow>,
     pub map: MapView,
 }
@@ -83,12 +88,25 @@ const HEADLINE_KINDS: [Kind; 6] = [
 pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
     let pool = &state.pool;
     let mut glances = Vec::new();
+    let mut taking_part: Vec<String> = Vec::new();
     for r in queries::subject_records(pool).await? {
+        let links = queries::links_from(pool, r.id).await?;
+        taking_part.extend(
+            links
+                .iter()
+                .filter(|l| {
+                    l.kind == Kind::Country
+                        && [LinkRole::Participants, LinkRole::Host]
+                            .iter()
+                            .any(|role| role.as_str() == l.role)
+                })
+                .map(|l| l.slug.clone()),
+        );
         glances.push(Glance {
             record: RecordRef::from(&r),
             summary: r.summary.clone(),
             fields: fields_of(pool, r.id).await?,
-            links: link_groups(&queries::links_from(pool, r.id).await?),
+            links: link_groups(&links),
         });
     }
     let counts: BTreeMap<Kind, i64> = queries::kind_counts(pool).await?.into_iter().collect();
@@ -103,11 +121,12 @@ pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
             items: records.iter().map(RecordRef::from).collect(),
         });
     }
-    let countries = queries::records_of_kind(pool, Kind::Country)
-        .await?
-        .iter()
-        .map(RecordRef::from)
-        .collect();
+    let (participants, mentioned): (Vec<RecordRef>, Vec<RecordRef>) =
+        queries::records_of_kind(pool, Kind::Country)
+            .await?
+            .iter()
+            .map(RecordRef::from)
+            .partition(|c| taking_part.contains(&c.slug));
     let sources = queries::all_sources(pool).await?;
     render(&HomePage {
         jsonld: jsonld::script_text(&jsonld::dataset(
@@ -120,7 +139,9 @@ pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
         q: String::new(),
         glances,
         kinds,
-        countries,
+        participants,
+        mentioned,
+        scope: all_scopes(pool).await?,
         sources,
         map: load_map(&state).await?,
     })
@@ -138,37 +159,83 @@ async fn fields_of(pool: &sqlx::SqlitePool, id: i64) -> Result<Vec<FieldView>, A
     Ok(fields)
 }
 
-/// A record in a list: its reference, summary, key fields and countries.
-pub struct ListItem {
-    pub record: RecordRef,
-    pub summary: String,
-    pub fields: Vec<FieldView>,
-    pub countries: Vec<RecordRef>,
+/// What a list page's column shows: a field, the records of one link role,
+/// or the countries a record only mentions (its `related` countries), kept
+/// apart from its parties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Field(FieldName),
+    Links(LinkRole),
+    Mentioned,
 }
 
-pub struct ListGroup {
-    pub label: String,
-    pub id: String,
-    pub items: Vec<ListItem>,
+impl Column {
+    fn key(self) -> &'static str {
+        match self {
+            Column::Field(f) => f.as_str(),
+            Column::Links(r) => r.as_str(),
+            Column::Mentioned => "mentioned",
+        }
+    }
+
+    fn labels(self) -> (&'static str, &'static str) {
+        match self {
+            Column::Field(f) => f.labels(),
+            Column::Links(r) => r.labels(),
+            Column::Mentioned => ("仅提及", "Only mentioned"),
+        }
+    }
 }
 
-#[derive(Template)]
-#[template(path = "kind_list.html")]
-pub struct KindListPage {
-    pub q: String,
-    /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
-    pub jsonld: String,
-
-    pub label_zh: &'static str,
-    pub label_en: &'static str,
-    pub count: usize,
-    pub group_label: Option<(&'static str, &'static str)>,
-    pub groups: Vec<ListGroup>,
-    /// Projects and agreements again, by country.
-    pub by_country: Vec<ListGroup>,
+/// The columns of a kind's table, after the name: what a reader compares
+/// records of that kind by.
+fn columns(kind: Kind) -> &'static [Column] {
+    use Column::*;
+    match kind {
+        Kind::Agreement => &[
+            Field(FieldName::Form),
+            Field(FieldName::Status),
+            Field(FieldName::Date),
+            Links(LinkRole::Parties),
+            Mentioned,
+        ],
+        Kind::Project => &[
+            Field(FieldName::Sector),
+            Field(FieldName::Status),
+            Links(LinkRole::Countries),
+            Mentioned,
+        ],
+        Kind::Initiative => &[
+            Field(FieldName::Type),
+            Field(FieldName::Status),
+            Links(LinkRole::Countries),
+            Mentioned,
+        ],
+        Kind::Event => &[
+            Field(FieldName::Type),
+            Field(FieldName::Date),
+            Field(FieldName::Place),
+            Links(LinkRole::Host),
+        ],
+        Kind::Figure => &[
+            Field(FieldName::Original),
+            Field(FieldName::Value),
+            Field(FieldName::Unit),
+            Field(FieldName::Period),
+            Links(LinkRole::Countries),
+        ],
+        Kind::Quote => &[
+            Links(LinkRole::Speaker),
+            Field(FieldName::QuoteType),
+            Links(LinkRole::AtEvent),
+        ],
+        Kind::Person => &[Field(FieldName::Role), Links(LinkRole::CountryOf)],
+        Kind::Country => &[Field(FieldName::Iso), Field(FieldName::Capital)],
+        Kind::Organization => &[Field(FieldName::Type), Links(LinkRole::Members)],
+    }
 }
 
-/// The field a kind's list page groups by.
+/// The field a kind's list page groups by unless asked otherwise.
 fn group_field(kind: Kind) -> Option<FieldName> {
     match kind {
         Kind::Agreement => Some(FieldName::Form),
@@ -178,9 +245,184 @@ fn group_field(kind: Kind) -> Option<FieldName> {
     }
 }
 
+/// The link role that makes a record a country's own (its parties, the
+/// countries it involves), for grouping by country. Mentions do not count.
+fn country_role(kind: Kind) -> Option<LinkRole> {
+    match kind {
+        Kind::Agreement => Some(LinkRole::Parties),
+        Kind::Project | Kind::Initiative | Kind::Figure => Some(LinkRole::Countries),
+        Kind::Person => Some(LinkRole::CountryOf),
+        _ => None,
+    }
+}
+
+/// How a list page is grouped: by a field, by country, or not at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Grouping {
+    Field(FieldName),
+    Country(LinkRole),
+    None,
+}
+
+impl Grouping {
+    fn key(self) -> &'static str {
+        match self {
+            Grouping::Field(f) => f.as_str(),
+            Grouping::Country(_) => "country",
+            Grouping::None => "none",
+        }
+    }
+}
+
+/// The groupings a kind offers, its default first.
+fn groupings(kind: Kind) -> Vec<Grouping> {
+    // By country repeats a record under each of its countries, so it is
+    // never the default.
+    match group_field(kind) {
+        Some(f) => [
+            Some(Grouping::Field(f)),
+            country_role(kind).map(Grouping::Country),
+            Some(Grouping::None),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+        None => [
+            Some(Grouping::None),
+            country_role(kind).map(Grouping::Country),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+    }
+}
+
+/// One cell: text, or records as links.
+pub struct CellView {
+    pub text: String,
+    pub records: Vec<RecordRef>,
+}
+
+pub struct RowView {
+    pub record: RecordRef,
+    pub cells: Vec<CellView>,
+}
+
+pub struct TableGroup {
+    /// Empty when the table is not grouped.
+    pub label: String,
+    pub id: String,
+    pub rows: Vec<RowView>,
+}
+
+/// A column header: its label, the link that sorts by it, and whether the
+/// table is sorted by it now (for `aria-sort`).
+pub struct HeaderView {
+    pub label_zh: &'static str,
+    pub label_en: &'static str,
+    pub url: String,
+    /// `ascending`, `descending`, or empty.
+    pub sorted: &'static str,
+}
+
+/// A link to another grouping of the same list.
+pub struct SwitchView {
+    pub label_zh: &'static str,
+    pub label_en: &'static str,
+    pub url: String,
+    pub current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "kind_list.html")]
+pub struct KindListPage {
+    pub q: String,
+    /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
+    pub jsonld: String,
+    pub label_zh: &'static str,
+    pub label_en: &'static str,
+    pub count: usize,
+    pub headers: Vec<HeaderView>,
+    pub groups: Vec<TableGroup>,
+    pub switches: Vec<SwitchView>,
+    /// Whether the rows are in the sources' order (no sort chosen).
+    pub source_order: bool,
+    pub source_order_url: String,
+    /// What was wrong with the request's `sort`, `dir` or `group`, if anything.
+    pub problem: Option<String>,
+    pub scope: Vec<ScopeView>,
+}
+
+/// The list's address with the given grouping and sort; defaults are left
+/// out, so the plain address is the default view.
+fn list_url(kind: Kind, group: Grouping, sort: Option<(&str, bool)>) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if groupings(kind).first() != Some(&group) {
+        parts.push(format!("group={}", group.key()));
+    }
+    if let Some((key, desc)) = sort {
+        parts.push(format!("sort={key}"));
+        if desc {
+            parts.push("dir=desc".to_owned());
+        }
+    }
+    let base = format!("/{}", kind.plural());
+    if parts.is_empty() {
+        base
+    } else {
+        format!("{base}?{}", parts.join("&amp;").replace("&amp;", "&"))
+    }
+}
+
+/// What sorts before what in a column: dates by time, numbers by value,
+/// text as text; empty cells always last.
+#[derive(Debug, Clone, PartialEq, PartialOrd)]
+enum SortKey {
+    Number(f64),
+    Text(String),
+}
+
+fn sort_key(
+    col: Option<Column>,
+    record: &RecordRef,
+    cell: Option<&CellView>,
+    raw: Option<&str>,
+) -> Option<SortKey> {
+    match col {
+        None => Some(SortKey::Text(record.title.clone())),
+        Some(Column::Field(FieldName::Date)) => raw
+            .and_then(|v| crate::dates::DateSpan::parse(v).ok())
+            .map(|d| SortKey::Text(d.sort_key())),
+        Some(Column::Field(FieldName::Value)) => raw
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .map(SortKey::Number),
+        Some(_) => cell
+            .map(|c| {
+                if c.records.is_empty() {
+                    c.text.clone()
+                } else {
+                    // More countries first reads naturally as "widest first"
+                    // when descending; ties fall back to the names.
+                    format!(
+                        "{:03}{}",
+                        c.records.len(),
+                        c.records
+                            .iter()
+                            .map(|r| r.title.as_str())
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    )
+                }
+            })
+            .filter(|t| !t.is_empty())
+            .map(SortKey::Text),
+    }
+}
+
 pub async fn kind_list(
     State(state): State<AppState>,
     path: Result<Path<String>, axum::extract::rejection::PathRejection>,
+    params: Params,
 ) -> Result<Response, AppError> {
     let Ok(Path(plural)) = path else {
         return Err(AppError::NotFound);
@@ -197,97 +439,254 @@ pub async fn kind_list(
     for f in &fields {
         fields_of.entry(f.record_id).or_default().push(f);
     }
-    let mut countries_of: HashMap<i64, Vec<&queries::LinkPairRow>> = HashMap::new();
-    for l in links.iter().filter(|l| l.kind == Kind::Country) {
-        countries_of.entry(l.from_id).or_default().push(l);
+    let mut links_of: HashMap<i64, Vec<&queries::LinkPairRow>> = HashMap::new();
+    for l in &links {
+        links_of.entry(l.from_id).or_default().push(l);
     }
     let field = |r: &RecordRow, name: FieldName| {
         fields_of
             .get(&r.id)
             .and_then(|fs| fs.iter().find(|x| x.name == name.as_str()))
-            .copied()
+            .map(|x| x.value.as_str())
     };
-
-    let item = |r: &RecordRow| ListItem {
-        record: RecordRef::from(r),
-        summary: r.summary.clone(),
-        fields: FieldName::ALL
-            .into_iter()
-            .filter(|f| Some(*f) != group_field(kind) && list_shows(kind, *f))
-            .filter_map(|f| field(r, f))
-            .map(|x| FieldView::new(&x.name, &x.value))
-            .collect(),
-        countries: countries_of
+    let linked = |r: &RecordRow, role: LinkRole, only: Option<Kind>| -> Vec<RecordRef> {
+        links_of
             .get(&r.id)
             .into_iter()
             .flatten()
+            .filter(|l| l.role == role.as_str() && only.is_none_or(|k| l.kind == k))
             .map(|l| RecordRef::new(l.kind, &l.slug, &l.title, l.english.as_deref()))
-            .collect(),
+            .collect()
+    };
+    let cell = |r: &RecordRow, col: Column| match col {
+        Column::Field(f) => CellView {
+            text: field(r, f)
+                .map(|v| FieldView::new(f.as_str(), v).value)
+                .unwrap_or_default(),
+            records: Vec::new(),
+        },
+        Column::Links(role) => CellView {
+            text: String::new(),
+            records: linked(r, role, None),
+        },
+        Column::Mentioned => CellView {
+            text: String::new(),
+            records: linked(r, LinkRole::Related, Some(Kind::Country)),
+        },
     };
 
-    let groups = match group_field(kind) {
-        Some(f) => {
-            let mut order: Vec<String> = Vec::new();
-            let mut grouped: HashMap<String, Vec<ListItem>> = HashMap::new();
-            for r in &records {
-                let value = field(r, f)
-                    .map(|x| x.value.clone())
-                    .unwrap_or_else(|| "其他".to_owned());
-                let entry = grouped.entry(value.clone()).or_default();
-                if entry.is_empty() {
-                    order.push(value);
-                }
-                entry.push(item(r));
+    // The request's view: unknown values are named on the page, which then
+    // shows the default view.
+    let mut problems: Vec<String> = Vec::new();
+    let offered = groupings(kind);
+    let group = match params.get("group") {
+        None => offered[0],
+        Some(g) => offered
+            .iter()
+            .copied()
+            .find(|o| o.key() == g)
+            .unwrap_or_else(|| {
+                problems.push(format!("没有“{g}”这种分组 (no grouping “{g}”)"));
+                offered[0]
+            }),
+    };
+    // The mentioned column only where some record mentions a country.
+    let shown: Vec<Column> = columns(kind)
+        .iter()
+        .copied()
+        .filter(|c| {
+            *c != Column::Mentioned
+                || records
+                    .iter()
+                    .any(|r| !linked(r, LinkRole::Related, Some(Kind::Country)).is_empty())
+        })
+        .filter(|c| !matches!((c, group), (Column::Field(f), Grouping::Field(g)) if *f == g))
+        .collect();
+    let sort: Option<Option<Column>> = match params.get("sort") {
+        None => None,
+        Some("title") => Some(None),
+        Some(k) => match columns(kind).iter().copied().find(|c| c.key() == k) {
+            Some(c) => Some(Some(c)),
+            None => {
+                problems.push(format!("不能按“{k}”排序 (cannot sort by “{k}”)"));
+                None
             }
-            order
-                .into_iter()
-                .enumerate()
-                .map(|(i, label)| ListGroup {
-                    items: grouped.remove(&label).unwrap_or_default(),
-                    label,
-                    id: format!("g{}", i + 1),
-                })
-                .collect()
+        },
+    };
+    let desc = match params.get("dir") {
+        None | Some("asc") => false,
+        Some("desc") => true,
+        Some(d) => {
+            problems.push(format!(
+                "排序方向只能是 asc 或 desc (direction “{d}” is not asc or desc)"
+            ));
+            false
         }
-        None => vec![ListGroup {
+    };
+
+    let mut rows: Vec<(&RecordRow, RowView)> = records
+        .iter()
+        .map(|r| {
+            (
+                r,
+                RowView {
+                    record: RecordRef::from(r),
+                    cells: shown.iter().map(|c| cell(r, *c)).collect(),
+                },
+            )
+        })
+        .collect();
+    if let Some(col) = sort {
+        let key_of = |r: &RecordRow, row: &RowView| {
+            let raw = match col {
+                Some(Column::Field(f)) => field(r, f),
+                _ => None,
+            };
+            // Computed apart from the row, so a column the grouping hides
+            // still sorts.
+            sort_key(col, &row.record, col.map(|c| cell(r, c)).as_ref(), raw)
+        };
+        let mut keyed: Vec<(Option<SortKey>, (&RecordRow, RowView))> =
+            rows.into_iter().map(|x| (key_of(x.0, &x.1), x)).collect();
+        keyed.sort_by(|a, b| match (&a.0, &b.0) {
+            (Some(x), Some(y)) => {
+                let o = x.partial_cmp(y).unwrap_or(std::cmp::Ordering::Equal);
+                if desc { o.reverse() } else { o }
+            }
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        });
+        rows = keyed.into_iter().map(|(_, x)| x).collect();
+    }
+
+    let groups: Vec<TableGroup> = match group {
+        Grouping::None => vec![TableGroup {
             label: String::new(),
             id: "all".to_owned(),
-            items: records.iter().map(item).collect(),
+            rows: rows.into_iter().map(|(_, row)| row).collect(),
         }],
-    };
-
-    let by_country = if matches!(kind, Kind::Project | Kind::Agreement) {
-        // Countries in order of first mention, each with its records in order.
-        let mut order: Vec<(&str, &str)> = Vec::new();
-        let mut members: HashMap<&str, Vec<&RecordRow>> = HashMap::new();
-        for r in &records {
-            for l in countries_of.get(&r.id).into_iter().flatten() {
-                let list = members.entry(l.slug.as_str()).or_default();
-                if list.is_empty() {
-                    order.push((&l.slug, &l.title));
-                }
-                if list.last().is_none_or(|last| last.id != r.id) {
-                    list.push(r);
+        Grouping::Field(f) => {
+            // Groups in the order the sources first name them; rows inside
+            // each in the chosen order.
+            let mut order: Vec<&str> = Vec::new();
+            for r in &records {
+                let v = field(r, f).unwrap_or(OTHER);
+                if !order.contains(&v) {
+                    order.push(v);
                 }
             }
+            let mut grouped: Vec<TableGroup> = order
+                .iter()
+                .enumerate()
+                .map(|(i, label)| TableGroup {
+                    label: (*label).to_owned(),
+                    id: format!("g{}", i + 1),
+                    rows: Vec::new(),
+                })
+                .collect();
+            for (r, row) in rows {
+                let v = field(r, f).unwrap_or(OTHER);
+                if let Some(i) = order.iter().position(|o| *o == v) {
+                    grouped[i].rows.push(row);
+                }
+            }
+            grouped
         }
-        order
-            .into_iter()
-            .map(|(slug, title)| ListGroup {
-                id: format!("c-{slug}"),
-                label: title.to_owned(),
-                items: members[slug].iter().map(|r| item(r)).collect(),
-            })
-            .collect()
-    } else {
-        Vec::new()
+        Grouping::Country(role) => {
+            // A record stands under each country it belongs to (a party, a
+            // country it involves), never under one it only mentions.
+            let mut order: Vec<RecordRef> = Vec::new();
+            for r in &records {
+                for c in linked(r, role, Some(Kind::Country)) {
+                    if !order.iter().any(|o| o.slug == c.slug) {
+                        order.push(c);
+                    }
+                }
+            }
+            let mut grouped: Vec<TableGroup> = order
+                .iter()
+                .map(|c| TableGroup {
+                    label: c.title.clone(),
+                    id: format!("c-{}", c.slug),
+                    rows: Vec::new(),
+                })
+                .collect();
+            let mut none = TableGroup {
+                label: "无国家 No country".to_owned(),
+                id: "c-none".to_owned(),
+                rows: Vec::new(),
+            };
+            for (r, row) in rows {
+                let cs = linked(r, role, Some(Kind::Country));
+                if cs.is_empty() {
+                    none.rows.push(row);
+                    continue;
+                }
+                for c in cs {
+                    if let Some(i) = order.iter().position(|o| o.slug == c.slug) {
+                        grouped[i].rows.push(RowView {
+                            record: row.record.clone(),
+                            cells: row
+                                .cells
+                                .iter()
+                                .map(|x| CellView {
+                                    text: x.text.clone(),
+                                    records: x.records.clone(),
+                                })
+                                .collect(),
+                        });
+                    }
+                }
+            }
+            if !none.rows.is_empty() {
+                grouped.push(none);
+            }
+            grouped
+        }
     };
+
+    let sort_now = sort.map(|c| c.map_or("title", Column::key));
+    let header = |key: &'static str, (zh, en): (&'static str, &'static str)| {
+        let active = sort_now == Some(key);
+        HeaderView {
+            label_zh: zh,
+            label_en: en,
+            url: list_url(kind, group, Some((key, active && !desc))),
+            sorted: match (active, desc) {
+                (false, _) => "",
+                (true, false) => "ascending",
+                (true, true) => "descending",
+            },
+        }
+    };
+    let mut headers = vec![header("title", ("名称", "Name"))];
+    headers.extend(shown.iter().map(|c| header(c.key(), c.labels())));
+    let switches = offered
+        .iter()
+        .map(|g| {
+            let (zh, en) = match g {
+                Grouping::Field(f) => {
+                    let (zh, en) = f.labels();
+                    (zh, en)
+                }
+                Grouping::Country(_) => ("国家", "Country"),
+                Grouping::None => ("不分组", "No grouping"),
+            };
+            SwitchView {
+                label_zh: zh,
+                label_en: en,
+                url: list_url(kind, *g, sort_now.map(|k| (k, desc))),
+                current: *g == group,
+            }
+        })
+        .collect();
 
     let items: Vec<(String, String)> = records
         .iter()
         .map(|r| (r.title.clone(), crate::refs::record_url(kind, &r.slug)))
         .collect();
-    render(&KindListPage {
+    let page = KindListPage {
         jsonld: jsonld::script_text(&jsonld::item_list(
             &state.base_url,
             &format!("{} {}", kind.label_zh(), kind.label_en()),
@@ -297,23 +696,47 @@ pub async fn kind_list(
         label_zh: kind.label_zh(),
         label_en: kind.label_en(),
         count: records.len(),
-        group_label: group_field(kind).map(FieldName::labels),
+        headers,
         groups,
-        by_country,
-    })
+        switches,
+        source_order: sort.is_none(),
+        source_order_url: list_url(kind, group, None),
+        problem: (!problems.is_empty()).then(|| problems.join("；")),
+        scope: scope_of_kind(pool, kind).await?,
+    };
+    let status = if page.problem.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let mut res = render(&page)?;
+    *res.status_mut() = status;
+    Ok(res)
 }
 
-/// Fields worth a place in a list row (long ones stay on the record page).
-fn list_shows(kind: Kind, f: FieldName) -> bool {
-    match kind {
-        Kind::Quote => matches!(f, FieldName::QuoteType),
-        Kind::Figure => matches!(
-            f,
-            FieldName::Original | FieldName::Normalized | FieldName::Period
-        ),
-        _ => !matches!(f, FieldName::Words | FieldName::Original),
-    }
+/// The scope of every source, read for the home and source pages.
+pub async fn all_scopes(pool: &sqlx::SqlitePool) -> Result<Vec<ScopeView>, AppError> {
+    Ok(scopes(
+        &queries::all_sources(pool).await?,
+        &queries::record_counts_by_source(pool).await?,
+        &queries::outcome_count_claims(pool).await?,
+    ))
 }
+
+/// The scope of the sources a kind's records come from, with that kind's count.
+async fn scope_of_kind(pool: &sqlx::SqlitePool, kind: Kind) -> Result<Vec<ScopeView>, AppError> {
+    Ok(all_scopes(pool)
+        .await?
+        .into_iter()
+        .filter_map(|mut s| {
+            s.this_kind = Some(s.counts.iter().find(|c| c.0 == kind.label_zh())?.3);
+            Some(s)
+        })
+        .collect())
+}
+
+/// The group of records without a value for the grouping field.
+const OTHER: &str = "其他";
 
 #[derive(Template)]
 #[template(path = "record.html")]
@@ -321,7 +744,6 @@ pub struct RecordPage {
     pub q: String,
     /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
     pub jsonld: String,
-
     pub record: RecordRef,
     pub kind_label_zh: &'static str,
     pub kind_label_en: &'static str,
@@ -337,7 +759,8 @@ pub struct RecordPage {
     pub fields: Vec<FieldView>,
     pub links: Vec<LinkGroup>,
     pub backlinks: Vec<LinkGroup>,
-    pub citations: Vec<CitationView>,
+    /// Each cited paragraph once, with all the spans the record cites in it.
+    pub cited: Vec<CitedParagraphView>,
     /// Every citation style, and links to the cited words.
     pub cite: CiteBlock,
 }
@@ -404,10 +827,7 @@ pub async fn record(
         fields,
         links: link_groups(&links),
         backlinks: backlink_groups(&queries::links_to(pool, r.id).await?),
-        citations: rows
-            .iter()
-            .map(|c| CitationView::new(c, &r.slug, &errata))
-            .collect(),
+        cited: cited_paragraphs(&rows, &r.slug, &errata),
         record: RecordRef::from(&r),
     })
 }

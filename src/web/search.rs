@@ -7,8 +7,8 @@ use axum::response::Response;
 
 use super::params::Params;
 use super::views::{
-    CitationView, RecordRef, errata_of_paragraph, kind_labels, paragraph_snippet, paragraph_url,
-    record_url,
+    CitationView, ParagraphLink, RecordRef, errata_of_paragraph, kind_labels, paragraph_links,
+    paragraph_snippet, paragraph_url, record_url,
 };
 use super::{AppError, AppState, render};
 use crate::db::queries::{self, ErratumRow, RecordRow};
@@ -31,6 +31,8 @@ pub struct ResultView {
     pub url: String,
     pub snippet_html: String,
     pub citations: Vec<CitationView>,
+    /// The page's ¶ links: one per cited paragraph, in reading order.
+    pub paragraphs: Vec<ParagraphLink>,
 }
 
 pub struct Facet {
@@ -95,7 +97,11 @@ pub async fn run_with(
     let results = found
         .hits
         .iter()
-        .map(|h| result_view(h, &query, &errata))
+        .map(|h| {
+            let mut v = result_view(h, &query, &errata);
+            v.paragraphs = paragraph_links(&v.citations);
+            v
+        })
         .collect();
     let link = |kind: Option<&str>, country: Option<&str>| search_url(&query.raw, kind, country);
     let kind_facets = found
@@ -171,6 +177,7 @@ fn result_view(hit: &Hit, q: &Query, errata: &[ErratumRow]) -> ResultView {
                 // they need no [sic] notes.
                 .map(|c| CitationView::new(c, &record.slug, &[]))
                 .collect(),
+            paragraphs: Vec::new(),
         },
         Hit::Paragraph {
             source_slug,
@@ -205,6 +212,7 @@ fn result_view(hit: &Hit, q: &Query, errata: &[ErratumRow]) -> ResultView {
                     html: String::new(),
                     errata: Vec::new(),
                 }],
+                paragraphs: Vec::new(),
             }
         }
     }

@@ -8,7 +8,8 @@ use axum::response::Response;
 use super::cite::{CiteBlock, Linker, WordLink, paragraph_cited, work_of};
 use super::params::{Params, canonical_number};
 use super::views::{
-    CitingView, distinct_citing, errata_of_paragraph, paragraph_html, paragraph_url, sic_notes,
+    CitingView, ScopeView, distinct_citing, errata_of_paragraph, paragraph_html, paragraph_url,
+    sic_notes,
 };
 use super::{AppError, AppState, jsonld, render};
 use crate::db::queries::{self, CitingRow, SourceRow};
@@ -83,6 +84,8 @@ pub struct SourcePage {
     /// The citation of any paragraph, with `{n}` for its number: written
     /// once, so the copy buttons do not repeat it eighteen times.
     pub citation_template: String,
+    /// What the source covers, as the lists and the home page say it.
+    pub scope: Vec<ScopeView>,
 }
 
 /// The source a `/sources/{slug}…` address names, or 404.
@@ -142,12 +145,18 @@ pub async fn source(
         .iter()
         .filter(|b| b.kind == "paragraph" && !b.citing.is_empty())
         .count();
+    let scope = super::pages::all_scopes(pool)
+        .await?
+        .into_iter()
+        .filter(|s| s.source_slug == source.slug)
+        .collect();
     render(&SourcePage {
         jsonld: jsonld::script_text(&jsonld::news_article(
             &state.base_url,
             &source,
             paragraphs as i64,
         )),
+        scope,
         citation_template: citation_text(&state.base_url, &source, "{n}"),
         q: String::new(),
         source,

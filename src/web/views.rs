@@ -5,7 +5,8 @@ use serde::Serialize;
 
 use crate::dates::{Basis, DateSpan};
 use crate::db::queries::{
-    CitationRow, CitingRow, EditorialRow, EnglishBasisRow, ErratumRow, LinkedRow,
+    CitationRow, CitingRow, EditorialRow, EnglishBasisRow, ErratumRow, LinkedRow, OutcomeClaimRow,
+    SourceKindCount, SourceRow,
 };
 use crate::model::{EnglishBasis, FieldName, Kind, LinkRole};
 pub use crate::refs::{RecordRef, kind_labels, paragraph_url, record_url};
@@ -333,10 +334,192 @@ pub fn distinct_citing(rows: &[&CitingRow]) -> Vec<CitingView> {
 pub fn paragraph_html(text: &str, cites: &[&CitingRow], errata: &[&ErratumRow]) -> String {
     let ranges: Vec<(usize, usize)> = cites
         .iter()
-        .map(|c| {
-            let s = c.span_start.max(0) as usize;
-            (s, s + c.span.chars().count())
-        })
+        .map(|c| span_range(c.span_start, &c.span))
         .collect();
     render_with_notes(text, &ranges, &sic_notes(errata, &[]))
+}
+
+/// The characters a span covers in its paragraph, from its start offset.
+fn span_range(start: i64, span: &str) -> (usize, usize) {
+    let s = start.max(0) as usize;
+    (s, s + span.chars().count())
+}
+
+/// A cited paragraph as a record page quotes it: once, however many of its
+/// spans the record cites, with every cited span marked.
+#[derive(Debug, Clone)]
+pub struct CitedParagraphView {
+    pub source: String,
+    pub source_title: String,
+    pub paragraph: i64,
+    /// The cited spans, in the record's order.
+    pub spans: Vec<String>,
+    pub url: String,
+    pub from_url: String,
+    pub html: String,
+}
+
+/// Groups a record's citations by paragraph, in the order each paragraph is
+/// first cited, so a paragraph cited for two claims is quoted once with both
+/// spans marked.
+pub fn cited_paragraphs(
+    rows: &[CitationRow],
+    from_slug: &str,
+    errata: &[ErratumRow],
+) -> Vec<CitedParagraphView> {
+    let mut groups: Vec<(&CitationRow, Vec<&CitationRow>)> = Vec::new();
+    for c in rows {
+        match groups
+            .iter_mut()
+            .find(|(first, _)| first.source_slug == c.source_slug && first.paragraph == c.paragraph)
+        {
+            Some((_, all)) => all.push(c),
+            None => groups.push((c, vec![c])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(first, all)| {
+            let ranges: Vec<(usize, usize)> = all
+                .iter()
+                .map(|c| span_range(c.span_start, &c.span))
+                .collect();
+            let here = errata_of_paragraph(errata, &first.source_slug, first.paragraph);
+            let url = paragraph_url(&first.source_slug, first.paragraph);
+            CitedParagraphView {
+                source: first.source_slug.clone(),
+                source_title: first.source_title.clone(),
+                paragraph: first.paragraph,
+                spans: all.iter().map(|c| c.span.clone()).collect(),
+                from_url: format!("{url}?from={from_slug}"),
+                url,
+                html: render_with_notes(&first.paragraph_text, &ranges, &sic_notes(&here, &[])),
+            }
+        })
+        .collect()
+}
+
+/// A link to a cited paragraph, as a list of results shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParagraphLink {
+    pub source: String,
+    pub paragraph: i64,
+    pub url: String,
+}
+
+/// One link per cited paragraph, in reading order (by source as first
+/// cited, then by paragraph number): a record citing ¶2 twice and ¶1 once
+/// shows "¶1 ¶2".
+pub fn paragraph_links(citations: &[CitationView]) -> Vec<ParagraphLink> {
+    let mut sources: Vec<&str> = Vec::new();
+    for c in citations {
+        if !sources.contains(&c.source.as_str()) {
+            sources.push(&c.source);
+        }
+    }
+    let mut links: Vec<(usize, ParagraphLink)> = citations
+        .iter()
+        .map(|c| {
+            let order = sources.iter().position(|s| *s == c.source).unwrap_or(0);
+            (
+                order,
+                ParagraphLink {
+                    source: c.source.clone(),
+                    paragraph: c.paragraph,
+                    url: c.from_url.clone(),
+                },
+            )
+        })
+        .collect();
+    links.sort_by_key(|(order, l)| (*order, l.paragraph));
+    links.dedup_by(|a, b| a.1.source == b.1.source && a.1.paragraph == b.1.paragraph);
+    links.into_iter().map(|(_, l)| l).collect()
+}
+
+/// What one source covers, as the pages state it where a reader forms an
+/// impression of the whole: how many records of each kind come from it,
+/// and the number of outcomes it claims, so a list of eight is not taken
+/// for the complete list.
+#[derive(Debug, Clone)]
+pub struct ScopeView {
+    pub source_slug: String,
+    pub source_title: String,
+    pub publisher: String,
+    pub publisher_en: Option<String>,
+    pub published: String,
+    /// Records from this source by kind, in the kinds' order: (zh, en, url, count).
+    pub counts: Vec<(&'static str, &'static str, String, i64)>,
+    /// Records of the page's own kind from this source (list pages).
+    pub this_kind: Option<i64>,
+    /// The source's own count of outcomes: its words, the figure's page,
+    /// the paragraph and its address.
+    pub claim: Option<(String, String, i64, String)>,
+}
+
+/// Builds the scope of each source that has records, in the sources' order.
+pub fn scopes(
+    sources: &[SourceRow],
+    counts: &[SourceKindCount],
+    claims: &[OutcomeClaimRow],
+) -> Vec<ScopeView> {
+    sources
+        .iter()
+        .filter(|s| counts.iter().any(|c| c.source_id == s.id))
+        .map(|s| ScopeView {
+            source_slug: s.slug.clone(),
+            source_title: s.title.clone(),
+            publisher: s.publisher.clone(),
+            publisher_en: s.publisher_en.clone(),
+            published: s.published.clone(),
+            counts: Kind::ALL
+                .into_iter()
+                .filter_map(|k| {
+                    let n = counts
+                        .iter()
+                        .find(|c| c.source_id == s.id && c.kind == k)?
+                        .count;
+                    Some((k.label_zh(), k.label_en(), format!("/{}", k.plural()), n))
+                })
+                .collect(),
+            this_kind: None,
+            claim: claims.iter().find(|c| c.source_id == s.id).map(|c| {
+                (
+                    c.original.clone(),
+                    record_url(Kind::Figure, &c.slug),
+                    c.paragraph,
+                    paragraph_url(&c.source_slug, c.paragraph),
+                )
+            }),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cite(source: &str, paragraph: i64) -> CitationView {
+        CitationView {
+            source: source.into(),
+            source_title: String::new(),
+            paragraph,
+            span: String::new(),
+            span_start: 0,
+            url: paragraph_url(source, paragraph),
+            html: String::new(),
+            from_url: format!("{}?from=r", paragraph_url(source, paragraph)),
+            errata: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn paragraph_links_are_distinct_and_in_reading_order() {
+        let links = paragraph_links(&[cite("a", 2), cite("a", 2), cite("a", 1), cite("b", 1)]);
+        let got: Vec<(&str, i64)> = links
+            .iter()
+            .map(|l| (l.source.as_str(), l.paragraph))
+            .collect();
+        assert_eq!(got, [("a", 1), ("a", 2), ("b", 1)]);
+        assert_eq!(links[0].url, "/sources/a/p/1?from=r");
+    }
 }

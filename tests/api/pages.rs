@@ -653,3 +653,360 @@ async fn kinds_come_back_from_the_database_typed() {
         assert!(rows.iter().all(|r| r.kind == kind), "{kind:?}");
     }
 }
+
+/// The `data-paragraph` of each quoted paragraph on a record page.
+fn quoted_paragraphs(html: &str) -> Vec<&str> {
+    html.split("<figure class=\"citation\" data-paragraph=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_record_page_quotes_each_cited_paragraph_once_with_all_its_spans() {
+    let app = TestApp::shared().await;
+    // The treaty cites two spans of ¶15, the declaration two of ¶6.
+    for (url, p) in [
+        ("/agreements/treaty-permanent-good-neighborliness", "p15"),
+        ("/agreements/astana-declaration", "p6"),
+    ] {
+        let b = app.get_ok(url).await.body;
+        let quoted = quoted_paragraphs(&b);
+        let here: Vec<&&str> = quoted
+            .iter()
+            .filter(|q| q.ends_with(&format!("#{p}")))
+            .collect();
+        assert_eq!(here.len(), 1, "{url}: {quoted:?}");
+        let api = app
+            .get_ok(&format!(
+                "/api/records/agreement/{}",
+                url.rsplit('/').next().unwrap()
+            ))
+            .await
+            .json();
+        let spans: Vec<String> = api["citations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| format!("p{}", c["paragraph"]) == p)
+            .map(|c| c["span"].as_str().unwrap().to_owned())
+            .collect();
+        assert!(
+            spans.len() >= 2,
+            "{url} cites {p} more than once: {spans:?}"
+        );
+        for s in &spans {
+            // Each span is marked, whole or in parts merged with a neighbour.
+            let first: String = s.chars().take(6).collect();
+            assert!(b.contains(&format!("<mark>{first}")), "{url}: {s} marked");
+        }
+    }
+    // No record page anywhere quotes a paragraph twice.
+    for kind in Kind::ALL {
+        let api = app
+            .get_ok(&format!("/api/records/{}", kind.as_str()))
+            .await
+            .json();
+        for r in api["records"].as_array().unwrap() {
+            let url = r["url"].as_str().unwrap();
+            let b = app.get_ok(url).await.body;
+            let mut quoted = quoted_paragraphs(&b);
+            assert!(!quoted.is_empty(), "{url}");
+            let n = quoted.len();
+            quoted.sort_unstable();
+            quoted.dedup();
+            assert_eq!(quoted.len(), n, "{url} quotes a paragraph twice");
+        }
+    }
+}
+
+/// The paragraph numbers of each result's ¶ links on a search page.
+fn result_paragraph_links(html: &str) -> Vec<Vec<i64>> {
+    html.split("<p class=\"cites\">")
+        .skip(1)
+        .map(|s| {
+            let line = s.split("</p>").next().unwrap();
+            line.split(">¶")
+                .skip(1)
+                .map(|x| x.split('<').next().unwrap().parse().unwrap())
+                .collect()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn search_results_link_each_cited_paragraph_once_in_order() {
+    let app = TestApp::shared().await;
+    let mut checked = 0;
+    for q in ["合作", "铁路", "峰会", "中亚", "宣言", "习近平"] {
+        let b = app.get_ok(&format!("/search?q={}", enc(q))).await.body;
+        for links in result_paragraph_links(&b) {
+            assert!(
+                links.windows(2).all(|w| w[0] < w[1]),
+                "{q}: ¶ links {links:?} repeated or out of order"
+            );
+            checked += links.len();
+        }
+    }
+    assert!(checked > 50, "only {checked} links checked");
+    // The JSON keeps every citation with its span.
+    let api = app
+        .get_ok(&format!("/api/search?q={}", enc("阿斯塔纳宣言")))
+        .await
+        .json();
+    let first = &api["results"][0];
+    assert_eq!(first["slug"], "astana-declaration");
+    assert!(first["citations"].as_array().unwrap().len() > 2);
+}
+
+/// The record links of each row of a list page's table, in order.
+fn table_rows(html: &str) -> Vec<&str> {
+    html.split("<tr><th scope=\"row\"><a href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect()
+}
+
+#[tokio::test]
+async fn list_pages_are_tables_sorted_by_links() {
+    let app = TestApp::shared().await;
+    let b = app.get_ok("/agreements?group=none").await.body;
+    assert!(b.contains("<table class=\"list\">"));
+    for col in ["形式", "进展", "时间", "缔约方"] {
+        assert!(
+            b.contains("<th scope=\"col\"><a href=\"/agreements?group=none&#38;sort="),
+            "sort links"
+        );
+        assert!(b.contains(col), "{col} column");
+    }
+    let source_order = table_rows(&b);
+    assert_eq!(source_order.len(), 8);
+    assert_eq!(source_order[0], "/agreements/astana-declaration");
+
+    // By date, newest first: dated agreements before undated ones, whatever the direction.
+    let desc = app
+        .get_ok("/agreements?group=none&sort=date&dir=desc")
+        .await
+        .body;
+    assert!(desc.contains("aria-sort=\"descending\""));
+    let rows = table_rows(&desc);
+    assert_eq!(rows.len(), 8);
+    let api = app.get_ok("/api/records/agreement").await.json();
+    let mut dated = Vec::new();
+    for r in api["records"].as_array().unwrap() {
+        let rec = app
+            .get_ok(&format!(
+                "/api/records/agreement/{}",
+                r["slug"].as_str().unwrap()
+            ))
+            .await
+            .json();
+        if let Some(d) = rec["fields"]["date"].as_str() {
+            dated.push((d.to_owned(), rec["url"].as_str().unwrap().to_owned()));
+        }
+    }
+    assert!(!dated.is_empty());
+    for (i, url) in rows.iter().enumerate() {
+        let is_dated = dated.iter().any(|(_, u)| u == url);
+        assert_eq!(is_dated, i < dated.len(), "{url} at {i}: dated rows first");
+    }
+    // The active column's link turns the order round.
+    assert!(desc.contains("href=\"/agreements?group=none&#38;sort=date\""));
+    let asc = app.get_ok("/agreements?group=none&sort=date").await.body;
+    assert!(asc.contains("aria-sort=\"ascending\""));
+    assert!(asc.contains("href=\"/agreements?group=none&#38;sort=date&#38;dir=desc\""));
+
+    // Figures sort by value as numbers, not as text.
+    let figs = app.get_ok("/figures?sort=value").await.body;
+    let cells: Vec<f64> = figs
+        .split("<tr><th scope=\"row\">")
+        .skip(1)
+        .filter_map(|row| {
+            // Columns: original, value, unit, period, countries.
+            let tds: Vec<&str> = row
+                .split("<td>")
+                .skip(1)
+                .map(|t| t.split("</td>").next().unwrap())
+                .collect();
+            tds.get(1).and_then(|v| v.parse().ok())
+        })
+        .collect();
+    assert!(cells.len() > 5, "{cells:?}");
+    assert!(cells.windows(2).all(|w| w[0] <= w[1]), "{cells:?}");
+
+    // Every kind's list is a table with a sort link on every column.
+    for kind in Kind::ALL {
+        let b = app.get_ok(&format!("/{}", kind.plural())).await.body;
+        assert!(b.contains("<table class=\"list\">"), "{kind:?}");
+        assert!(b.contains("sort=title"), "{kind:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_list_is_grouped_once_with_the_other_grouping_a_switch() {
+    let app = TestApp::shared().await;
+    let b = app.get_ok("/projects").await.body;
+    let rows = table_rows(&b);
+    let api = app.get_ok("/api/records/project").await.json();
+    let n = api["records"].as_array().unwrap().len();
+    // By sector, each project once: no second copy by country.
+    assert_eq!(rows.len(), n, "each project once");
+    assert!(b.contains("<strong aria-current=\"true\">领域"));
+    assert!(b.contains("href=\"/projects?group=country\""));
+    assert!(b.contains("href=\"/projects?group=none\""));
+    assert!(!b.contains("c-china"), "no by-country copy");
+
+    let by_country = app.get_ok("/projects?group=country").await.body;
+    assert!(by_country.contains("<tbody id=\"c-china\">"));
+    assert!(by_country.contains("<strong aria-current=\"true\">国家"));
+    assert!(
+        by_country.contains("href=\"/projects\""),
+        "back to the default"
+    );
+    assert!(
+        !by_country.contains("<tbody id=\"g1\">"),
+        "not also by sector"
+    );
+
+    let none = app.get_ok("/projects?group=none").await.body;
+    assert_eq!(table_rows(&none).len(), n);
+    assert!(!none.contains("class=\"group\""));
+}
+
+#[tokio::test]
+async fn bad_list_parameters_are_named_not_a_server_error() {
+    let app = TestApp::shared().await;
+    for (q, says) in [
+        ("sort=colour", "colour"),
+        ("group=planet", "planet"),
+        ("dir=sideways", "sideways"),
+        ("sort=%3Cscript%3E", "&#60;script&#62;"),
+    ] {
+        let res = app.get(&format!("/agreements?{q}")).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{q}");
+        assert!(res.body.contains("class=\"problem\""), "{q}");
+        assert!(res.body.contains(says), "{q} named");
+        assert!(!res.body.contains("<script>"), "{q} escaped");
+        assert_eq!(table_rows(&res.body).len(), 8, "{q}: the default view");
+    }
+}
+
+#[tokio::test]
+async fn afghanistan_is_never_listed_as_a_party() {
+    let app = TestApp::shared().await;
+    let home = app.get_ok("/").await.body;
+    let countries = home
+        .split("<h2 id=\"countries\">")
+        .nth(1)
+        .unwrap()
+        .split("</section>")
+        .next()
+        .unwrap();
+    let (parties, mentioned) = countries
+        .split_once("id=\"mentioned\"")
+        .expect("mentioned apart");
+    assert!(!parties.contains("/countries/afghanistan"), "{parties}");
+    assert_eq!(parties.matches("<li>").count(), 6, "the six participants");
+    assert!(mentioned.contains("/countries/afghanistan"));
+
+    // On the agreements table the declaration's parties leave it out; it is
+    // in the column of countries only mentioned.
+    let b = app.get_ok("/agreements?group=none").await.body;
+    let row = b
+        .split("<tr><th scope=\"row\"><a href=\"/agreements/astana-declaration\"")
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap();
+    let tds: Vec<&str> = row.split("<td>").skip(1).collect();
+    let parties_col = tds.len() - 2;
+    assert!(!tds[parties_col].contains("afghanistan"), "{row}");
+    assert!(tds[parties_col].contains("/countries/china"));
+    assert!(tds[parties_col + 1].contains("/countries/afghanistan"));
+    // Grouped by country, no group for a country that is only mentioned.
+    for kind in ["agreements", "initiatives", "projects"] {
+        let b = app.get_ok(&format!("/{kind}?group=country")).await.body;
+        assert!(!b.contains("id=\"c-afghanistan\""), "{kind}");
+    }
+}
+
+#[tokio::test]
+async fn home_lists_and_source_say_what_the_source_covers() {
+    let app = TestApp::shared().await;
+    let home = app.get_ok("/").await.body;
+    let agreements = app.get_ok("/api/records/agreement").await.json()["records"]
+        .as_array()
+        .unwrap()
+        .len();
+    for (url, count) in [
+        ("/".to_owned(), None),
+        ("/agreements".to_owned(), Some(agreements)),
+        (format!("/sources/{SOURCE}"), None),
+    ] {
+        let b = if url == "/" {
+            home.clone()
+        } else {
+            app.get_ok(&url).await.body
+        };
+        let scope = b
+            .split("<aside class=\"scope\"")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{url} states its scope"));
+        let scope = scope.split("</aside>").next().unwrap();
+        assert!(scope.contains("不是峰会成果的官方清单或完整清单"), "{url}");
+        assert!(scope.contains("not the official or complete list"), "{url}");
+        assert!(
+            scope.contains("百余项合作成果"),
+            "{url} quotes the source's count"
+        );
+        assert!(
+            scope.contains(&format!("/sources/{SOURCE}/p/2")),
+            "{url} cites ¶2"
+        );
+        if let Some(n) = count {
+            assert!(scope.contains(&format!("本页 {n} 项")), "{url}");
+        } else {
+            assert!(
+                scope.contains(&format!("协议与文件</a> {agreements}")),
+                "{url}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_map_shades_the_countries_apart_and_mentions_apart() {
+    let app = TestApp::shared().await;
+    let svg = app.get_ok("/map.svg").await.body;
+    let class_of = |slug: &str| {
+        svg.split(&format!("<a href=\"/countries/{slug}\">"))
+            .nth(1)
+            .and_then(|s| s.split("class=\"").nth(1))
+            .and_then(|s| s.split('"').next())
+            .unwrap_or_else(|| panic!("{slug} on the map"))
+            .to_owned()
+    };
+    let six: Vec<String> = [
+        "china",
+        "kazakhstan",
+        "kyrgyzstan",
+        "tajikistan",
+        "turkmenistan",
+        "uzbekistan",
+    ]
+    .iter()
+    .map(|c| class_of(c))
+    .collect();
+    let mut distinct = six.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert!(distinct.len() >= 3, "the six are told apart: {six:?}");
+    assert!(six.iter().all(|c| c.starts_with("shade-")));
+    assert_eq!(class_of("afghanistan"), "mentioned");
+    let page = app.get_ok("/map").await.body;
+    assert!(page.contains(
+        "<span class=\"in-light\">颜色越深</span><span class=\"in-dark\">颜色越亮</span>"
+    ));
+    assert!(page.contains("class=\"scroll-hint\""));
+}

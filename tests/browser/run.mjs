@@ -33,6 +33,8 @@ const SOURCE = "wang-yi-2025-china-central-asia-summit";
 const PAGE_KINDS = {
   home: "/",
   "kind-list": "/projects",
+  agreements: "/agreements?group=country&sort=date&dir=desc",
+  record: "/agreements/treaty-permanent-good-neighborliness",
   project: "/projects/china-kyrgyzstan-uzbekistan-railway",
   quote: "/quotes/xi-history-cannot-go-backward",
   country: "/countries/kazakhstan",
@@ -516,6 +518,107 @@ await check("375 px: no horizontal scroll and readable text on every page kind",
   await context.close();
   assert(bad.length === 0, bad.join("\n"));
 });
+
+// --- pages that respect the reader: at a phone's and a desktop's width, light and dark
+const VIEWS = [["375", { width: 375, height: 740 }], ["1280", { width: 1280, height: 900 }]];
+const luminance = (rgb) => {
+  const [r, g, b] = rgb.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number);
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+};
+for (const scheme of ["light", "dark"]) {
+  for (const [name, viewport] of VIEWS) {
+    const phone = name === "375";
+    await check(`${name} px ${scheme}: no repeated ¶ link or paragraph, touchable timeline, map caption, parties, first result`, async () => {
+      const context = await browser.newContext({ viewport, colorScheme: scheme, deviceScaleFactor: phone ? 2 : 1, isMobile: phone, hasTouch: phone });
+      const page = await strictPage(context);
+      const bad = [];
+
+      // No duplicated ¶ link in a search result.
+      for (const q of ["合作", "铁路", "峰会"]) {
+        await page.goto(`${BASE}/search?q=${encodeURIComponent(q)}`);
+        const cites = await page.locator("ol.results > li p.cites").evaluateAll((ps) => ps.map((p) => [...p.querySelectorAll("a")].map((a) => a.textContent.trim())));
+        for (const links of cites) if (new Set(links).size !== links.length) bad.push(`search ${q}: ${links.join(" ")}`);
+        // The first result on the first screen, facets out of its way.
+        const top = await page.locator("ol.results > li").first().evaluate((li) => li.getBoundingClientRect().top);
+        if (top >= viewport.height) bad.push(`search ${q}: first result at y=${Math.round(top)} of ${viewport.height}`);
+        const facetsShown = await page.locator("details.facets ul").first().isVisible();
+        if (phone === facetsShown) bad.push(`search ${q}: facets ${facetsShown ? "open" : "hidden"} at ${name} px`);
+      }
+
+      // No paragraph twice on a record page.
+      for (const url of ["/agreements/treaty-permanent-good-neighborliness", "/agreements/astana-declaration", "/projects/china-kyrgyzstan-uzbekistan-railway"]) {
+        await page.goto(BASE + url);
+        const paras = await page.locator("figure.citation").evaluateAll((fs) => fs.map((f) => f.dataset.paragraph));
+        if (new Set(paras).size !== paras.length || paras.length === 0) bad.push(`${url}: paragraphs ${paras.join(", ")}`);
+      }
+
+      // Timeline: every target at least 24 px with a visible label.
+      await page.goto(BASE + "/timeline");
+      const targets = phone
+        ? await page.locator("ol.timeline-list .tl-entry a:visible, nav.years a").evaluateAll((as) => as.map((a) => ({ r: a.getBoundingClientRect(), label: a.innerText.trim() })))
+        : await page.locator("svg.timeline .marks a").evaluateAll((as) => as.map((a) => {
+            const t = a.querySelector("text.label");
+            const tr = t.getBoundingClientRect();
+            return { r: a.getBoundingClientRect(), label: t.textContent.trim(), shown: getComputedStyle(t).display !== "none" && tr.width > 0, size: parseFloat(getComputedStyle(t).fontSize) * (a.ownerSVGElement.getBoundingClientRect().width / a.ownerSVGElement.viewBox.baseVal.width) };
+          }));
+      if (targets.length < 15) bad.push(`timeline: only ${targets.length} targets`);
+      for (const t of targets) {
+        if (t.r.height < 24 || t.r.width < 24) bad.push(`timeline: target ${t.label} is ${Math.round(t.r.width)}×${Math.round(t.r.height)} px`);
+        if (!t.label || t.shown === false) bad.push(`timeline: a target without a visible label`);
+        if (t.size !== undefined && t.size < 12) bad.push(`timeline: label ${t.label} at ${t.size.toFixed(1)} px`);
+      }
+      if (!phone) {
+        const axis = await page.locator("svg.timeline .ticks text").evaluateAll((ts) => ts.map((t) => t.getBoundingClientRect().height));
+        if (axis.length < 10 || Math.min(...axis) < 12) bad.push(`timeline: axis labels ${axis.map(Math.round)}`);
+      }
+      if (phone !== (await page.locator(".phone-note").isVisible())) bad.push("timeline: the phone note");
+
+      // Map: the caption names the direction the scheme's shading runs.
+      await page.goto(BASE + "/map");
+      const caption = await page.locator(".map-caption").innerText();
+      const [few, many] = await page.evaluate(() => ["shade-1", "shade-4"].map((c) => getComputedStyle(document.querySelector(`.swatch.${c}`)).backgroundColor));
+      const darkerMeansMore = luminance(many) < luminance(few);
+      if (darkerMeansMore !== caption.includes("颜色越深")) bad.push(`map ${scheme}: caption "${caption.slice(0, 40)}" but shade-4 ${many} vs shade-1 ${few}`);
+      if (caption.includes("颜色越深") === caption.includes("颜色越亮")) bad.push(`map ${scheme}: caption says both or neither`);
+      const classes = await page.locator("svg.map .shapes a path").evaluateAll((ps) => ps.map((p) => p.getAttribute("class")));
+      if (new Set(classes.filter((c) => c.startsWith("shade-"))).size < 3) bad.push(`map: shades ${classes}`);
+      const scroll = await page.locator(".map-scroll").evaluate((d) => ({ scrolls: d.scrollWidth > d.clientWidth + 1 }));
+      if (scroll.scrolls && !(await page.locator(".scroll-hint").isVisible())) bad.push("map: scrolls without saying so");
+
+      // Afghanistan never under a parties heading.
+      await page.goto(BASE + "/");
+      const home = await page.evaluate(() => {
+        const h = document.getElementById("countries");
+        const out = [];
+        for (let n = h.nextElementSibling; n && n.id !== "mentioned"; n = n.nextElementSibling) out.push(...[...n.querySelectorAll("a")].map((a) => a.getAttribute("href")));
+        return out;
+      });
+      if (home.includes("/countries/afghanistan") || home.length !== 6) bad.push(`home: under ${await page.locator("#countries").innerText()}: ${home}`);
+      for (const url of ["/agreements", "/agreements?group=none", "/initiatives", "/agreements?group=country", "/initiatives?group=country"]) {
+        await page.goto(BASE + url);
+        const found = await page.evaluate(() => {
+          const heads = [...document.querySelectorAll("table.list thead th")].map((th) => th.innerText);
+          const col = heads.findIndex((h) => /^(缔约方|涉及国家)/.test(h));
+          const out = [];
+          for (const tr of document.querySelectorAll("table.list tbody tr:not(.group)")) {
+            const cell = tr.children[col];
+            if (col >= 0 && cell && cell.querySelector('a[href="/countries/afghanistan"]')) out.push(tr.children[0].innerText);
+          }
+          for (const th of document.querySelectorAll("table.list tr.group th")) if (th.innerText.startsWith("阿富汗")) out.push("a group 阿富汗");
+          return out;
+        });
+        if (found.length) bad.push(`${url}: Afghanistan as a party of ${found}`);
+      }
+      await page.goto(BASE + "/agreements/astana-declaration");
+      const parties = await page.evaluate(() => [...document.querySelectorAll("dl.facts div")].filter((d) => d.querySelector("dt").innerText.startsWith("缔约方")).map((d) => d.querySelector("dd").innerHTML).join(""));
+      if (!parties || parties.includes("afghanistan")) bad.push(`declaration parties: ${parties}`);
+
+      assert(page.problems.length === 0, page.problems.join("\n"));
+      await context.close();
+      assert(bad.length === 0, bad.join("\n"));
+    });
+  }
+}
 
 // --- screenshots ---------------------------------------------------------------------
 await check("screenshots of every page kind, desktop and phone", async () => {
