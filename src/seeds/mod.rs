@@ -11,9 +11,11 @@
 //! - `waivers.toml`: what the completeness checks may skip, with reasons;
 //! - `geo/countries.geojson`: country outlines for the map (optional).
 
+pub mod add;
 pub mod coverage;
 mod error;
 mod geo;
+pub mod layout;
 mod records;
 mod source;
 mod waivers;

@@ -1141,7 +1141,7 @@ fn check_cross(pending: &[Pending], errors: &mut SeedErrors) {
 }
 
 /// An absolute http(s) address with a host and no white space.
-fn is_web_url(u: &str) -> bool {
+pub(super) fn is_web_url(u: &str) -> bool {
     let rest = u
         .strip_prefix("https://")
         .or_else(|| u.strip_prefix("http://"));

@@ -15,4 +15,5 @@ mod robust;
 mod search;
 mod server;
 mod shutdown;
+mod sources;
 mod timeouts;
