@@ -229,6 +229,13 @@ fn check(seeds_dir: &std::path::Path, allow_gaps: bool) -> anyhow::Result<()> {
     let set = seeds::load(seeds_dir)?;
     let coverage = seeds::coverage::Coverage::of(&set);
     print!("{}", coverage.summary());
+    // Disagreements are data, not errors: each is shown on its record's
+    // page with both citations, and listed here for the curator.
+    let disagreements = set.disagreements();
+    println!("disagreements between sources: {}", disagreements.len());
+    for d in disagreements {
+        println!("  {d}");
+    }
     if !coverage.is_complete() && !allow_gaps {
         anyhow::bail!("coverage has gaps: cite, capture or waive them (or pass --allow-gaps)");
     }

@@ -25,7 +25,9 @@ pub enum ImportOutcome {
 }
 
 /// Tables holding imported content, children first.
-const CONTENT_TABLES: [&str; 13] = [
+const CONTENT_TABLES: [&str; 15] = [
+    "record_status",
+    "record_disagreements",
     "country_shapes",
     "record_editorial",
     "search_index",
@@ -220,6 +222,36 @@ pub async fn import(pool: &SqlitePool, seeds: &SeedSet) -> Result<ImportOutcome,
             .bind(i64::from(c.paragraph))
             .bind(&c.span)
             .bind(c.span_start as i64)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (pos, st) in r.status_history.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO record_status (record_id, position, status, date, date_basis, \
+                 citation_position) VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(pos as i64)
+            .bind(&st.status)
+            .bind(&st.date)
+            .bind(st.basis.as_str())
+            .bind(st.citation as i64)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (pos, d) in r.disagreements.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO record_disagreements (record_id, position, field, value, \
+                 citation_position, other_value, other_citation_position) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(pos as i64)
+            .bind(d.field.as_str())
+            .bind(&d.value)
+            .bind(d.citation as i64)
+            .bind(&d.other_value)
+            .bind(d.other_citation as i64)
             .execute(&mut *tx)
             .await?;
         }

@@ -2,6 +2,7 @@
 //! queries. Nothing here knows about HTTP; nothing outside reads seed files
 //! into SQL.
 
+pub mod history;
 pub mod import;
 pub mod queries;
 pub mod search;

@@ -53,7 +53,58 @@ pub struct Record {
     pub fields: Vec<(FieldName, String)>,
     pub links: Vec<Link>,
     pub citations: Vec<Citation>,
+    /// The record's status over time, oldest first: its `status` as the
+    /// first statement, then each `progress` entry. The `status` field in
+    /// `fields` holds the latest.
+    pub status_history: Vec<StatusStatement>,
+    /// Fields on which a source says otherwise than the record.
+    pub disagreements: Vec<Disagreement>,
     pub file: PathBuf,
+    pub line: usize,
+}
+
+/// One dated statement of a record's status, resting on one citation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusStatement {
+    pub status: String,
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: the day the cited source was
+    /// published, or a date its span states.
+    pub date: String,
+    pub basis: StatusDate,
+    /// Index into the record's `citations`.
+    pub citation: usize,
+}
+
+/// Where a status statement's date comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusDate {
+    /// The day the cited source was published.
+    Published,
+    /// A date the cited span states.
+    Stated,
+}
+
+impl StatusDate {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatusDate::Published => "published",
+            StatusDate::Stated => "stated",
+        }
+    }
+}
+
+/// Two sources giving a field different values: the record's own, resting
+/// on one of its citations, and another source's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Disagreement {
+    pub field: FieldName,
+    /// The record's value and the citation it rests on.
+    pub value: String,
+    pub citation: usize,
+    /// The other source's value and its citation.
+    pub other_value: String,
+    pub other_citation: usize,
+    /// Where the disagreement is written, for `check`.
     pub line: usize,
 }
 
@@ -142,6 +193,10 @@ struct RawRecord {
     summary: Spanned<String>,
     #[serde(default)]
     cite: Vec<Spanned<RawCite>>,
+    #[serde(default)]
+    progress: Vec<Spanned<RawProgress>>,
+    #[serde(default)]
+    disagree: Vec<Spanned<RawDisagree>>,
 
     form: Text,
     signed: Text,
@@ -199,6 +254,24 @@ struct RawCite {
     source: Option<String>,
     p: u32,
     span: String,
+}
+
+/// A later statement of the record's status: `{ status, date?, cite }`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProgress {
+    status: String,
+    date: Option<String>,
+    cite: RawCite,
+}
+
+/// Another source's value for one of the record's fields.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDisagree {
+    field: String,
+    value: String,
+    cite: RawCite,
 }
 
 #[derive(Deserialize)]
@@ -485,57 +558,8 @@ impl Ctx<'_> {
             );
         }
         for c in &raw.cite {
-            let span = c.span();
-            let c = c.get_ref();
-            let Some(source_slug) = c.source.as_deref().or(self.default_source) else {
-                self.err(
-                    errors,
-                    span,
-                    format!(
-                        "{label}: citation names no source and the file sets no default `source`"
-                    ),
-                );
-                continue;
-            };
-            let Some(source) = self.sources.iter().find(|s| s.slug == source_slug) else {
-                self.err(
-                    errors,
-                    span,
-                    format!("{label}: unknown source `{source_slug}`"),
-                );
-                continue;
-            };
-            let Some(para) = source.paragraph(c.p) else {
-                let count = source.paragraphs().count();
-                self.err(
-                    errors,
-                    span,
-                    format!(
-                        "{label}: paragraph {} does not exist in `{source_slug}` (it has {count})",
-                        c.p
-                    ),
-                );
-                continue;
-            };
-            if c.span.trim().is_empty() {
-                self.err(errors, span, format!("{label}: empty citation span"));
-                continue;
-            }
-            match para.text.find(&c.span) {
-                Some(byte) => citations.push(Citation {
-                    source: source_slug.to_owned(),
-                    paragraph: c.p,
-                    span: c.span.clone(),
-                    span_start: para.text[..byte].chars().count(),
-                }),
-                None => self.err(
-                    errors,
-                    span,
-                    format!(
-                        "{label}: span \"{}\" is not verbatim in ¶{} of `{source_slug}`",
-                        c.span, c.p
-                    ),
-                ),
+            if let Some(citation) = self.resolve(c.get_ref(), c.span(), &label, errors) {
+                citations.push(citation);
             }
         }
 
@@ -567,6 +591,8 @@ impl Ctx<'_> {
         }
 
         self.check_date(&raw, &label, &citations, errors);
+        let status_history = self.status_history(&raw, kind, &label, &mut citations, errors);
+        let disagreements = self.disagreements(&raw, &present, &label, &mut citations, errors);
 
         let link_fields = raw.take_links();
         let mut links = Vec::new();
@@ -614,6 +640,13 @@ impl Ctx<'_> {
         let fields = {
             let mut f: Vec<(FieldName, String)> =
                 present.into_iter().map(|(n, v, _)| (n, v)).collect();
+            // Lists, search, the map and the JSON show the latest status.
+            if let Some(latest) = status_history.last() {
+                match f.iter_mut().find(|(n, _)| *n == FieldName::Status) {
+                    Some((_, v)) => *v = latest.status.clone(),
+                    None => f.push((FieldName::Status, latest.status.clone())),
+                }
+            }
             f.sort_by_key(|(n, _)| *n);
             f
         };
@@ -639,11 +672,304 @@ impl Ctx<'_> {
                 fields,
                 links,
                 citations,
+                status_history,
+                disagreements,
                 file: self.path.to_path_buf(),
                 line: self.line(record_span),
             },
             link_lines,
         })
+    }
+}
+
+impl Ctx<'_> {
+    /// A citation's source and paragraph exist, and its span stands verbatim
+    /// in that paragraph.
+    fn resolve(
+        &self,
+        c: &RawCite,
+        span: std::ops::Range<usize>,
+        label: &str,
+        errors: &mut SeedErrors,
+    ) -> Option<Citation> {
+        let Some(source_slug) = c.source.as_deref().or(self.default_source) else {
+            self.err(
+                errors,
+                span,
+                format!("{label}: citation names no source and the file sets no default `source`"),
+            );
+            return None;
+        };
+        let Some(source) = self.sources.iter().find(|s| s.slug == source_slug) else {
+            self.err(
+                errors,
+                span,
+                format!("{label}: unknown source `{source_slug}`"),
+            );
+            return None;
+        };
+        let Some(para) = source.paragraph(c.p) else {
+            let count = source.paragraphs().count();
+            self.err(
+                errors,
+                span,
+                format!(
+                    "{label}: paragraph {} does not exist in `{source_slug}` (it has {count})",
+                    c.p
+                ),
+            );
+            return None;
+        };
+        if c.span.trim().is_empty() {
+            self.err(errors, span, format!("{label}: empty citation span"));
+            return None;
+        }
+        match para.text.find(&c.span) {
+            Some(byte) => Some(Citation {
+                source: source_slug.to_owned(),
+                paragraph: c.p,
+                span: c.span.clone(),
+                span_start: para.text[..byte].chars().count(),
+            }),
+            None => {
+                self.err(
+                    errors,
+                    span,
+                    format!(
+                        "{label}: span \"{}\" is not verbatim in ¶{} of `{source_slug}`",
+                        c.span, c.p
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// The citation's index in `citations`, added there if it is new.
+    fn index_of(citations: &mut Vec<Citation>, c: Citation) -> usize {
+        match citations.iter().position(|x| *x == c) {
+            Some(i) => i,
+            None => {
+                citations.push(c);
+                citations.len() - 1
+            }
+        }
+    }
+
+    fn published(&self, source: &str) -> String {
+        self.sources
+            .iter()
+            .find(|s| s.slug == source)
+            .map(|s| s.published.clone())
+            .unwrap_or_default()
+    }
+
+    /// The status as a series of dated statements. Today's `status` is the
+    /// first, dated by the source its citation comes from (the citation
+    /// whose span holds the status words, else the record's first); each
+    /// `progress` entry adds one, its status verbatim in its own citation
+    /// and dated by its source's publication or by a date its span states.
+    fn status_history(
+        &self,
+        raw: &RawRecord,
+        kind: Kind,
+        label: &str,
+        citations: &mut Vec<Citation>,
+        errors: &mut SeedErrors,
+    ) -> Vec<StatusStatement> {
+        let mut out = Vec::new();
+        if let Some(status) = &raw.status
+            && !citations.is_empty()
+        {
+            let words = status.get_ref();
+            let at = citations
+                .iter()
+                .position(|c| c.span.contains(words.as_str()))
+                .unwrap_or(0);
+            out.push(StatusStatement {
+                status: words.clone(),
+                date: self.published(&citations[at].source),
+                basis: StatusDate::Published,
+                citation: at,
+            });
+        }
+        if !raw.progress.is_empty() && !kind.fields().iter().any(|d| d.name == FieldName::Status) {
+            self.err(
+                errors,
+                raw.progress[0].span(),
+                format!(
+                    "{label}: a {} has no `status`, so no `progress`",
+                    kind.as_str()
+                ),
+            );
+            return out;
+        }
+        for p in &raw.progress {
+            let span = p.span();
+            let entry = p.get_ref();
+            let Some(citation) = self.resolve(&entry.cite, span.clone(), label, errors) else {
+                continue;
+            };
+            if entry.status.trim().is_empty() || !citation.span.contains(entry.status.as_str()) {
+                self.err(
+                    errors,
+                    span,
+                    format!(
+                        "{label}: progress status \"{}\" must stand verbatim in its cited span",
+                        entry.status
+                    ),
+                );
+                continue;
+            }
+            let (date, basis) = match &entry.date {
+                None => (self.published(&citation.source), StatusDate::Published),
+                Some(d) => match DateSpan::parse(d) {
+                    Ok(parsed) if parsed.end.is_none() => {
+                        let forms = parsed.written_forms();
+                        if !forms.iter().any(|f| citation.span.contains(f.as_str())) {
+                            self.err(
+                                errors,
+                                span,
+                                format!(
+                                    "{label}: progress date `{d}` stands not in its cited span \
+                                     (as the source would write it: \"{}\"); cite the words \
+                                     that state it, or leave `date` out to date the statement \
+                                     by the source's publication",
+                                    forms[0]
+                                ),
+                            );
+                            continue;
+                        }
+                        (d.clone(), StatusDate::Stated)
+                    }
+                    _ => {
+                        self.err(
+                            errors,
+                            span,
+                            format!(
+                                "{label}: progress date `{d}` must be one YYYY, YYYY-MM or \
+                                 YYYY-MM-DD"
+                            ),
+                        );
+                        continue;
+                    }
+                },
+            };
+            let at = Self::index_of(citations, citation);
+            out.push(StatusStatement {
+                status: entry.status.clone(),
+                date,
+                basis,
+                citation: at,
+            });
+        }
+        // Oldest first; statements of one date keep the order written.
+        out.sort_by(|a, b| a.date.cmp(&b.date));
+        out
+    }
+
+    /// Another source's value for a field the record gives: both are kept,
+    /// each with its citation, never merged. The other value must stand in
+    /// its span (a date as Chinese text writes it), differ from the record's
+    /// and come from another source.
+    fn disagreements(
+        &self,
+        raw: &RawRecord,
+        present: &[(FieldName, String, std::ops::Range<usize>)],
+        label: &str,
+        citations: &mut Vec<Citation>,
+        errors: &mut SeedErrors,
+    ) -> Vec<Disagreement> {
+        let mut out = Vec::new();
+        for d in &raw.disagree {
+            let span = d.span();
+            let entry = d.get_ref();
+            let Some((field, own, _)) = FieldName::parse(&entry.field)
+                .filter(|f| !matches!(f, FieldName::DateBasis | FieldName::Derivation))
+                .and_then(|f| present.iter().find(|(n, _, _)| *n == f))
+            else {
+                self.err(
+                    errors,
+                    span,
+                    format!(
+                        "{label}: disagree names `{}`, which is not a field this record gives",
+                        entry.field
+                    ),
+                );
+                continue;
+            };
+            let Some(other) = self.resolve(&entry.cite, span.clone(), label, errors) else {
+                continue;
+            };
+            let value = entry.value.trim();
+            if value == own.as_str() {
+                self.err(
+                    errors,
+                    span,
+                    format!(
+                        "{label}: `{}` \"{value}\" is the record's own value: that source \
+                         agrees, so cite it instead",
+                        field.as_str()
+                    ),
+                );
+                continue;
+            }
+            // How a value is looked for in a span: a date in the forms
+            // Chinese text writes it, anything else verbatim.
+            let written = |v: &str| -> Vec<String> {
+                match (*field, DateSpan::parse(v)) {
+                    (FieldName::Date, Ok(d)) => d.written_forms(),
+                    _ => vec![v.to_owned()],
+                }
+            };
+            let forms = written(value);
+            if !forms.iter().any(|f| other.span.contains(f.as_str())) {
+                self.err(
+                    errors,
+                    span,
+                    format!(
+                        "{label}: disagreeing `{}` \"{value}\" stands not in its cited span (as \
+                         the source would write it: \"{}\")",
+                        field.as_str(),
+                        forms[0]
+                    ),
+                );
+                continue;
+            }
+            let own_forms = written(own);
+            let own_at = citations
+                .iter()
+                .position(|c| own_forms.iter().any(|f| c.span.contains(f.as_str())))
+                .unwrap_or(0);
+            if citations
+                .get(own_at)
+                .is_some_and(|c| c.source == other.source)
+            {
+                self.err(
+                    errors,
+                    span,
+                    format!(
+                        "{label}: the disagreeing value comes from `{}`, the source of the \
+                         record's own value; a disagreement is between two sources",
+                        other.source
+                    ),
+                );
+                continue;
+            }
+            if citations.is_empty() {
+                continue;
+            }
+            let other_at = Self::index_of(citations, other);
+            out.push(Disagreement {
+                field: *field,
+                value: own.clone(),
+                citation: own_at,
+                other_value: value.to_owned(),
+                other_citation: other_at,
+                line: self.line(span),
+            });
+        }
+        out
     }
 }
 

@@ -6,6 +6,7 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use serde::Serialize;
 
+use super::history::{DisagreementView, RecordHistory, StatusView};
 use super::params::Params;
 use super::views::{
     CitationView, CitingView, EditorialView, EnglishBasisView, ErratumView, RecordRef,
@@ -166,11 +167,17 @@ pub struct RecordAnswer {
     links: Vec<LinkAnswer>,
     backlinks: Vec<LinkAnswer>,
     citations: Vec<CitationAnswer>,
+    /// The status over time, oldest first, each with its citation.
+    status_history: Vec<StatusView>,
+    /// Fields two sources give differently, each value with its citation.
+    disagreements: Vec<DisagreementView>,
 }
 
 #[derive(Serialize)]
 pub struct CitationAnswer {
     source: String,
+    publisher: String,
+    published: String,
     paragraph: i64,
     span: String,
     url: String,
@@ -183,6 +190,8 @@ impl From<&CitationView> for CitationAnswer {
     fn from(c: &CitationView) -> Self {
         CitationAnswer {
             source: c.source.clone(),
+            publisher: c.publisher.clone(),
+            published: c.published.clone(),
             paragraph: c.paragraph,
             span: c.span.clone(),
             url: c.url.clone(),
@@ -212,7 +221,15 @@ pub async fn record(
         role: l.role.clone(),
         record: RecordRef::from(l),
     };
+    let cited: Vec<CitationView> = queries::record_citations(pool, r.id)
+        .await?
+        .iter()
+        .map(|c| CitationView::new(c, &r.slug, &errata))
+        .collect();
+    let history = RecordHistory::load(pool, r.id, &cited).await?;
     Ok(Json(RecordAnswer {
+        status_history: history.status,
+        disagreements: history.disagreements,
         aliases: queries::record_aliases(pool, r.id).await?,
         links: queries::links_from(pool, r.id)
             .await?
@@ -224,11 +241,7 @@ pub async fn record(
             .iter()
             .map(link)
             .collect(),
-        citations: queries::record_citations(pool, r.id)
-            .await?
-            .iter()
-            .map(|c| CitationAnswer::from(&CitationView::new(c, &r.slug, &errata)))
-            .collect(),
+        citations: cited.iter().map(CitationAnswer::from).collect(),
         editorial: queries::record_editorial(pool, r.id)
             .await?
             .iter()

@@ -7,6 +7,7 @@ mod api;
 pub mod assets;
 mod charts;
 mod error;
+pub mod history;
 mod pages;
 mod params;
 mod search;

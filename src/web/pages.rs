@@ -311,6 +311,8 @@ pub struct RecordPage {
     pub links: Vec<LinkGroup>,
     pub backlinks: Vec<LinkGroup>,
     pub citations: Vec<CitationView>,
+    /// Status over time, the sources cited and where they disagree.
+    pub history: super::history::RecordHistory,
 }
 
 pub async fn record(
@@ -332,6 +334,12 @@ pub async fn record(
         .position(|f| f.name == "words")
         .map(|i| fields.remove(i).value);
     let errata = queries::errata(pool).await?;
+    let citations: Vec<CitationView> = queries::record_citations(pool, r.id)
+        .await?
+        .iter()
+        .map(|c| CitationView::new(c, &r.slug, &errata))
+        .collect();
+    let history = super::history::RecordHistory::load(pool, r.id, &citations).await?;
     render(&RecordPage {
         q: String::new(),
         kind_label_zh: kind.label_zh(),
@@ -352,11 +360,8 @@ pub async fn record(
         fields,
         links: link_groups(&queries::links_from(pool, r.id).await?),
         backlinks: backlink_groups(&queries::links_to(pool, r.id).await?),
-        citations: queries::record_citations(pool, r.id)
-            .await?
-            .iter()
-            .map(|c| CitationView::new(c, &r.slug, &errata))
-            .collect(),
+        citations,
+        history,
         record: RecordRef::from(&r),
     })
 }

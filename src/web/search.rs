@@ -160,6 +160,8 @@ fn result_view(hit: &Hit, q: &Query, errata: &[ErratumRow]) -> ResultView {
         Hit::Paragraph {
             source_slug,
             source_title,
+            publisher,
+            published,
             n,
             text,
         } => {
@@ -182,6 +184,8 @@ fn result_view(hit: &Hit, q: &Query, errata: &[ErratumRow]) -> ResultView {
                 citations: vec![CitationView {
                     source: source_slug.clone(),
                     source_title: source_title.clone(),
+                    publisher: publisher.clone(),
+                    published: published.clone(),
                     paragraph: *n,
                     span: String::new(),
                     from_url: url.clone(),

@@ -255,6 +255,9 @@ pub fn paragraph_snippet(
 pub struct CitationView {
     pub source: String,
     pub source_title: String,
+    /// Who published the source, and when: every citation names both.
+    pub publisher: String,
+    pub published: String,
     pub paragraph: i64,
     pub span: String,
     /// The paragraph's permalink page.
@@ -279,6 +282,8 @@ impl CitationView {
         CitationView {
             source: c.source_slug.clone(),
             source_title: c.source_title.clone(),
+            publisher: c.publisher.clone(),
+            published: c.published.clone(),
             paragraph: c.paragraph,
             span: c.span.clone(),
             from_url: format!("{url}?from={from_slug}"),

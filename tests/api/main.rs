@@ -5,6 +5,7 @@ mod coverage;
 mod errors;
 mod headers;
 mod helpers;
+mod history;
 mod json;
 mod loader;
 mod negotiation;
