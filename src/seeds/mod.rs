@@ -12,6 +12,7 @@
 //! - `geo/countries.geojson`: country outlines for the map (optional).
 
 pub mod add;
+pub mod changes;
 pub mod coverage;
 mod error;
 mod geo;

@@ -709,6 +709,10 @@ impl Ctx<'_> {
             return None;
         };
         let Some(para) = source.paragraph(c.p) else {
+            if source.changed_from.is_some() {
+                self.err(errors, span, changed_citation(source, label, c));
+                return None;
+            }
             let count = source.paragraphs().count();
             self.err(
                 errors,
@@ -731,6 +735,10 @@ impl Ctx<'_> {
                 span: c.span.clone(),
                 span_start: para.text[..byte].chars().count(),
             }),
+            None if source.changed_from.is_some() => {
+                self.err(errors, span, changed_citation(source, label, c));
+                None
+            }
             None => {
                 self.err(
                     errors,
@@ -1294,6 +1302,42 @@ impl Ctx<'_> {
                 );
             }
         }
+    }
+}
+
+/// A citation of a source whose text changed, no longer standing in its
+/// paragraph: where its words went, or how the paragraph now differs.
+fn changed_citation(source: &Source, label: &str, c: &RawCite) -> String {
+    let head = format!(
+        "{label}: cites ¶{} of `{}`, whose text changed since it was pinned: \"{}\" no longer \
+         stands in ¶{}",
+        c.p, source.slug, c.span, c.p
+    );
+    if let Some(moved) = source.paragraphs().find(|b| b.text.contains(&c.span)) {
+        let n = moved.n.unwrap_or_default();
+        return format!(
+            "{head}; the words now stand in ¶{n} (text line {}): paragraphs were added, removed \
+             or joined, so `p` must become {n} if the record still holds",
+            moved.line_at(0)
+        );
+    }
+    let Some(para) = source.paragraph(c.p) else {
+        return format!(
+            "{head}; the text now has only {} paragraphs",
+            source.paragraphs().count()
+        );
+    };
+    match super::changes::span_diff(&c.span, &para.text) {
+        Some(diff) => format!(
+            "{head}; ¶{} (text line {}) now differs from the cited words as [-lost-]{{+gained+}}: {diff}",
+            c.p, para.line
+        ),
+        None => format!(
+            "{head}; nothing in ¶{} (text line {}) resembles them now; it reads: {}",
+            c.p,
+            para.line,
+            para.text.chars().take(80).collect::<String>()
+        ),
     }
 }
 

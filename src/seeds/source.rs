@@ -40,6 +40,10 @@ pub struct Source {
     /// The text file, for reports that point curators at a line of it.
     pub text_file: std::path::PathBuf,
     pub manifest_line_of_about: usize,
+    /// The hash the manifest pins, when the text no longer has it: the
+    /// source is then read as it is now only so that each citation it
+    /// affects can be named with how its paragraph changed (the load fails).
+    pub changed_from: Option<String>,
 }
 
 impl Source {
@@ -273,25 +277,29 @@ fn from_manifest(
     let text_path = path.with_file_name(file_name);
     let (body, body_bytes) = read_body(&text_path, line(manifest.file.span()), errors)?;
     let actual = hex(&Sha256::digest(&body_bytes));
-    if &actual != manifest.sha256.get_ref() {
+    let changed_from = (&actual != manifest.sha256.get_ref()).then(|| {
         errors.push(SeedError::at(
             path,
             line(manifest.sha256.span()),
             format!(
-                "source text `{}` changed: its sha256 is {actual}, the manifest pins {}; \
-                 check that no cited paragraph moved, then update `sha256`",
+                "source text `{}` changed: its sha256 is {actual}, the manifest pins {}; each \
+                 citation whose words its paragraph no longer holds is listed with how the \
+                 paragraph changed. Review those records; once none is left, update `sha256`",
                 text_path.display(),
                 manifest.sha256.get_ref()
             ),
         ));
-        return None;
-    }
+        manifest.sha256.get_ref().clone()
+    });
 
     let blocks = layout_blocks(&body, &manifest.layout, path, text, errors);
     let errata = check_errata(&manifest.errata, &body, &blocks, path, text, errors);
-    if errors.len() > before {
+    // Errors other than the changed hash make the source unusable.
+    if errors.len() > before + usize::from(changed_from.is_some()) {
         return None;
     }
+    // A changed text is kept (the load fails on the error above) so that
+    // the records' citations of it can be checked against what it now says.
     let title = blocks
         .iter()
         .find(|b| b.kind == BlockKind::Title)
@@ -318,6 +326,7 @@ fn from_manifest(
         errata,
         manifest: path.to_path_buf(),
         text_file: text_path,
+        changed_from,
     })
 }
 

@@ -267,3 +267,90 @@ fn bad_progress_and_disagreements_name_file_and_line() {
         assert!(errors.contains(&format!("{rel}:")), "{errors}");
     }
 }
+
+/// The 1-based line of the first line of `file` holding `needle`.
+fn line_of(file: &Path, needle: &str) -> usize {
+    let text = std::fs::read_to_string(file).unwrap();
+    let byte = text.find(needle).unwrap_or_else(|| panic!("{needle}"));
+    text[..byte].matches('\n').count() + 1
+}
+
+#[tokio::test]
+async fn a_changed_source_names_each_affected_citation_and_how_its_paragraph_changed() {
+    let seeds = Seeds::copy();
+    let db = seeds.dir.path().join("kb.sqlite");
+    summitkb::prepare_database(&db, &seeds.path())
+        .await
+        .expect("imports");
+    let before = std::fs::read(&db).unwrap();
+    let text = seeds
+        .path()
+        .join(format!("sources/{}.txt", crate::helpers::SOURCE));
+    let original = std::fs::read_to_string(&text).unwrap();
+    std::fs::write(&text, original.replacen("力争早日建成", "争取早日建成", 1)).unwrap();
+
+    let err = summitkb::prepare_database(&db, &seeds.path())
+        .await
+        .expect_err("a changed source is refused")
+        .to_string();
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        before,
+        "the database is untouched"
+    );
+    let projects = seeds.path().join("records/projects.toml");
+    let at = format!(
+        "{}:{}:",
+        projects.display(),
+        line_of(
+            &projects,
+            "cite = [{ p = 10, span = \"一致同意高质量推进中吉乌铁路建设"
+        )
+    );
+    let line = err
+        .lines()
+        .find(|l| l.starts_with(&at))
+        .unwrap_or_else(|| panic!("no error at {at}:\n{err}"));
+    assert!(
+        line.contains("project `china-kyrgyzstan-uzbekistan-railway`: cites ¶10"),
+        "{line}"
+    );
+    assert!(
+        line.contains("一致同意高质量推进中吉乌铁路建设，[-力争-]{+争取+}早日建成，各方受益"),
+        "{line}"
+    );
+    assert!(err.contains("changed: its sha256 is"), "{err}");
+    // Only the citations whose words changed are named: the two that
+    // quote 力争早日建成 (the railway and the bilateral meetings).
+    assert_eq!(
+        err.matches("whose text changed since it was pinned")
+            .count(),
+        2,
+        "{err}"
+    );
+    assert!(
+        err.contains("event `xi-bilateral-meetings-astana-2025`: cites ¶10"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_merged_paragraph_says_where_the_cited_words_went() {
+    let seeds = Seeds::copy();
+    let text = seeds
+        .path()
+        .join(format!("sources/{}.txt", crate::helpers::SOURCE));
+    let original = std::fs::read_to_string(&text).unwrap();
+    // Line 36, the blank line between ¶11 and ¶12, gets words: the two
+    // blocks become one and every later paragraph's number drops by one.
+    let mut lines: Vec<&str> = original.split('\n').collect();
+    assert!(lines[35].trim().is_empty());
+    lines[35] = "此行为测试插入。";
+    std::fs::write(&text, lines.join("\n")).unwrap();
+    let err = errors_of(&seeds.path());
+    assert!(
+        err.contains("the words now stand in ¶11 (text line 35)"),
+        "{err}"
+    );
+    assert!(err.contains("so `p` must become 12"), "{err}");
+}
