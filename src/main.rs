@@ -44,6 +44,13 @@ enum Command {
         #[arg(long)]
         allow_gaps: bool,
     },
+    /// Print a TOML record skeleton (guessed kind, paragraph, verbatim span)
+    /// for every sentence, number and 《》/“” title no record covers yet.
+    Gaps {
+        /// Only this source's gaps.
+        #[arg(long)]
+        source: Option<String>,
+    },
     /// Sources: add a new one to the seeds.
     Source {
         #[command(subcommand)]
@@ -183,6 +190,7 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match command {
             Command::Check { allow_gaps } => check(&cli.seeds, allow_gaps),
+            Command::Gaps { source } => gaps(&cli.seeds, source.as_deref()),
             Command::Source {
                 command:
                     SourceCommand::Add {
@@ -239,6 +247,15 @@ fn check(seeds_dir: &std::path::Path, allow_gaps: bool) -> anyhow::Result<()> {
     if !coverage.is_complete() && !allow_gaps {
         anyhow::bail!("coverage has gaps: cite, capture or waive them (or pass --allow-gaps)");
     }
+    Ok(())
+}
+
+fn gaps(seeds_dir: &std::path::Path, source: Option<&str>) -> anyhow::Result<()> {
+    let set = seeds::load(seeds_dir)?;
+    print!(
+        "{}",
+        seeds::gaps::skeletons(&set, source).map_err(anyhow::Error::msg)?
+    );
     Ok(())
 }
 

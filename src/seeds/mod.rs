@@ -15,6 +15,7 @@ pub mod add;
 pub mod changes;
 pub mod coverage;
 mod error;
+pub mod gaps;
 mod geo;
 pub mod layout;
 mod records;

@@ -249,3 +249,106 @@ fn the_command_line_reports_a_refusal_and_exits_non_zero() {
         0
     );
 }
+
+/// Runs the real binary on the seed directory `seeds`.
+fn summitkb(seeds: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_summitkb"))
+        .arg("--seeds")
+        .arg(seeds)
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}{stdout}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+#[tokio::test]
+async fn a_fixture_walks_from_source_add_through_gaps_to_the_record_pages_status_history() {
+    let seeds = crate::history::Seeds::copy();
+    let fixture = repo_path("tests/fixtures/sources/railway-follow-up.txt");
+    let added = summitkb(
+        &seeds.path(),
+        &[
+            "source",
+            "add",
+            fixture.to_str().unwrap(),
+            "--publisher",
+            "测试通讯社",
+            "--published",
+            "2026-01-05",
+        ],
+    );
+    assert!(
+        added.contains("line 10+12"),
+        "the page break is joined:\n{added}"
+    );
+
+    // gaps: a skeleton for each of the new source's three sentences.
+    let gaps = summitkb(&seeds.path(), &["gaps", "--source", "railway-follow-up"]);
+    let skeletons: toml::Table = gaps.parse().expect("the skeletons are TOML");
+    let drafts = skeletons["project"].as_array().unwrap();
+    assert_eq!(drafts.len(), 3, "{gaps}");
+    let spans: Vec<&str> = drafts
+        .iter()
+        .map(|d| d["cite"][0]["span"].as_str().unwrap())
+        .collect();
+    // Verbatim in the text as the loader joins it across the page break.
+    let text = std::fs::read_to_string(&fixture)
+        .unwrap()
+        .replace("早日建\n\n成", "早日建成");
+    for span in &spans {
+        assert!(text.contains(span), "verbatim: {span}");
+    }
+    assert_eq!(drafts[0]["slug"].as_str(), Some(""), "left for the curator");
+    assert!(!gaps.contains("wang-yi-2025"), "only the source asked for");
+
+    // The curator turns the first sentence into the railway's next status.
+    let span = spans[0];
+    assert!(span.contains("主体工程正式开工"));
+    seeds.insert_after(
+        "records/projects.toml",
+        "status = \"高质量推进中吉乌铁路建设，力争早日建成\"",
+        &format!(
+            "progress = [{{ status = \"主体工程正式开工\", date = \"2025-12-27\", cite = {{ source = \"railway-follow-up\", p = 1, span = \"{span}\" }} }}]"
+        ),
+    );
+    let after = summitkb(&seeds.path(), &["gaps", "--source", "railway-follow-up"]);
+    let left: toml::Table = after.parse().unwrap();
+    assert_eq!(left["project"].as_array().unwrap().len(), 2, "{after}");
+    assert!(!after.contains("主体工程正式开工"), "{after}");
+
+    let app = crate::helpers::TestApp::with_seeds(&seeds.path()).await;
+    let page = app.get_ok(crate::history::RAILWAY).await.body;
+    let history = &page[page.find("id=\"status-history\"").expect("history")..];
+    let first = history
+        .find("2025-06-18</time> 新华社：“高质量推进中吉乌铁路建设，力争早日建成”")
+        .expect("first statement");
+    let later = history
+        .find("2025-12-27</time> 测试通讯社：“主体工程正式开工”")
+        .expect("later statement");
+    assert!(first < later);
+    assert!(
+        history.contains("/sources/railway-follow-up/p/1?from=china-kyrgyzstan-uzbekistan-railway")
+    );
+}
+
+#[test]
+fn gaps_of_an_unknown_source_is_a_clear_error() {
+    let out = Command::new(env!("CARGO_BIN_EXE_summitkb"))
+        .arg("--seeds")
+        .arg(seeds_dir())
+        .args(["gaps", "--source", "no-such-source"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no source `no-such-source`"), "{stderr}");
+    // The real seeds have no gaps.
+    let all = summitkb(&seeds_dir(), &["gaps"]);
+    assert_eq!(all.trim(), "# 0 gaps to cite, capture or waive");
+}
