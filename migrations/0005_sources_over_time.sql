@@ -34,3 +34,26 @@ CREATE TABLE record_disagreements (
     FOREIGN KEY (record_id, citation_position) REFERENCES citations(record_id, position) ON DELETE CASCADE,
     FOREIGN KEY (record_id, other_citation_position) REFERENCES citations(record_id, position) ON DELETE CASCADE
 );
+
+-- An outcome that is a promise: who committed as the cited words say it
+-- (`said_by`: 习近平主席, 中方, 各方), the verb as said, and a deadline where
+-- the source gives one ('stated' in the span, or 'derived' with its
+-- derivation). `citation_position` is the citation holding both words.
+CREATE TABLE record_commitments (
+    record_id          INTEGER PRIMARY KEY REFERENCES records(id) ON DELETE CASCADE,
+    said_by            TEXT NOT NULL,
+    verb               TEXT NOT NULL,
+    citation_position  INTEGER NOT NULL,
+    deadline           TEXT,
+    deadline_basis     TEXT CHECK (deadline_basis IN ('stated', 'derived')),
+    derivation         TEXT,
+    FOREIGN KEY (record_id, citation_position) REFERENCES citations(record_id, position) ON DELETE CASCADE
+);
+
+-- The records `said_by` names, where it names one (中方: china).
+CREATE TABLE commitment_parties (
+    record_id  INTEGER NOT NULL REFERENCES record_commitments(record_id) ON DELETE CASCADE,
+    position   INTEGER NOT NULL,
+    party_id   INTEGER NOT NULL REFERENCES records(id) ON DELETE CASCADE,
+    PRIMARY KEY (record_id, position)
+);

@@ -25,7 +25,9 @@ pub enum ImportOutcome {
 }
 
 /// Tables holding imported content, children first.
-const CONTENT_TABLES: [&str; 15] = [
+const CONTENT_TABLES: [&str; 17] = [
+    "commitment_parties",
+    "record_commitments",
     "record_status",
     "record_disagreements",
     "country_shapes",
@@ -238,6 +240,31 @@ pub async fn import(pool: &SqlitePool, seeds: &SeedSet) -> Result<ImportOutcome,
             .bind(st.citation as i64)
             .execute(&mut *tx)
             .await?;
+        }
+        if let Some(c) = &r.commitment {
+            sqlx::query(
+                "INSERT INTO record_commitments (record_id, said_by, verb, citation_position, \
+                 deadline, deadline_basis, derivation) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(&c.said_by)
+            .bind(&c.verb)
+            .bind(c.citation as i64)
+            .bind(&c.deadline)
+            .bind(c.deadline_basis.map(|b| b.labels().1))
+            .bind(&c.derivation)
+            .execute(&mut *tx)
+            .await?;
+            for (pos, party) in c.by.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO commitment_parties (record_id, position, party_id) VALUES (?, ?, ?)",
+                )
+                .bind(id)
+                .bind(pos as i64)
+                .bind(record_ids[party.as_str()])
+                .execute(&mut *tx)
+                .await?;
+            }
         }
         for (pos, d) in r.disagreements.iter().enumerate() {
             sqlx::query(

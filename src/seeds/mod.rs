@@ -29,7 +29,8 @@ use sha2::{Digest, Sha256};
 pub use error::{SeedError, SeedErrors};
 pub use geo::{LonLat, Shape};
 pub use records::{
-    Citation, Disagreement, Editorial, Link, Record, Reference, StatusDate, StatusStatement,
+    Citation, Commitment, Disagreement, Editorial, Link, Record, Reference, StatusDate,
+    StatusStatement,
 };
 pub use source::{Block, BlockKind, Source};
 pub use waivers::{Waiver, WaiverKind, Waivers};

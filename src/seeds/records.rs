@@ -59,6 +59,8 @@ pub struct Record {
     pub status_history: Vec<StatusStatement>,
     /// Fields on which a source says otherwise than the record.
     pub disagreements: Vec<Disagreement>,
+    /// For an outcome that is a promise: who committed, and how.
+    pub commitment: Option<Commitment>,
     pub file: PathBuf,
     pub line: usize,
 }
@@ -91,6 +93,26 @@ impl StatusDate {
             StatusDate::Stated => "stated",
         }
     }
+}
+
+/// A promise, in the words of the citation that makes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Commitment {
+    /// Who committed, as the cited words name them (习近平主席, 中方, 各方).
+    pub said_by: String,
+    /// The records they are, where the words name one (`china` for 中方);
+    /// none for 各方 and the like, which the text does not resolve.
+    pub by: Vec<String>,
+    /// The verb as said: 宣布, 同意, 将, 支持, 签署 …
+    pub verb: String,
+    /// Index into the record's `citations`: the span holding both.
+    pub citation: usize,
+    /// A deadline where the source gives one, as dates are written.
+    pub deadline: Option<String>,
+    pub deadline_basis: Option<Basis>,
+    pub derivation: Option<String>,
+    /// Where the commitment is written, for errors about its links.
+    pub line: usize,
 }
 
 /// Two sources giving a field different values: the record's own, resting
@@ -197,6 +219,7 @@ struct RawRecord {
     progress: Vec<Spanned<RawProgress>>,
     #[serde(default)]
     disagree: Vec<Spanned<RawDisagree>>,
+    commitment: Option<Spanned<RawCommitment>>,
 
     form: Text,
     signed: Text,
@@ -263,6 +286,18 @@ struct RawProgress {
     status: String,
     date: Option<String>,
     cite: RawCite,
+}
+
+/// `commitment = { said_by, verb, by?, deadline?, deadline_basis?, derivation? }`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCommitment {
+    said_by: String,
+    verb: String,
+    by: Option<OneOrMany>,
+    deadline: Option<String>,
+    deadline_basis: Option<String>,
+    derivation: Option<String>,
 }
 
 /// Another source's value for one of the record's fields.
@@ -593,6 +628,7 @@ impl Ctx<'_> {
         self.check_date(&raw, &label, &citations, errors);
         let status_history = self.status_history(&raw, kind, &label, &mut citations, errors);
         let disagreements = self.disagreements(&raw, &present, &label, &mut citations, errors);
+        let commitment = self.commitment(&mut raw, kind, &label, &citations, errors);
 
         let link_fields = raw.take_links();
         let mut links = Vec::new();
@@ -674,6 +710,7 @@ impl Ctx<'_> {
                 citations,
                 status_history,
                 disagreements,
+                commitment,
                 file: self.path.to_path_buf(),
                 line: self.line(record_span),
             },
@@ -874,6 +911,124 @@ impl Ctx<'_> {
         // Oldest first; statements of one date keep the order written.
         out.sort_by(|a, b| a.date.cmp(&b.date));
         out
+    }
+
+    /// A commitment names who committed and the verb exactly as one cited
+    /// span says them, who before the verb; a deadline is a date the span
+    /// states, or one derived with its derivation, as record dates are.
+    fn commitment(
+        &self,
+        raw: &mut RawRecord,
+        kind: Kind,
+        label: &str,
+        citations: &[Citation],
+        errors: &mut SeedErrors,
+    ) -> Option<Commitment> {
+        let spanned = raw.commitment.take()?;
+        let span = spanned.span();
+        let c = spanned.into_inner();
+        if !matches!(
+            kind,
+            Kind::Agreement | Kind::Project | Kind::Initiative | Kind::Event
+        ) {
+            self.err(
+                errors,
+                span,
+                format!("{label}: a {} makes no commitment", kind.as_str()),
+            );
+            return None;
+        }
+        let (said_by, verb) = (c.said_by.trim(), c.verb.trim());
+        if said_by.is_empty() || verb.is_empty() {
+            self.err(
+                errors,
+                span,
+                format!(
+                    "{label}: a commitment needs `said_by` and `verb`, as the source says them"
+                ),
+            );
+            return None;
+        }
+        let holds = |t: &str| {
+            t.find(said_by)
+                .is_some_and(|a| t[a + said_by.len()..].contains(verb))
+        };
+        let Some(at) = citations.iter().position(|ci| holds(&ci.span)) else {
+            self.err(
+                errors,
+                span,
+                format!(
+                    "{label}: no cited span says \"{said_by}\" and then \"{verb}\"; cite the words \
+                     that say who committed and how"
+                ),
+            );
+            return None;
+        };
+        let cited = &citations[at];
+        let basis = c.deadline_basis.as_deref().map(|b| (b, Basis::parse(b)));
+        match (&c.deadline, basis, &c.derivation) {
+            (None, None, None) => {}
+            (Some(d), Some((_, Some(Basis::Stated))), None) => match DateSpan::parse(d) {
+                Ok(date)
+                    if date
+                        .written_forms()
+                        .iter()
+                        .any(|f| cited.span.contains(f.as_str())) => {}
+                _ => {
+                    self.err(
+                        errors,
+                        span,
+                        format!(
+                            "{label}: stated deadline `{d}` stands not in the span that makes the \
+                             commitment (\"{}\")",
+                            cited.span
+                        ),
+                    );
+                    return None;
+                }
+            },
+            (Some(d), Some((_, Some(Basis::Derived))), Some(how)) => {
+                let named = paragraph_refs(how);
+                if DateSpan::parse(d).is_err()
+                    || named.is_empty()
+                    || named
+                        .iter()
+                        .any(|n| !citations.iter().any(|ci| ci.paragraph == *n))
+                {
+                    self.err(
+                        errors,
+                        span,
+                        format!(
+                            "{label}: derived deadline `{d}` needs a date and a derivation naming \
+                             the cited paragraphs it rests on as ¶N"
+                        ),
+                    );
+                    return None;
+                }
+            }
+            _ => {
+                self.err(
+                    errors,
+                    span,
+                    format!(
+                        "{label}: a deadline needs `deadline` with `deadline_basis = \"stated\"`, or \
+                         `\"derived\"` with its `derivation`; leave all three out where the source \
+                         gives none"
+                    ),
+                );
+                return None;
+            }
+        }
+        Some(Commitment {
+            said_by: said_by.to_owned(),
+            by: c.by.map(OneOrMany::into_vec).unwrap_or_default(),
+            verb: verb.to_owned(),
+            citation: at,
+            deadline_basis: c.deadline.as_ref().and(basis.and_then(|(_, b)| b)),
+            deadline: c.deadline,
+            derivation: c.derivation,
+            line: self.line(span),
+        })
     }
 
     /// Another source's value for a field the record gives: both are kept,
@@ -1465,6 +1620,30 @@ fn check_cross(pending: &[Pending], errors: &mut SeedErrors) {
             ));
         } else {
             by_slug.insert(&p.record.slug, p);
+        }
+    }
+    for p in pending {
+        let r = &p.record;
+        let Some(c) = &r.commitment else { continue };
+        for target in &c.by {
+            let ok = by_slug.get(target.as_str()).is_some_and(|t| {
+                matches!(
+                    t.record.kind,
+                    Kind::Person | Kind::Country | Kind::Organization
+                )
+            });
+            if !ok {
+                errors.push(SeedError::at(
+                    &r.file,
+                    c.line,
+                    format!(
+                        "{} `{}`: commitment `by` names `{target}`, which is not a person, \
+                         country or organization record",
+                        r.kind.as_str(),
+                        r.slug
+                    ),
+                ));
+            }
         }
     }
     for p in pending {

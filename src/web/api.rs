@@ -171,6 +171,8 @@ pub struct RecordAnswer {
     status_history: Vec<StatusView>,
     /// Fields two sources give differently, each value with its citation.
     disagreements: Vec<DisagreementView>,
+    /// Who committed and how, for an outcome that is a promise.
+    commitment: Option<super::commitments::CommitmentView>,
 }
 
 #[derive(Serialize)]
@@ -230,6 +232,7 @@ pub async fn record(
     Ok(Json(RecordAnswer {
         status_history: history.status,
         disagreements: history.disagreements,
+        commitment: history.commitment,
         aliases: queries::record_aliases(pool, r.id).await?,
         links: queries::links_from(pool, r.id)
             .await?

@@ -60,6 +60,8 @@ pub struct RecordHistory {
     pub disagreements: Vec<DisagreementView>,
     /// In order of first citation.
     pub sources: Vec<CitedSource>,
+    /// Who committed and how, for an outcome that is a promise.
+    pub commitment: Option<super::commitments::CommitmentView>,
 }
 
 impl RecordHistory {
@@ -127,6 +129,7 @@ impl RecordHistory {
             status,
             disagreements,
             sources,
+            commitment: super::commitments::CommitmentView::of_record(pool, record_id).await?,
         })
     }
 }

@@ -6,6 +6,7 @@
 mod api;
 pub mod assets;
 mod charts;
+pub mod commitments;
 mod error;
 pub mod history;
 mod pages;
@@ -79,6 +80,7 @@ fn routes(static_dir: &std::path::Path) -> Router<AppState> {
         .route("/api/records/{kind}/{slug}", get(api::record))
         .route("/api/search", get(api::search))
         .route("/api/suggest", get(api::suggest))
+        .route("/api/commitments", get(commitments::api))
         // Unknown API paths answer JSON, not the HTML 404 page.
         .route("/api", any(api::not_found))
         .route("/api/{*rest}", any(api::not_found))
@@ -87,6 +89,7 @@ fn routes(static_dir: &std::path::Path) -> Router<AppState> {
         .route("/map", get(charts::map_page))
         .route("/map.svg", get(charts::map_svg))
         .route("/timeline", get(charts::timeline_page))
+        .route("/commitments", get(commitments::page))
         .route("/search", get(search::page))
         .route("/sources", get(sources::list))
         .route("/sources/{slug}", get(sources::source))

@@ -1,6 +1,7 @@
 //! Integration tests: the real router over a real SQLite file built from the
 //! real seeds. One binary, so the crate is linked once.
 
+mod commitments;
 mod coverage;
 mod errors;
 mod headers;
