@@ -1,4 +1,5 @@
-//! The command line: `serve` (the default), `import` and `check`.
+//! The command line: `serve` (the default), `import`, `check`, `source add`
+//! and `gaps`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -42,6 +43,48 @@ enum Command {
         /// Report coverage gaps without failing.
         #[arg(long)]
         allow_gaps: bool,
+    },
+    /// Print a TOML record skeleton (guessed kind, paragraph, verbatim span)
+    /// for every sentence, number and 《》/“” title no record covers yet.
+    Gaps {
+        /// Only this source's gaps.
+        #[arg(long)]
+        source: Option<String>,
+    },
+    /// Sources: add a new one to the seeds.
+    Source {
+        #[command(subcommand)]
+        command: SourceCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum SourceCommand {
+    /// Copy a source text into SEEDS/sources/ byte for byte and write its
+    /// manifest (SHA-256 and a proposed layout); refuse with nothing
+    /// written if the text is empty, not UTF-8, already present, or the
+    /// proposed manifest does not load.
+    Add {
+        /// The text as received, UTF-8, blocks separated by blank lines.
+        file: PathBuf,
+        /// Who published it, as the source names itself (新华社).
+        #[arg(long)]
+        publisher: String,
+        /// The publisher's English name (Xinhua News Agency).
+        #[arg(long)]
+        publisher_en: Option<String>,
+        /// Day of publication, YYYY-MM-DD.
+        #[arg(long)]
+        published: String,
+        /// Where the text was published.
+        #[arg(long)]
+        url: Option<String>,
+        /// BCP 47 language tag of the text.
+        #[arg(long, default_value = "zh-Hans")]
+        language: String,
+        /// The source's slug (default: the file's name without extension).
+        #[arg(long)]
+        slug: Option<String>,
     },
 }
 
@@ -147,6 +190,30 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match command {
             Command::Check { allow_gaps } => check(&cli.seeds, allow_gaps),
+            Command::Gaps { source } => gaps(&cli.seeds, source.as_deref()),
+            Command::Source {
+                command:
+                    SourceCommand::Add {
+                        file,
+                        publisher,
+                        publisher_en,
+                        published,
+                        url,
+                        language,
+                        slug,
+                    },
+            } => source_add(
+                &cli.seeds,
+                &seeds::add::NewSource {
+                    file,
+                    slug,
+                    publisher,
+                    publisher_en,
+                    published,
+                    url,
+                    language,
+                },
+            ),
             Command::Import { db } => import(&db, &cli.seeds).await,
             Command::Serve(args) => serve(args, &cli.seeds).await,
         }
@@ -170,9 +237,56 @@ fn check(seeds_dir: &std::path::Path, allow_gaps: bool) -> anyhow::Result<()> {
     let set = seeds::load(seeds_dir)?;
     let coverage = seeds::coverage::Coverage::of(&set);
     print!("{}", coverage.summary());
+    // Disagreements are data, not errors: each is shown on its record's
+    // page with both citations, and listed here for the curator.
+    let disagreements = set.disagreements();
+    println!("disagreements between sources: {}", disagreements.len());
+    for d in disagreements {
+        println!("  {d}");
+    }
     if !coverage.is_complete() && !allow_gaps {
         anyhow::bail!("coverage has gaps: cite, capture or waive them (or pass --allow-gaps)");
     }
+    Ok(())
+}
+
+fn gaps(seeds_dir: &std::path::Path, source: Option<&str>) -> anyhow::Result<()> {
+    let set = seeds::load(seeds_dir)?;
+    print!(
+        "{}",
+        seeds::gaps::skeletons(&set, source).map_err(anyhow::Error::msg)?
+    );
+    Ok(())
+}
+
+/// Prints what was written and what the curator checks next.
+fn source_add(seeds_dir: &std::path::Path, new: &seeds::add::NewSource) -> anyhow::Result<()> {
+    let added = seeds::add::add_source(seeds_dir, new)?;
+    let s = &added.source;
+    println!("wrote {}", added.text_path.display());
+    println!("wrote {}", added.manifest_path.display());
+    println!(
+        "source `{}`: {} ({} {})",
+        s.slug, s.title, s.publisher, s.published
+    );
+    for b in &s.blocks {
+        let label = match b.n {
+            Some(n) => format!("¶{n}"),
+            None => b.kind.as_str().to_owned(),
+        };
+        let lines: Vec<String> = b.lines.iter().map(|(l, _)| l.to_string()).collect();
+        let head: String = b.text.chars().take(24).collect();
+        let more = if b.text.chars().count() > 24 {
+            "…"
+        } else {
+            ""
+        };
+        println!("  line {:<8} {label:<10} {head}{more}", lines.join("+"));
+    }
+    println!(
+        "check the proposed [layout] against the text, then run `summitkb gaps --source {}`",
+        s.slug
+    );
     Ok(())
 }
 

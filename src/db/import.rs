@@ -26,7 +26,11 @@ pub enum ImportOutcome {
 }
 
 /// Tables holding imported content, children first.
-const CONTENT_TABLES: [&str; 13] = [
+const CONTENT_TABLES: [&str; 17] = [
+    "commitment_parties",
+    "record_commitments",
+    "record_status",
+    "record_disagreements",
     "country_shapes",
     "record_editorial",
     "search_index",
@@ -273,6 +277,78 @@ async fn write_content(
                 .push_bind(i64::from(c.paragraph))
                 .push_bind(&c.span)
                 .push_bind(c.span_start as i64);
+        },
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "record_status (record_id, position, status, date, date_basis, citation_position)",
+        records().flat_map(|(id, r)| {
+            r.status_history
+                .iter()
+                .enumerate()
+                .map(move |(p, st)| (id, p, st))
+        }),
+        |mut row, (id, pos, st)| {
+            row.push_bind(id)
+                .push_bind(pos as i64)
+                .push_bind(&st.status)
+                .push_bind(&st.date)
+                .push_bind(st.basis.as_str())
+                .push_bind(st.citation as i64);
+        },
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "record_commitments (record_id, said_by, verb, citation_position, deadline, \
+         deadline_basis, derivation)",
+        records().filter_map(|(id, r)| r.commitment.as_ref().map(|c| (id, c))),
+        |mut row, (id, c)| {
+            row.push_bind(id)
+                .push_bind(&c.said_by)
+                .push_bind(&c.verb)
+                .push_bind(c.citation as i64)
+                .push_bind(&c.deadline)
+                .push_bind(c.deadline_basis.map(|b| b.labels().1))
+                .push_bind(&c.derivation);
+        },
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "commitment_parties (record_id, position, party_id)",
+        records().flat_map(|(id, r)| {
+            r.commitment
+                .iter()
+                .flat_map(|c| c.by.iter().enumerate())
+                .map(move |(p, party)| (id, p, party))
+        }),
+        |mut row, (id, pos, party)| {
+            row.push_bind(id)
+                .push_bind(pos as i64)
+                .push_bind(ids.records[party.as_str()].0);
+        },
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "record_disagreements (record_id, position, field, value, citation_position, \
+         other_value, other_citation_position)",
+        records().flat_map(|(id, r)| {
+            r.disagreements
+                .iter()
+                .enumerate()
+                .map(move |(p, d)| (id, p, d))
+        }),
+        |mut row, (id, pos, d)| {
+            row.push_bind(id)
+                .push_bind(pos as i64)
+                .push_bind(d.field.as_str())
+                .push_bind(&d.value)
+                .push_bind(d.citation as i64)
+                .push_bind(&d.other_value)
+                .push_bind(d.other_citation as i64);
         },
     )
     .await?;

@@ -3,6 +3,7 @@
 //! into SQL.
 
 pub mod export;
+pub mod history;
 pub mod import;
 pub mod queries;
 pub mod search;

@@ -54,6 +54,8 @@ pub enum Hit {
     Paragraph {
         source_slug: String,
         source_title: String,
+        publisher: String,
+        published: String,
         n: i64,
         text: String,
     },
@@ -186,6 +188,8 @@ pub async fn search(
             hits.push(Hit::Paragraph {
                 source_slug: source.slug.clone(),
                 source_title: source.title.clone(),
+                publisher: source.publisher.clone(),
+                published: source.published.clone(),
                 n,
                 text,
             });

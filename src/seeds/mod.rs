@@ -11,9 +11,13 @@
 //! - `waivers.toml`: what the completeness checks may skip, with reasons;
 //! - `geo/countries.geojson`: country outlines for the map (optional).
 
+pub mod add;
+pub mod changes;
 pub mod coverage;
 mod error;
+pub mod gaps;
 mod geo;
+pub mod layout;
 mod records;
 mod source;
 mod waivers;
@@ -24,7 +28,10 @@ use sha2::{Digest, Sha256};
 
 pub use error::{SeedError, SeedErrors};
 pub use geo::{LonLat, Shape};
-pub use records::{Citation, Editorial, Link, Record, Reference};
+pub use records::{
+    Citation, Commitment, Disagreement, Editorial, Link, Record, Reference, StatusDate,
+    StatusStatement,
+};
 pub use source::{Block, BlockKind, Source};
 pub use waivers::{Waiver, WaiverKind, Waivers};
 
@@ -52,6 +59,37 @@ impl SeedSet {
 
     pub fn record(&self, slug: &str) -> Option<&Record> {
         self.records.iter().find(|r| r.slug == slug)
+    }
+
+    /// Every field two sources give differently, one line each with both
+    /// values and their citations: what `check` lists.
+    pub fn disagreements(&self) -> Vec<String> {
+        let cite = |r: &Record, i: usize| {
+            let c = &r.citations[i];
+            let (publisher, published) = self
+                .source(&c.source)
+                .map(|s| (s.publisher.as_str(), s.published.as_str()))
+                .unwrap_or_default();
+            format!("{publisher} {published} `{}` ¶{}", c.source, c.paragraph)
+        };
+        let mut out = Vec::new();
+        for r in &self.records {
+            for d in &r.disagreements {
+                out.push(format!(
+                    "{}:{}: {} `{}` {}: \"{}\" ({}) against \"{}\" ({})",
+                    r.file.display(),
+                    d.line,
+                    r.kind.as_str(),
+                    r.slug,
+                    d.field.as_str(),
+                    d.value,
+                    cite(r, d.citation),
+                    d.other_value,
+                    cite(r, d.other_citation),
+                ));
+            }
+        }
+        out
     }
 }
 

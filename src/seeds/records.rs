@@ -53,7 +53,80 @@ pub struct Record {
     pub fields: Vec<(FieldName, String)>,
     pub links: Vec<Link>,
     pub citations: Vec<Citation>,
+    /// The record's status over time, oldest first: its `status` as the
+    /// first statement, then each `progress` entry. The `status` field in
+    /// `fields` holds the latest.
+    pub status_history: Vec<StatusStatement>,
+    /// Fields on which a source says otherwise than the record.
+    pub disagreements: Vec<Disagreement>,
+    /// For an outcome that is a promise: who committed, and how.
+    pub commitment: Option<Commitment>,
     pub file: PathBuf,
+    pub line: usize,
+}
+
+/// One dated statement of a record's status, resting on one citation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusStatement {
+    pub status: String,
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: the day the cited source was
+    /// published, or a date its span states.
+    pub date: String,
+    pub basis: StatusDate,
+    /// Index into the record's `citations`.
+    pub citation: usize,
+}
+
+/// Where a status statement's date comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusDate {
+    /// The day the cited source was published.
+    Published,
+    /// A date the cited span states.
+    Stated,
+}
+
+impl StatusDate {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatusDate::Published => "published",
+            StatusDate::Stated => "stated",
+        }
+    }
+}
+
+/// A promise, in the words of the citation that makes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Commitment {
+    /// Who committed, as the cited words name them (习近平主席, 中方, 各方).
+    pub said_by: String,
+    /// The records they are, where the words name one (`china` for 中方);
+    /// none for 各方 and the like, which the text does not resolve.
+    pub by: Vec<String>,
+    /// The verb as said: 宣布, 同意, 将, 支持, 签署 …
+    pub verb: String,
+    /// Index into the record's `citations`: the span holding both.
+    pub citation: usize,
+    /// A deadline where the source gives one, as dates are written.
+    pub deadline: Option<String>,
+    pub deadline_basis: Option<Basis>,
+    pub derivation: Option<String>,
+    /// Where the commitment is written, for errors about its links.
+    pub line: usize,
+}
+
+/// Two sources giving a field different values: the record's own, resting
+/// on one of its citations, and another source's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Disagreement {
+    pub field: FieldName,
+    /// The record's value and the citation it rests on.
+    pub value: String,
+    pub citation: usize,
+    /// The other source's value and its citation.
+    pub other_value: String,
+    pub other_citation: usize,
+    /// Where the disagreement is written, for `check`.
     pub line: usize,
 }
 
@@ -142,6 +215,11 @@ struct RawRecord {
     summary: Spanned<String>,
     #[serde(default)]
     cite: Vec<Spanned<RawCite>>,
+    #[serde(default)]
+    progress: Vec<Spanned<RawProgress>>,
+    #[serde(default)]
+    disagree: Vec<Spanned<RawDisagree>>,
+    commitment: Option<Spanned<RawCommitment>>,
 
     form: Text,
     signed: Text,
@@ -199,6 +277,36 @@ struct RawCite {
     source: Option<String>,
     p: u32,
     span: String,
+}
+
+/// A later statement of the record's status: `{ status, date?, cite }`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProgress {
+    status: String,
+    date: Option<String>,
+    cite: RawCite,
+}
+
+/// `commitment = { said_by, verb, by?, deadline?, deadline_basis?, derivation? }`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCommitment {
+    said_by: String,
+    verb: String,
+    by: Option<OneOrMany>,
+    deadline: Option<String>,
+    deadline_basis: Option<String>,
+    derivation: Option<String>,
+}
+
+/// Another source's value for one of the record's fields.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDisagree {
+    field: String,
+    value: String,
+    cite: RawCite,
 }
 
 #[derive(Deserialize)]
@@ -485,57 +593,8 @@ impl Ctx<'_> {
             );
         }
         for c in &raw.cite {
-            let span = c.span();
-            let c = c.get_ref();
-            let Some(source_slug) = c.source.as_deref().or(self.default_source) else {
-                self.err(
-                    errors,
-                    span,
-                    format!(
-                        "{label}: citation names no source and the file sets no default `source`"
-                    ),
-                );
-                continue;
-            };
-            let Some(source) = self.sources.iter().find(|s| s.slug == source_slug) else {
-                self.err(
-                    errors,
-                    span,
-                    format!("{label}: unknown source `{source_slug}`"),
-                );
-                continue;
-            };
-            let Some(para) = source.paragraph(c.p) else {
-                let count = source.paragraphs().count();
-                self.err(
-                    errors,
-                    span,
-                    format!(
-                        "{label}: paragraph {} does not exist in `{source_slug}` (it has {count})",
-                        c.p
-                    ),
-                );
-                continue;
-            };
-            if c.span.trim().is_empty() {
-                self.err(errors, span, format!("{label}: empty citation span"));
-                continue;
-            }
-            match para.text.find(&c.span) {
-                Some(byte) => citations.push(Citation {
-                    source: source_slug.to_owned(),
-                    paragraph: c.p,
-                    span: c.span.clone(),
-                    span_start: para.text[..byte].chars().count(),
-                }),
-                None => self.err(
-                    errors,
-                    span,
-                    format!(
-                        "{label}: span \"{}\" is not verbatim in ¶{} of `{source_slug}`",
-                        c.span, c.p
-                    ),
-                ),
+            if let Some(citation) = self.resolve(c.get_ref(), c.span(), &label, errors) {
+                citations.push(citation);
             }
         }
 
@@ -567,6 +626,9 @@ impl Ctx<'_> {
         }
 
         self.check_date(&raw, &label, &citations, errors);
+        let status_history = self.status_history(&raw, kind, &label, &mut citations, errors);
+        let disagreements = self.disagreements(&raw, &present, &label, &mut citations, errors);
+        let commitment = self.commitment(&mut raw, kind, &label, &citations, errors);
 
         let link_fields = raw.take_links();
         let mut links = Vec::new();
@@ -614,6 +676,13 @@ impl Ctx<'_> {
         let fields = {
             let mut f: Vec<(FieldName, String)> =
                 present.into_iter().map(|(n, v, _)| (n, v)).collect();
+            // Lists, search, the map and the JSON show the latest status.
+            if let Some(latest) = status_history.last() {
+                match f.iter_mut().find(|(n, _)| *n == FieldName::Status) {
+                    Some((_, v)) => *v = latest.status.clone(),
+                    None => f.push((FieldName::Status, latest.status.clone())),
+                }
+            }
             f.sort_by_key(|(n, _)| *n);
             f
         };
@@ -639,11 +708,431 @@ impl Ctx<'_> {
                 fields,
                 links,
                 citations,
+                status_history,
+                disagreements,
+                commitment,
                 file: self.path.to_path_buf(),
                 line: self.line(record_span),
             },
             link_lines,
         })
+    }
+}
+
+impl Ctx<'_> {
+    /// A citation's source and paragraph exist, and its span stands verbatim
+    /// in that paragraph.
+    fn resolve(
+        &self,
+        c: &RawCite,
+        span: std::ops::Range<usize>,
+        label: &str,
+        errors: &mut SeedErrors,
+    ) -> Option<Citation> {
+        let Some(source_slug) = c.source.as_deref().or(self.default_source) else {
+            self.err(
+                errors,
+                span,
+                format!("{label}: citation names no source and the file sets no default `source`"),
+            );
+            return None;
+        };
+        let Some(source) = self.sources.iter().find(|s| s.slug == source_slug) else {
+            self.err(
+                errors,
+                span,
+                format!("{label}: unknown source `{source_slug}`"),
+            );
+            return None;
+        };
+        let Some(para) = source.paragraph(c.p) else {
+            if source.changed_from.is_some() {
+                self.err(errors, span, changed_citation(source, label, c));
+                return None;
+            }
+            let count = source.paragraphs().count();
+            self.err(
+                errors,
+                span,
+                format!(
+                    "{label}: paragraph {} does not exist in `{source_slug}` (it has {count})",
+                    c.p
+                ),
+            );
+            return None;
+        };
+        if c.span.trim().is_empty() {
+            self.err(errors, span, format!("{label}: empty citation span"));
+            return None;
+        }
+        match para.text.find(&c.span) {
+            Some(byte) => Some(Citation {
+                source: source_slug.to_owned(),
+                paragraph: c.p,
+                span: c.span.clone(),
+                span_start: para.text[..byte].chars().count(),
+            }),
+            None if source.changed_from.is_some() => {
+                self.err(errors, span, changed_citation(source, label, c));
+                None
+            }
+            None => {
+                self.err(
+                    errors,
+                    span,
+                    format!(
+                        "{label}: span \"{}\" is not verbatim in ¶{} of `{source_slug}`",
+                        c.span, c.p
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// The citation's index in `citations`, added there if it is new.
+    fn index_of(citations: &mut Vec<Citation>, c: Citation) -> usize {
+        match citations.iter().position(|x| *x == c) {
+            Some(i) => i,
+            None => {
+                citations.push(c);
+                citations.len() - 1
+            }
+        }
+    }
+
+    fn published(&self, source: &str) -> String {
+        self.sources
+            .iter()
+            .find(|s| s.slug == source)
+            .map(|s| s.published.clone())
+            .unwrap_or_default()
+    }
+
+    /// The status as a series of dated statements. Today's `status` is the
+    /// first, dated by the source its citation comes from (the citation
+    /// whose span holds the status words, else the record's first); each
+    /// `progress` entry adds one, its status verbatim in its own citation
+    /// and dated by its source's publication or by a date its span states.
+    fn status_history(
+        &self,
+        raw: &RawRecord,
+        kind: Kind,
+        label: &str,
+        citations: &mut Vec<Citation>,
+        errors: &mut SeedErrors,
+    ) -> Vec<StatusStatement> {
+        let mut out = Vec::new();
+        if let Some(status) = &raw.status
+            && !citations.is_empty()
+        {
+            let words = status.get_ref();
+            let at = citations
+                .iter()
+                .position(|c| c.span.contains(words.as_str()))
+                .unwrap_or(0);
+            out.push(StatusStatement {
+                status: words.clone(),
+                date: self.published(&citations[at].source),
+                basis: StatusDate::Published,
+                citation: at,
+            });
+        }
+        if !raw.progress.is_empty() && !kind.fields().iter().any(|d| d.name == FieldName::Status) {
+            self.err(
+                errors,
+                raw.progress[0].span(),
+                format!(
+                    "{label}: a {} has no `status`, so no `progress`",
+                    kind.as_str()
+                ),
+            );
+            return out;
+        }
+        for p in &raw.progress {
+            let span = p.span();
+            let entry = p.get_ref();
+            let Some(citation) = self.resolve(&entry.cite, span.clone(), label, errors) else {
+                continue;
+            };
+            if entry.status.trim().is_empty() || !citation.span.contains(entry.status.as_str()) {
+                self.err(
+                    errors,
+                    span,
+                    format!(
+                        "{label}: progress status \"{}\" must stand verbatim in its cited span",
+                        entry.status
+                    ),
+                );
+                continue;
+            }
+            let (date, basis) = match &entry.date {
+                None => (self.published(&citation.source), StatusDate::Published),
+                Some(d) => match DateSpan::parse(d) {
+                    Ok(parsed) if parsed.end.is_none() => {
+                        let forms = parsed.written_forms();
+                        if !forms.iter().any(|f| citation.span.contains(f.as_str())) {
+                            self.err(
+                                errors,
+                                span,
+                                format!(
+                                    "{label}: progress date `{d}` stands not in its cited span \
+                                     (as the source would write it: \"{}\"); cite the words \
+                                     that state it, or leave `date` out to date the statement \
+                                     by the source's publication",
+                                    forms[0]
+                                ),
+                            );
+                            continue;
+                        }
+                        (d.clone(), StatusDate::Stated)
+                    }
+                    _ => {
+                        self.err(
+                            errors,
+                            span,
+                            format!(
+                                "{label}: progress date `{d}` must be one YYYY, YYYY-MM or \
+                                 YYYY-MM-DD"
+                            ),
+                        );
+                        continue;
+                    }
+                },
+            };
+            let at = Self::index_of(citations, citation);
+            out.push(StatusStatement {
+                status: entry.status.clone(),
+                date,
+                basis,
+                citation: at,
+            });
+        }
+        // Oldest first; statements of one date keep the order written.
+        out.sort_by(|a, b| a.date.cmp(&b.date));
+        out
+    }
+
+    /// A commitment names who committed and the verb exactly as one cited
+    /// span says them, who before the verb; a deadline is a date the span
+    /// states, or one derived with its derivation, as record dates are.
+    fn commitment(
+        &self,
+        raw: &mut RawRecord,
+        kind: Kind,
+        label: &str,
+        citations: &[Citation],
+        errors: &mut SeedErrors,
+    ) -> Option<Commitment> {
+        let spanned = raw.commitment.take()?;
+        let span = spanned.span();
+        let c = spanned.into_inner();
+        if !matches!(
+            kind,
+            Kind::Agreement | Kind::Project | Kind::Initiative | Kind::Event
+        ) {
+            self.err(
+                errors,
+                span,
+                format!("{label}: a {} makes no commitment", kind.as_str()),
+            );
+            return None;
+        }
+        let (said_by, verb) = (c.said_by.trim(), c.verb.trim());
+        if said_by.is_empty() || verb.is_empty() {
+            self.err(
+                errors,
+                span,
+                format!(
+                    "{label}: a commitment needs `said_by` and `verb`, as the source says them"
+                ),
+            );
+            return None;
+        }
+        let holds = |t: &str| {
+            t.find(said_by)
+                .is_some_and(|a| t[a + said_by.len()..].contains(verb))
+        };
+        let Some(at) = citations.iter().position(|ci| holds(&ci.span)) else {
+            self.err(
+                errors,
+                span,
+                format!(
+                    "{label}: no cited span says \"{said_by}\" and then \"{verb}\"; cite the words \
+                     that say who committed and how"
+                ),
+            );
+            return None;
+        };
+        let cited = &citations[at];
+        let basis = c.deadline_basis.as_deref().map(|b| (b, Basis::parse(b)));
+        match (&c.deadline, basis, &c.derivation) {
+            (None, None, None) => {}
+            (Some(d), Some((_, Some(Basis::Stated))), None) => match DateSpan::parse(d) {
+                Ok(date)
+                    if date
+                        .written_forms()
+                        .iter()
+                        .any(|f| cited.span.contains(f.as_str())) => {}
+                _ => {
+                    self.err(
+                        errors,
+                        span,
+                        format!(
+                            "{label}: stated deadline `{d}` stands not in the span that makes the \
+                             commitment (\"{}\")",
+                            cited.span
+                        ),
+                    );
+                    return None;
+                }
+            },
+            (Some(d), Some((_, Some(Basis::Derived))), Some(how)) => {
+                let named = paragraph_refs(how);
+                if DateSpan::parse(d).is_err()
+                    || named.is_empty()
+                    || named
+                        .iter()
+                        .any(|n| !citations.iter().any(|ci| ci.paragraph == *n))
+                {
+                    self.err(
+                        errors,
+                        span,
+                        format!(
+                            "{label}: derived deadline `{d}` needs a date and a derivation naming \
+                             the cited paragraphs it rests on as ¶N"
+                        ),
+                    );
+                    return None;
+                }
+            }
+            _ => {
+                self.err(
+                    errors,
+                    span,
+                    format!(
+                        "{label}: a deadline needs `deadline` with `deadline_basis = \"stated\"`, or \
+                         `\"derived\"` with its `derivation`; leave all three out where the source \
+                         gives none"
+                    ),
+                );
+                return None;
+            }
+        }
+        Some(Commitment {
+            said_by: said_by.to_owned(),
+            by: c.by.map(OneOrMany::into_vec).unwrap_or_default(),
+            verb: verb.to_owned(),
+            citation: at,
+            deadline_basis: c.deadline.as_ref().and(basis.and_then(|(_, b)| b)),
+            deadline: c.deadline,
+            derivation: c.derivation,
+            line: self.line(span),
+        })
+    }
+
+    /// Another source's value for a field the record gives: both are kept,
+    /// each with its citation, never merged. The other value must stand in
+    /// its span (a date as Chinese text writes it), differ from the record's
+    /// and come from another source.
+    fn disagreements(
+        &self,
+        raw: &RawRecord,
+        present: &[(FieldName, String, std::ops::Range<usize>)],
+        label: &str,
+        citations: &mut Vec<Citation>,
+        errors: &mut SeedErrors,
+    ) -> Vec<Disagreement> {
+        let mut out = Vec::new();
+        for d in &raw.disagree {
+            let span = d.span();
+            let entry = d.get_ref();
+            let Some((field, own, _)) = FieldName::parse(&entry.field)
+                .filter(|f| !matches!(f, FieldName::DateBasis | FieldName::Derivation))
+                .and_then(|f| present.iter().find(|(n, _, _)| *n == f))
+            else {
+                self.err(
+                    errors,
+                    span,
+                    format!(
+                        "{label}: disagree names `{}`, which is not a field this record gives",
+                        entry.field
+                    ),
+                );
+                continue;
+            };
+            let Some(other) = self.resolve(&entry.cite, span.clone(), label, errors) else {
+                continue;
+            };
+            let value = entry.value.trim();
+            if value == own.as_str() {
+                self.err(
+                    errors,
+                    span,
+                    format!(
+                        "{label}: `{}` \"{value}\" is the record's own value: that source \
+                         agrees, so cite it instead",
+                        field.as_str()
+                    ),
+                );
+                continue;
+            }
+            // How a value is looked for in a span: a date in the forms
+            // Chinese text writes it, anything else verbatim.
+            let written = |v: &str| -> Vec<String> {
+                match (*field, DateSpan::parse(v)) {
+                    (FieldName::Date, Ok(d)) => d.written_forms(),
+                    _ => vec![v.to_owned()],
+                }
+            };
+            let forms = written(value);
+            if !forms.iter().any(|f| other.span.contains(f.as_str())) {
+                self.err(
+                    errors,
+                    span,
+                    format!(
+                        "{label}: disagreeing `{}` \"{value}\" stands not in its cited span (as \
+                         the source would write it: \"{}\")",
+                        field.as_str(),
+                        forms[0]
+                    ),
+                );
+                continue;
+            }
+            let own_forms = written(own);
+            let own_at = citations
+                .iter()
+                .position(|c| own_forms.iter().any(|f| c.span.contains(f.as_str())))
+                .unwrap_or(0);
+            if citations
+                .get(own_at)
+                .is_some_and(|c| c.source == other.source)
+            {
+                self.err(
+                    errors,
+                    span,
+                    format!(
+                        "{label}: the disagreeing value comes from `{}`, the source of the \
+                         record's own value; a disagreement is between two sources",
+                        other.source
+                    ),
+                );
+                continue;
+            }
+            if citations.is_empty() {
+                continue;
+            }
+            let other_at = Self::index_of(citations, other);
+            out.push(Disagreement {
+                field: *field,
+                value: own.clone(),
+                citation: own_at,
+                other_value: value.to_owned(),
+                other_citation: other_at,
+                line: self.line(span),
+            });
+        }
+        out
     }
 }
 
@@ -971,6 +1460,42 @@ impl Ctx<'_> {
     }
 }
 
+/// A citation of a source whose text changed, no longer standing in its
+/// paragraph: where its words went, or how the paragraph now differs.
+fn changed_citation(source: &Source, label: &str, c: &RawCite) -> String {
+    let head = format!(
+        "{label}: cites ¶{} of `{}`, whose text changed since it was pinned: \"{}\" no longer \
+         stands in ¶{}",
+        c.p, source.slug, c.span, c.p
+    );
+    if let Some(moved) = source.paragraphs().find(|b| b.text.contains(&c.span)) {
+        let n = moved.n.unwrap_or_default();
+        return format!(
+            "{head}; the words now stand in ¶{n} (text line {}): paragraphs were added, removed \
+             or joined, so `p` must become {n} if the record still holds",
+            moved.line_at(0)
+        );
+    }
+    let Some(para) = source.paragraph(c.p) else {
+        return format!(
+            "{head}; the text now has only {} paragraphs",
+            source.paragraphs().count()
+        );
+    };
+    match super::changes::span_diff(&c.span, &para.text) {
+        Some(diff) => format!(
+            "{head}; ¶{} (text line {}) now differs from the cited words as [-lost-]{{+gained+}}: {diff}",
+            c.p, para.line
+        ),
+        None => format!(
+            "{head}; nothing in ¶{} (text line {}) resembles them now; it reads: {}",
+            c.p,
+            para.line,
+            para.text.chars().take(80).collect::<String>()
+        ),
+    }
+}
+
 /// Paragraph numbers written as ¶N in a text, in order, without repeats.
 fn paragraph_refs(text: &str) -> Vec<u32> {
     let mut out = Vec::new();
@@ -1099,6 +1624,30 @@ fn check_cross(pending: &[Pending], errors: &mut SeedErrors) {
     }
     for p in pending {
         let r = &p.record;
+        let Some(c) = &r.commitment else { continue };
+        for target in &c.by {
+            let ok = by_slug.get(target.as_str()).is_some_and(|t| {
+                matches!(
+                    t.record.kind,
+                    Kind::Person | Kind::Country | Kind::Organization
+                )
+            });
+            if !ok {
+                errors.push(SeedError::at(
+                    &r.file,
+                    c.line,
+                    format!(
+                        "{} `{}`: commitment `by` names `{target}`, which is not a person, \
+                         country or organization record",
+                        r.kind.as_str(),
+                        r.slug
+                    ),
+                ));
+            }
+        }
+    }
+    for p in pending {
+        let r = &p.record;
         let defs = r.kind.links();
         for (link, line) in r.links.iter().zip(&p.link_lines) {
             let label = format!("{} `{}`", r.kind.as_str(), r.slug);
@@ -1141,7 +1690,7 @@ fn check_cross(pending: &[Pending], errors: &mut SeedErrors) {
 }
 
 /// An absolute http(s) address with a host and no white space.
-fn is_web_url(u: &str) -> bool {
+pub(super) fn is_web_url(u: &str) -> bool {
     let rest = u
         .strip_prefix("https://")
         .or_else(|| u.strip_prefix("http://"));

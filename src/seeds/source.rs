@@ -40,6 +40,10 @@ pub struct Source {
     /// The text file, for reports that point curators at a line of it.
     pub text_file: std::path::PathBuf,
     pub manifest_line_of_about: usize,
+    /// The hash the manifest pins, when the text no longer has it: the
+    /// source is then read as it is now only so that each citation it
+    /// affects can be named with how its paragraph changed (the load fails).
+    pub changed_from: Option<String>,
 }
 
 impl Source {
@@ -185,17 +189,59 @@ struct Layout {
 
 /// Characters that may end a complete paragraph. A body paragraph that ends
 /// otherwise was almost certainly cut by a page break.
-const TERMINAL: &[char] = &[
+pub(super) const TERMINAL: &[char] = &[
     '。', '！', '？', '…', '”', '」', '』', '）', ')', '.', '!', '?',
 ];
 
 pub(super) fn load(path: &Path, hasher: &mut Sha256, errors: &mut SeedErrors) -> Option<Source> {
     let (text, bytes) = read_text(path, errors)?;
     hash_file(hasher, path, &bytes);
-    let manifest: Manifest = match toml::from_str(&text) {
+    from_manifest(path, &text, errors, |text_path, file_line, errors| {
+        if !text_path.is_file() {
+            errors.push(SeedError::at(
+                path,
+                file_line,
+                format!("source text `{}` not found", text_path.display()),
+            ));
+            return None;
+        }
+        let (body, body_bytes) = read_text(text_path, errors)?;
+        hash_file(hasher, text_path, &body_bytes);
+        Some((body, body_bytes))
+    })
+}
+
+/// A manifest not yet on disk, checked against the text it will sit beside
+/// exactly as [`load`] would check it: what `source add` runs before it
+/// writes anything.
+pub(super) fn check_unwritten(
+    manifest_path: &Path,
+    manifest_text: &str,
+    body: &[u8],
+) -> Result<Source, SeedErrors> {
+    let mut errors = SeedErrors::default();
+    let source = from_manifest(manifest_path, manifest_text, &mut errors, |_, _, _| {
+        let text = std::str::from_utf8(body).ok()?;
+        Some((text.to_owned(), body.to_vec()))
+    });
+    match source {
+        Some(s) if errors.is_empty() => Ok(s),
+        _ => Err(errors),
+    }
+}
+
+/// Parses and checks a manifest; `read_body` reads the text file it names
+/// (given the path and the manifest line of `file`).
+fn from_manifest(
+    path: &Path,
+    text: &str,
+    errors: &mut SeedErrors,
+    read_body: impl FnOnce(&Path, usize, &mut SeedErrors) -> Option<(String, Vec<u8>)>,
+) -> Option<Source> {
+    let manifest: Manifest = match toml::from_str(text) {
         Ok(m) => m,
         Err(e) => {
-            errors.push(toml_error(path, &text, &e));
+            errors.push(toml_error(path, text, &e));
             return None;
         }
     };
@@ -229,36 +275,31 @@ pub(super) fn load(path: &Path, hasher: &mut Sha256, errors: &mut SeedErrors) ->
         return None;
     }
     let text_path = path.with_file_name(file_name);
-    if !text_path.is_file() {
-        errors.push(SeedError::at(
-            path,
-            line(manifest.file.span()),
-            format!("source text `{}` not found", text_path.display()),
-        ));
-        return None;
-    }
-    let (body, body_bytes) = read_text(&text_path, errors)?;
-    hash_file(hasher, &text_path, &body_bytes);
+    let (body, body_bytes) = read_body(&text_path, line(manifest.file.span()), errors)?;
     let actual = hex(&Sha256::digest(&body_bytes));
-    if &actual != manifest.sha256.get_ref() {
+    let changed_from = (&actual != manifest.sha256.get_ref()).then(|| {
         errors.push(SeedError::at(
             path,
             line(manifest.sha256.span()),
             format!(
-                "source text `{}` changed: its sha256 is {actual}, the manifest pins {}; \
-                 check that no cited paragraph moved, then update `sha256`",
+                "source text `{}` changed: its sha256 is {actual}, the manifest pins {}; each \
+                 citation whose words its paragraph no longer holds is listed with how the \
+                 paragraph changed. Review those records; once none is left, update `sha256`",
                 text_path.display(),
                 manifest.sha256.get_ref()
             ),
         ));
-        return None;
-    }
+        manifest.sha256.get_ref().clone()
+    });
 
-    let blocks = layout_blocks(&body, &manifest.layout, path, &text, errors);
-    let errata = check_errata(&manifest.errata, &body, &blocks, path, &text, errors);
-    if errors.len() > before {
+    let blocks = layout_blocks(&body, &manifest.layout, path, text, errors);
+    let errata = check_errata(&manifest.errata, &body, &blocks, path, text, errors);
+    // Errors other than the changed hash make the source unusable.
+    if errors.len() > before + usize::from(changed_from.is_some()) {
         return None;
     }
+    // A changed text is kept (the load fails on the error above) so that
+    // the records' citations of it can be checked against what it now says.
     let title = blocks
         .iter()
         .find(|b| b.kind == BlockKind::Title)
@@ -285,21 +326,16 @@ pub(super) fn load(path: &Path, hasher: &mut Sha256, errors: &mut SeedErrors) ->
         errata,
         manifest: path.to_path_buf(),
         text_file: text_path,
+        changed_from,
     })
 }
 
-/// Splits the text into blank-line separated blocks, assigns each the role
-/// the layout gives it, joins page-broken paragraphs and numbers the body.
-fn layout_blocks(
-    body: &str,
-    layout: &Layout,
-    manifest: &Path,
-    manifest_text: &str,
-    errors: &mut SeedErrors,
-) -> Vec<Block> {
-    let mline = |span: std::ops::Range<usize>| super::line_of(manifest_text.as_bytes(), span.start);
-    // (first line, text, lines with their offsets) of each block in the raw file.
-    type RawBlock = (usize, String, Vec<(usize, usize)>);
+/// (first line, text, lines with their offsets) of each block in the raw file.
+type RawBlock = (usize, String, Vec<(usize, usize)>);
+
+/// The text's blank-line separated blocks, as the file has them (before any
+/// join). The layout proposal reads the same blocks as the loader.
+pub(super) fn raw_blocks(body: &str) -> Vec<RawBlock> {
     let mut raw: Vec<RawBlock> = Vec::new();
     let mut current: Option<RawBlock> = None;
     for (i, l) in body.lines().enumerate() {
@@ -323,6 +359,20 @@ fn layout_blocks(
     if let Some(b) = current.take() {
         raw.push(b);
     }
+    raw
+}
+
+/// Splits the text into blank-line separated blocks, assigns each the role
+/// the layout gives it, joins page-broken paragraphs and numbers the body.
+fn layout_blocks(
+    body: &str,
+    layout: &Layout,
+    manifest: &Path,
+    manifest_text: &str,
+    errors: &mut SeedErrors,
+) -> Vec<Block> {
+    let mline = |span: std::ops::Range<usize>| super::line_of(manifest_text.as_bytes(), span.start);
+    let raw = raw_blocks(body);
 
     let find = |line: usize| raw.iter().position(|(l, _, _)| *l == line);
     let mut roles: Vec<Option<BlockKind>> = vec![None; raw.len()];

@@ -420,6 +420,7 @@ async fn search_table(state: &AppState, params: &Params) -> Result<Table, AppErr
                 source_title,
                 n,
                 text,
+                ..
             } => vec![
                 (i as i64 + 1).into(),
                 "paragraph".into(),

@@ -8,9 +8,11 @@ mod api;
 pub mod assets;
 mod charts;
 mod cite;
+pub mod commitments;
 mod error;
 mod export;
 mod feed;
+pub mod history;
 mod jsonld;
 mod pages;
 mod paginate;
@@ -84,11 +86,13 @@ fn routes(static_dir: &std::path::Path) -> Router<AppState> {
         .merge(api::routes())
         .route("/api/export", get(export::index))
         .route("/api/export/{name}", get(export::download))
+        .route("/api/commitments", get(commitments::api))
         .route("/", get(pages::home))
         .route("/healthz", get(pages::healthz))
         .route("/map", get(charts::map_page))
         .route("/map.svg", get(charts::map_svg))
         .route("/timeline", get(charts::timeline_page))
+        .route("/commitments", get(commitments::page))
         .route("/search", get(search::page))
         .route("/sources", get(sources::list))
         .route("/sources/{slug}", get(sources::source))

@@ -11,8 +11,8 @@ use super::charts::load_map;
 use super::cite::{CiteBlock, Linker, WordLink, cited_of};
 use super::params::Params;
 use super::views::{
-    CitedParagraphView, EditorialView, EnglishBasisView, FieldView, LinkGroup, RecordRef,
-    ScopeView, backlink_groups, cited_paragraphs, link_groups, scopes,
+    CitationView, CitedParagraphView, EditorialView, EnglishBasisView, FieldView, LinkGroup,
+    RecordRef, ScopeView, backlink_groups, cited_paragraphs, link_groups, scopes,
 };
 use super::{AppError, AppState, jsonld, render};
 use crate::db::queries::{self, RecordRow};
@@ -763,6 +763,8 @@ pub struct RecordPage {
     pub cited: Vec<CitedParagraphView>,
     /// Every citation style, and links to the cited words.
     pub cite: CiteBlock,
+    /// Status over time, the sources cited and where they disagree.
+    pub history: super::history::RecordHistory,
 }
 
 /// The record a `/{kind}/{slug}…` address names, or 404.
@@ -805,6 +807,11 @@ pub async fn record(
         &links,
         &rows,
     ));
+    let citations: Vec<CitationView> = rows
+        .iter()
+        .map(|c| CitationView::new(c, &r.slug, &errata))
+        .collect();
+    let history = super::history::RecordHistory::load(pool, r.id, &citations).await?;
     render(&RecordPage {
         jsonld,
         cite,
@@ -828,6 +835,7 @@ pub async fn record(
         links: link_groups(&links),
         backlinks: backlink_groups(&queries::links_to(pool, r.id).await?),
         cited: cited_paragraphs(&rows, &r.slug, &errata),
+        history,
         record: RecordRef::from(&r),
     })
 }

@@ -182,6 +182,8 @@ fn result_view(hit: &Hit, q: &Query, errata: &[ErratumRow]) -> ResultView {
         Hit::Paragraph {
             source_slug,
             source_title,
+            publisher,
+            published,
             n,
             text,
         } => {
@@ -204,6 +206,8 @@ fn result_view(hit: &Hit, q: &Query, errata: &[ErratumRow]) -> ResultView {
                 citations: vec![CitationView {
                     source: source_slug.clone(),
                     source_title: source_title.clone(),
+                    publisher: publisher.clone(),
+                    published: published.clone(),
                     paragraph: *n,
                     span: String::new(),
                     span_start: 0,

@@ -256,6 +256,9 @@ pub fn paragraph_snippet(
 pub struct CitationView {
     pub source: String,
     pub source_title: String,
+    /// Who published the source, and when: every citation names both.
+    pub publisher: String,
+    pub published: String,
     pub paragraph: i64,
     pub span: String,
     /// Where `span` starts in the paragraph, in characters.
@@ -283,6 +286,8 @@ impl CitationView {
         CitationView {
             source: c.source_slug.clone(),
             source_title: c.source_title.clone(),
+            publisher: c.publisher.clone(),
+            published: c.published.clone(),
             paragraph: c.paragraph,
             span: c.span.clone(),
             span_start: c.span_start,
@@ -351,6 +356,9 @@ fn span_range(start: i64, span: &str) -> (usize, usize) {
 pub struct CitedParagraphView {
     pub source: String,
     pub source_title: String,
+    /// Who published the source, and when: a record may cite several.
+    pub publisher: String,
+    pub published: String,
     pub paragraph: i64,
     /// The cited spans, in the record's order.
     pub spans: Vec<String>,
@@ -389,6 +397,8 @@ pub fn cited_paragraphs(
             CitedParagraphView {
                 source: first.source_slug.clone(),
                 source_title: first.source_title.clone(),
+                publisher: first.publisher.clone(),
+                published: first.published.clone(),
                 paragraph: first.paragraph,
                 spans: all.iter().map(|c| c.span.clone()).collect(),
                 from_url: format!("{url}?from={from_slug}"),
@@ -503,6 +513,8 @@ mod tests {
             source: source.into(),
             source_title: String::new(),
             paragraph,
+            publisher: String::new(),
+            published: String::new(),
             span: String::new(),
             span_start: 0,
             url: paragraph_url(source, paragraph),

@@ -45,6 +45,8 @@ const PAGE_KINDS = {
   "search-empty": "/search?q=" + encodeURIComponent("不存在的词语zzz"),
   map: "/map",
   timeline: "/timeline",
+  commitments: "/commitments",
+  commitment: "/projects/training-places-3000",
   "not-found": "/no-such-page",
 };
 

@@ -468,6 +468,8 @@ fn linked(l: &LinkedRow) -> LinkAnswer {
 fn citation(c: &CitationView) -> CitationAnswer {
     CitationAnswer {
         source: c.source.clone(),
+        publisher: c.publisher.clone(),
+        published: c.published.clone(),
         paragraph: c.paragraph,
         span: c.span.clone(),
         span_start: c.span_start,
@@ -476,6 +478,11 @@ fn citation(c: &CitationView) -> CitationAnswer {
         api_url: paragraph_api_url(&c.source, c.paragraph),
         errata: c.errata.iter().map(ErratumAnswer::from).collect(),
     }
+}
+
+/// A view the pages also use, as the JSON its `Serialize` gives.
+fn to_json<T: serde::Serialize>(view: &T) -> serde_json::Value {
+    serde_json::to_value(view).expect("views serialise to JSON")
 }
 
 fn cited(c: &CitationRow, errata: &[ErratumRow]) -> CitationAnswer {
@@ -523,7 +530,16 @@ pub async fn record(
         date: r.date,
         url: r.url,
     };
+    let views: Vec<CitationView> = queries::record_citations(pool, r.id)
+        .await?
+        .iter()
+        .map(|c| CitationView::new(c, &r.slug, &errata))
+        .collect();
+    let history = super::history::RecordHistory::load(pool, r.id, &views).await?;
     Ok(Json(RecordAnswer {
+        status_history: history.status.iter().map(to_json).collect(),
+        disagreements: history.disagreements.iter().map(to_json).collect(),
+        commitment: history.commitment.as_ref().map(to_json),
         data_version: data_version(&state).await?,
         aliases: queries::record_aliases(pool, r.id).await?,
         fields: fields_map(queries::record_fields(pool, r.id).await?.into_iter()),
@@ -537,11 +553,7 @@ pub async fn record(
             .iter()
             .map(linked)
             .collect(),
-        citations: queries::record_citations(pool, r.id)
-            .await?
-            .iter()
-            .map(|c| cited(c, &errata))
-            .collect(),
+        citations: views.iter().map(citation).collect(),
         editorial: queries::record_editorial(pool, r.id)
             .await?
             .iter()

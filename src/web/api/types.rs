@@ -148,6 +148,9 @@ impl From<&ErratumView> for ErratumAnswer {
 pub struct CitationAnswer {
     /// The source's slug.
     pub source: String,
+    /// Who published the source, and when (`YYYY-MM-DD`).
+    pub publisher: String,
+    pub published: String,
     pub paragraph: i64,
     /// Verbatim from the paragraph, misprints included.
     pub span: String,
@@ -341,6 +344,18 @@ pub struct RecordAnswer {
     pub links: Vec<LinkAnswer>,
     pub backlinks: Vec<LinkAnswer>,
     pub citations: Vec<CitationAnswer>,
+    /// The status over time, oldest first: each `{status, date,
+    /// date_basis, citation}`; the last is `fields.status`.
+    #[schema(value_type = Vec<Object>)]
+    pub status_history: Vec<serde_json::Value>,
+    /// Fields two sources give differently: each `{field, values: [{value,
+    /// citation}]}`, never merged.
+    #[schema(value_type = Vec<Object>)]
+    pub disagreements: Vec<serde_json::Value>,
+    /// For an outcome that is a promise: who committed as the source says
+    /// it (`said_by`, `by`), the `verb`, any `deadline`, the latest status.
+    #[schema(value_type = Option<Object>)]
+    pub commitment: Option<serde_json::Value>,
 }
 
 /// A record in a list: everything but aliases, editorial notes and
