@@ -12,7 +12,7 @@ use sqlx::{Connection, SqlitePool};
 
 use crate::model::{FieldName, Kind};
 use crate::search::{fold, index_columns, pinyin};
-use crate::seeds::{BlockKind, Record, SeedSet};
+use crate::seeds::{BlockKind, Provenance, Record, SeedSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportOutcome {
@@ -146,10 +146,16 @@ pub async fn import(pool: &SqlitePool, seeds: &SeedSet) -> Result<ImportOutcome,
 
     for (i, r) in seeds.records.iter().enumerate() {
         let id = i as i64 + 1;
+        let summary_en = ProvenanceColumns::of(r.summary_en_provenance.as_ref());
+        let fields_en = ProvenanceColumns::of(r.fields_en_provenance.as_ref());
         sqlx::query(
             "INSERT INTO records (id, kind, slug, title, english, english_basis, \
              english_ref_publisher, english_ref_title, english_ref_date, english_ref_url, \
-             english_note, summary, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             english_note, summary, position, summary_en, summary_en_basis, \
+             summary_en_ref_publisher, summary_en_ref_title, summary_en_ref_date, \
+             summary_en_ref_url, fields_en_basis, fields_en_ref_publisher, fields_en_ref_title, \
+             fields_en_ref_date, fields_en_ref_url) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(id)
         .bind(r.kind.as_str())
@@ -164,6 +170,17 @@ pub async fn import(pool: &SqlitePool, seeds: &SeedSet) -> Result<ImportOutcome,
         .bind(&r.english_note)
         .bind(&r.summary)
         .bind(id)
+        .bind(&r.summary_en)
+        .bind(summary_en.basis)
+        .bind(summary_en.publisher)
+        .bind(summary_en.title)
+        .bind(summary_en.date)
+        .bind(summary_en.url)
+        .bind(fields_en.basis)
+        .bind(fields_en.publisher)
+        .bind(fields_en.title)
+        .bind(fields_en.date)
+        .bind(fields_en.url)
         .execute(&mut *tx)
         .await?;
         for (pos, a) in r.aliases.iter().enumerate() {
@@ -191,12 +208,15 @@ pub async fn import(pool: &SqlitePool, seeds: &SeedSet) -> Result<ImportOutcome,
             .await?;
         }
         for (name, value) in &r.fields {
-            sqlx::query("INSERT INTO record_fields (record_id, name, value) VALUES (?, ?, ?)")
-                .bind(id)
-                .bind(name.as_str())
-                .bind(value)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO record_fields (record_id, name, value, value_en) VALUES (?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(name.as_str())
+            .bind(value)
+            .bind(r.field_en(*name))
+            .execute(&mut *tx)
+            .await?;
         }
         for (pos, l) in r.links.iter().enumerate() {
             sqlx::query(
@@ -287,6 +307,29 @@ pub async fn import(pool: &SqlitePool, seeds: &SeedSet) -> Result<ImportOutcome,
         sources: seeds.sources.len(),
         records: seeds.records.len(),
     })
+}
+
+/// The columns of a provenance (`summary_en_*`, `fields_en_*`): a basis, and
+/// for an official one the English text's reference; all null for none.
+struct ProvenanceColumns<'a> {
+    basis: Option<&'static str>,
+    publisher: Option<&'a str>,
+    title: Option<&'a str>,
+    date: Option<&'a str>,
+    url: Option<&'a str>,
+}
+
+impl<'a> ProvenanceColumns<'a> {
+    fn of(p: Option<&'a Provenance>) -> Self {
+        let r = p.and_then(|p| p.reference.as_ref());
+        ProvenanceColumns {
+            basis: p.map(|p| p.basis.as_str()),
+            publisher: r.map(|r| r.publisher.as_str()),
+            title: r.map(|r| r.title.as_str()),
+            date: r.map(|r| r.date.as_str()),
+            url: r.and_then(|r| r.url.as_deref()),
+        }
+    }
 }
 
 /// Slugs of the countries a record involves: itself if it is one, and every

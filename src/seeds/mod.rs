@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 
 pub use error::{SeedError, SeedErrors};
 pub use geo::{LonLat, Shape};
-pub use records::{Citation, Editorial, Link, Record, Reference};
+pub use records::{Citation, Editorial, Link, Provenance, Record, Reference};
 pub use source::{Block, BlockKind, Source};
 pub use waivers::{Waiver, WaiverKind, Waivers};
 

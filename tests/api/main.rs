@@ -2,6 +2,7 @@
 //! real seeds. One binary, so the crate is linked once.
 
 mod coverage;
+mod english;
 mod errors;
 mod headers;
 mod helpers;
