@@ -264,10 +264,6 @@ struct RawEditorial {
     reference: Option<Spanned<RawRef>>,
 }
 
-/// Whether every record must have `summary_en` and every prose field its
-/// `<field>_en`.
-const REQUIRE_ENGLISH: bool = false;
-
 /// A record's checked English beyond its name.
 struct English {
     summary_en: Option<String>,
@@ -855,8 +851,9 @@ impl Ctx<'_> {
     }
 
     /// A record's English summary and the English of its prose fields, each
-    /// with its provenance. When `REQUIRE_ENGLISH` holds, every record has a
-    /// summary in English and every prose field its `<field>_en`.
+    /// with its provenance. Every record has a summary in English and every
+    /// prose field its `<field>_en`, so that a reader who reads no Chinese
+    /// can read every record.
     fn check_english_texts(
         &self,
         raw: &RawRecord,
@@ -869,7 +866,7 @@ impl Ctx<'_> {
         {
             self.err(errors, t.span(), format!("{label}: empty `summary_en`"));
         }
-        if REQUIRE_ENGLISH && summary_en.is_none() {
+        if summary_en.is_none() {
             self.err(
                 errors,
                 raw.summary.span(),
@@ -911,7 +908,7 @@ impl Ctx<'_> {
                     self.err(errors, en.span(), format!("{label}: empty `{key}`"))
                 }
                 (Some(_), Some(en)) => fields_en.push((name, en.get_ref().clone())),
-                (Some((_, _, span)), None) if REQUIRE_ENGLISH => self.err(
+                (Some((_, _, span)), None) if name.needs_english() => self.err(
                     errors,
                     span.clone(),
                     format!(
@@ -1379,6 +1376,7 @@ fn is_web_url(u: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::{format_number, is_web_url, paragraph_refs};
+    use crate::model::FieldName;
 
     #[test]
     fn paragraph_references() {
@@ -1396,6 +1394,18 @@ mod tests {
         assert!(is_web_url("http://www.mfa.gov.cn/eng/"));
         for bad in ["", "english.news.cn", "https://", "ftp://x", "https://a b"] {
             assert!(!is_web_url(bad), "{bad}");
+        }
+    }
+
+    /// The `<field>_en` slots of a record are exactly the fields the model
+    /// says need English.
+    #[test]
+    fn english_slots_are_the_fields_that_need_english() {
+        let raw: super::RawRecord =
+            toml::from_str("slug = \"a\"\ntitle = \"t\"\nsummary = \"s\"").unwrap();
+        let slots: Vec<FieldName> = raw.english_slots().iter().map(|(n, _)| *n).collect();
+        for f in FieldName::ALL {
+            assert_eq!(slots.contains(&f), f.needs_english(), "{}", f.as_str());
         }
     }
 

@@ -3,14 +3,15 @@
 //! what the import stores and the read queries give back.
 
 use crate::helpers::{copy_dir, seeds_dir};
-use crate::loader::{OFFICIAL_REF, Scratch, project_with};
+use crate::loader::{OFFICIAL_REF, Scratch, assert_names, bare_project, line_of_last};
 use summitkb::db::queries;
 use summitkb::model::{EnglishBasis, FieldName, Kind};
 
 #[tokio::test]
 async fn summary_en_without_its_basis() {
     let s = Scratch::new().await;
-    s.reject_project(
+    reject_bare(
+        &s,
         "summary_en = \"A test.\"",
         "summary_en = \"A test.\"",
         "`summary_en` needs `summary_en_basis`",
@@ -21,7 +22,8 @@ async fn summary_en_without_its_basis() {
 #[tokio::test]
 async fn summary_en_basis_that_is_no_basis() {
     let s = Scratch::new().await;
-    s.reject_project(
+    reject_bare(
+        &s,
         "summary_en = \"A test.\"\nsummary_en_basis = \"ours\"",
         "summary_en_basis = \"ours\"",
         "summary_en_basis must be `official` or `translation`, not `ours`",
@@ -29,19 +31,28 @@ async fn summary_en_basis_that_is_no_basis() {
     .await;
 }
 
+/// Appends a test project without English but for `extra`, and expects the
+/// import to fail on the line of `needle` with `words`.
+async fn reject_bare(s: &Scratch, extra: &str, needle: &str, words: &str) {
+    s.append("records/projects.toml", &bare_project("test-x", extra));
+    let f = s.path("records/projects.toml");
+    let msg = s.reject().await;
+    assert_names(&msg, &f, line_of_last(&f, needle), words);
+}
+
 /// `english` marked official with no reference to the English text.
 async fn reject_official_without_reference(english: &str, basis: &str, words: &str) {
     let s = Scratch::new().await;
     let needle = format!("{basis} = \"official\"");
-    s.reject_project(&format!("{english}\n{needle}"), &needle, words)
-        .await;
+    reject_bare(&s, &format!("{english}\n{needle}"), &needle, words).await;
 }
 
 /// `english` marked as our translation, yet citing a reference.
 async fn reject_translation_with_reference(english: &str, basis: &str, reference: &str) {
     let s = Scratch::new().await;
     let r = OFFICIAL_REF.replace("english_ref", reference);
-    s.reject_project(
+    reject_bare(
+        &s,
         &format!("{english}\n{basis} = \"translation\"\n{r}"),
         &format!("{reference} ="),
         &format!("`{reference}` is only for {basis} = \"official\""),
@@ -88,7 +99,8 @@ async fn translated_field_english_with_a_reference() {
 #[tokio::test]
 async fn summary_en_reference_without_a_title() {
     let s = Scratch::new().await;
-    s.reject_project(
+    reject_bare(
+        &s,
         "summary_en = \"A test.\"\nsummary_en_basis = \"official\"\n\
          summary_en_ref = { publisher = \"Xinhua\", date = \"2025-06-18\" }",
         "summary_en_ref =",
@@ -100,7 +112,8 @@ async fn summary_en_reference_without_a_title() {
 #[tokio::test]
 async fn empty_summary_en() {
     let s = Scratch::new().await;
-    s.reject_project(
+    reject_bare(
+        &s,
         "summary_en = \" \"\nsummary_en_basis = \"translation\"",
         "summary_en = \" \"",
         "empty `summary_en`",
@@ -111,7 +124,8 @@ async fn empty_summary_en() {
 #[tokio::test]
 async fn field_english_without_its_basis() {
     let s = Scratch::new().await;
-    s.reject_project(
+    reject_bare(
+        &s,
         "sector_en = \"Test\"",
         "sector_en = \"Test\"",
         "`sector_en` needs `fields_en_basis`",
@@ -122,7 +136,8 @@ async fn field_english_without_its_basis() {
 #[tokio::test]
 async fn field_english_basis_without_field_english() {
     let s = Scratch::new().await;
-    s.reject_project(
+    reject_bare(
+        &s,
         "fields_en_basis = \"translation\"",
         "fields_en_basis = \"translation\"",
         "`fields_en_basis` without `<field>_en`",
@@ -133,7 +148,8 @@ async fn field_english_basis_without_field_english() {
 #[tokio::test]
 async fn english_of_a_field_the_record_lacks() {
     let s = Scratch::new().await;
-    s.reject_project(
+    reject_bare(
+        &s,
         "derivation_en = \"Derived.\"\nfields_en_basis = \"translation\"",
         "derivation_en = \"Derived.\"",
         "`derivation_en` without `derivation`",
@@ -147,7 +163,7 @@ async fn status_takes_no_english() {
     let s = Scratch::new().await;
     s.append(
         "records/projects.toml",
-        &project_with("test-x", "status_en = \"Test\""),
+        &bare_project("test-x", "status_en = \"Test\""),
     );
     let msg = s.reject().await;
     assert!(msg.contains("unknown field `status_en`"), "{msg}");
@@ -178,7 +194,7 @@ async fn import_with_project(
     copy_dir(&seeds_dir(), &seeds);
     let projects = seeds.join("records/projects.toml");
     let text = std::fs::read_to_string(&projects).unwrap();
-    std::fs::write(&projects, format!("{text}{}", project_with(slug, extra))).unwrap();
+    std::fs::write(&projects, format!("{text}{}", bare_project(slug, extra))).unwrap();
     let db = dir.path().join("kb.sqlite");
     let (set, _) = summitkb::prepare_database(&db, &seeds)
         .await
@@ -290,4 +306,96 @@ async fn our_translation_stores_no_reference() {
     assert_eq!(row.fields_en_basis, Some(EnglishBasis::Translation));
     let refs = queries::record_english_refs(&pool, row.id).await.unwrap();
     assert!(refs.summary_en_ref_title.is_none() && refs.fields_en_ref_title.is_none());
+}
+
+/// `summitkb check` fails on the real seeds with English taken out, and
+/// names each record that lacks its English summary or a field's English
+/// with file and line, all in one run.
+#[test]
+fn check_reports_every_record_missing_its_english() {
+    let dir = tempfile::tempdir().unwrap();
+    let seeds = dir.path().join("seeds");
+    copy_dir(&seeds_dir(), &seeds);
+    let drop_lines = |rel: &str, starts: &[&str]| {
+        let path = seeds.join(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let kept: Vec<&str> = text
+            .lines()
+            .filter(|l| !starts.iter().any(|s| l.starts_with(s)))
+            .collect();
+        assert!(kept.len() + starts.len() <= text.lines().count(), "{rel}");
+        std::fs::write(&path, kept.join("\n")).unwrap();
+    };
+    // Two summaries and one field's English.
+    drop_lines(
+        "records/agreements.toml",
+        &[
+            "summary_en = \"China and Kazakhstan signed",
+            "summary_en = \"China and Uzbekistan successfully",
+            "place_en = ",
+        ],
+    );
+    let agreements = seeds.join("records/agreements.toml");
+    let text = std::fs::read_to_string(&agreements).unwrap();
+    std::fs::write(
+        &agreements,
+        // Their bases would otherwise be reported as bases without English.
+        text.replacen(
+            "summary = \"中国和哈萨克斯坦签署新版投资保护协定。\"\nsummary_en_basis = \"translation\"",
+            "summary = \"中国和哈萨克斯坦签署新版投资保护协定。\"",
+            1,
+        ),
+    )
+    .unwrap();
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_summitkb"))
+        .arg("check")
+        .arg("--seeds")
+        .arg(&seeds)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "check must fail:\n{stderr}");
+    let line = |needle: &str| crate::loader::line_of_last(&agreements, needle);
+    for (needle, words) in [
+        (
+            "summary = \"中国和哈萨克斯坦签署新版投资保护协定。\"",
+            "agreement `china-kazakhstan-investment-protection-agreement`: missing `summary_en`",
+        ),
+        (
+            "summary = \"中乌成功结束",
+            "agreement `china-uzbekistan-wto-accession-market-access`: missing `summary_en`",
+        ),
+        (
+            "place = \"哈萨克斯坦阿斯塔纳\"",
+            "missing `place_en`, the English of `place`",
+        ),
+    ] {
+        let at = format!("{}:{}: ", agreements.display(), line(needle));
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.starts_with(&at) && l.contains(words)),
+            "expected `{at}…{words}` in:\n{stderr}"
+        );
+    }
+    // The one left with its basis but no English says so too.
+    assert!(
+        stderr.contains("`summary_en_basis` without `summary_en`"),
+        "{stderr}"
+    );
+}
+
+/// On the real seeds, every record has its English and `check` counts it.
+#[test]
+fn check_counts_the_english() {
+    let set = summitkb::seeds::load(&seeds_dir()).expect("the seeds load");
+    let c = summitkb::seeds::coverage::Coverage::of(&set);
+    assert_eq!(c.summaries_en, set.records.len());
+    assert_eq!(c.prose_fields_en, c.prose_fields);
+    assert!(c.prose_fields > set.records.len(), "{}", c.prose_fields);
+    assert!(c.summary().contains(&format!(
+        "english:    {n} of {n} summaries",
+        n = set.records.len()
+    )));
 }

@@ -548,9 +548,20 @@ pub(crate) fn project_with(slug: &str, extra: &str) -> String {
 fn project_citing(slug: &str, p: u32, span: &str, extra: &str) -> String {
     format!(
         "\n[[project]]\nslug = \"{slug}\"\ntitle = \"测试用项目{slug}\"\nsummary = \"测试。\"\n\
-         sector = \"测试\"\nstatus = \"测试\"\ncountries = [\"china\"]\n\
+         {SUMMARY_EN}sector = \"测试\"\n{SECTOR_EN}status = \"测试\"\ncountries = [\"china\"]\n\
          cite = [{{ source = \"{SOURCE}\", p = {p}, span = \"{span}\" }}]\n{extra}\n"
     )
+}
+
+/// The English a valid test project carries, in [`project_with`].
+const SUMMARY_EN: &str = "summary_en = \"Test.\"\nsummary_en_basis = \"translation\"\n";
+const SECTOR_EN: &str = "sector_en = \"Test\"\nfields_en_basis = \"translation\"\n";
+
+/// [`project_with`] without its English, for tests of the English rules.
+pub(crate) fn bare_project(slug: &str, extra: &str) -> String {
+    project_with(slug, extra)
+        .replace(SUMMARY_EN, "")
+        .replace(SECTOR_EN, "")
 }
 
 impl Scratch {
