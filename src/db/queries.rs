@@ -503,6 +503,7 @@ pub struct MapCountryRow {
     pub title: Option<String>,
     pub english: Option<String>,
     pub capital_name: Option<String>,
+    pub capital_name_en: Option<String>,
     pub outcomes: i64,
 }
 
@@ -512,7 +513,7 @@ const OUTCOME_KINDS: &str = "('agreement', 'project', 'initiative')";
 pub async fn map_countries(pool: &SqlitePool) -> Result<Vec<MapCountryRow>> {
     let sql = format!(
         "SELECT s.iso, s.polygons, s.capital_lon, s.capital_lat, s.label_lon, s.label_lat, r.slug, r.title, r.english, \
-           cap.value AS capital_name, \
+           cap.value AS capital_name, cap.value_en AS capital_name_en, \
            (SELECT COUNT(DISTINCT l.from_id) FROM record_links l \
               JOIN records o ON o.id = l.from_id \
              WHERE l.to_id = r.id AND o.kind IN {OUTCOME_KINDS}) AS outcomes \
@@ -560,6 +561,7 @@ pub struct DatedRow {
     pub date: String,
     pub basis: Option<String>,
     pub derivation: Option<String>,
+    pub derivation_en: Option<String>,
     pub source_slug: Option<String>,
     pub paragraph: Option<i64>,
 }
@@ -567,7 +569,8 @@ pub struct DatedRow {
 pub async fn dated_records(pool: &SqlitePool) -> Result<Vec<DatedRow>> {
     sqlx::query_as(
         "SELECT r.kind, r.slug, r.title, r.english, d.value AS date, b.value AS basis, \
-                v.value AS derivation, s.slug AS source_slug, c.paragraph \
+                v.value AS derivation, v.value_en AS derivation_en, s.slug AS source_slug, \
+                c.paragraph \
          FROM records r \
          JOIN record_fields d ON d.record_id = r.id AND d.name = 'date' \
          LEFT JOIN record_fields b ON b.record_id = r.id AND b.name = 'date_basis' \

@@ -240,6 +240,23 @@ async fn the_import_stores_english_and_the_queries_give_it_back() {
         }
     }
 
+    // The timeline's and the map's rows carry the English of the fields they show.
+    for d in queries::dated_records(&pool).await.unwrap() {
+        let r = set.record(&d.slug).unwrap();
+        assert_eq!(
+            d.derivation_en.as_deref(),
+            r.field_en(FieldName::Derivation),
+            "{}",
+            d.slug
+        );
+    }
+    let map = queries::map_countries(&pool).await.unwrap();
+    let kz = map.iter().find(|c| c.iso == "KZ").unwrap();
+    assert_eq!(
+        (kz.capital_name.as_deref(), kz.capital_name_en.as_deref()),
+        (Some("阿斯塔纳"), Some("Astana"))
+    );
+
     let row = queries::record_by_kind_and_slug(&pool, Kind::Project, "test-official")
         .await
         .unwrap()
