@@ -339,6 +339,24 @@ impl FieldName {
         FieldName::ALL.into_iter().find(|f| f.as_str() == s)
     }
 
+    /// Whether the field's value is prose a reader reads, and so needs its
+    /// English (`<field>_en` in the seeds) for readers of the English
+    /// edition. Not: codes and numbers (`iso`, `value`, `date`), values
+    /// from a fixed list that pages label themselves (`date_basis`,
+    /// `quote_type`), the source's own words (`words`, `original`, shown as
+    /// published like the source text), `normalized` (written in English
+    /// already), and `status`, whose English comes with its dated form.
+    pub fn needs_english(self) -> bool {
+        use FieldName::*;
+        match self {
+            Form | Signed | Place | Sector | Type | Unit | Measure | Period | Role | Capital
+            | Derivation => true,
+            Date | DateBasis | Status | Original | Value | Normalized | Words | QuoteType | Iso => {
+                false
+            }
+        }
+    }
+
     /// Chinese and English labels for a field, as pages show them.
     pub fn labels(self) -> (&'static str, &'static str) {
         match self {
@@ -444,11 +462,13 @@ pub struct LinkDef {
     pub required: bool,
 }
 
-/// Where a record's English name comes from. A name in an official English
-/// text (a state news agency, a foreign ministry) is quoted; any other is our
-/// own rendering, and pages must say so rather than pass it off as the name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+/// Where a record's English comes from: its name, its summary, its fields.
+/// English in an official English text (a state news agency, a foreign
+/// ministry) is quoted; any other is our own rendering, and pages must say so
+/// rather than pass it off as the name or the words of an official text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, sqlx::Type)]
 #[serde(rename_all = "lowercase")]
+#[sqlx(type_name = "text", rename_all = "lowercase")]
 pub enum EnglishBasis {
     /// Used in an English text by the publisher named in `english_ref`.
     Official,

@@ -618,6 +618,7 @@ mod tests {
             title: slug.map(|s| s.to_uppercase()),
             english: None,
             capital_name: None,
+            capital_name_en: None,
             outcomes,
             specific: outcomes,
             mentions: 0,
@@ -740,6 +741,7 @@ mod tests {
             date: date.into(),
             basis: Some(basis.into()),
             derivation: (basis == "derived").then(|| "2025 − 12".into()),
+            derivation_en: None,
             source_slug: Some("s".into()),
             paragraph: Some(9),
         }

@@ -13,7 +13,7 @@ use sqlx::{Connection, QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
 use crate::model::{FieldName, Kind};
 use crate::search::{fold, index_columns, pinyin};
-use crate::seeds::{BlockKind, Record, SeedSet, Source};
+use crate::seeds::{BlockKind, Provenance, Record, SeedSet, Source};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportOutcome {
@@ -200,9 +200,14 @@ async fn write_content(
     insert_rows(
         tx,
         "records (id, kind, slug, title, english, english_basis, english_ref_publisher, \
-         english_ref_title, english_ref_date, english_ref_url, english_note, summary, position)",
+         english_ref_title, english_ref_date, english_ref_url, english_note, summary, position, \
+         summary_en, summary_en_basis, summary_en_ref_publisher, summary_en_ref_title, \
+         summary_en_ref_date, summary_en_ref_url, fields_en_basis, fields_en_ref_publisher, \
+         fields_en_ref_title, fields_en_ref_date, fields_en_ref_url)",
         records(),
         |mut row, (id, r)| {
+            let summary_en = ProvenanceColumns::of(r.summary_en_provenance.as_ref());
+            let fields_en = ProvenanceColumns::of(r.fields_en_provenance.as_ref());
             row.push_bind(id)
                 .push_bind(r.kind.as_str())
                 .push_bind(&r.slug)
@@ -215,7 +220,18 @@ async fn write_content(
                 .push_bind(r.english_ref.as_ref().and_then(|x| x.url.as_ref()))
                 .push_bind(&r.english_note)
                 .push_bind(&r.summary)
-                .push_bind(id);
+                .push_bind(id)
+                .push_bind(&r.summary_en)
+                .push_bind(summary_en.basis)
+                .push_bind(summary_en.publisher)
+                .push_bind(summary_en.title)
+                .push_bind(summary_en.date)
+                .push_bind(summary_en.url)
+                .push_bind(fields_en.basis)
+                .push_bind(fields_en.publisher)
+                .push_bind(fields_en.title)
+                .push_bind(fields_en.date)
+                .push_bind(fields_en.url);
         },
     )
     .await?;
@@ -247,10 +263,17 @@ async fn write_content(
     .await?;
     insert_rows(
         tx,
-        "record_fields (record_id, name, value)",
-        records().flat_map(|(id, r)| r.fields.iter().map(move |(name, value)| (id, name, value))),
-        |mut row, (id, name, value)| {
-            row.push_bind(id).push_bind(name.as_str()).push_bind(value);
+        "record_fields (record_id, name, value, value_en)",
+        records().flat_map(|(id, r)| {
+            r.fields
+                .iter()
+                .map(move |(name, value)| (id, r, name, value))
+        }),
+        |mut row, (id, r, name, value)| {
+            row.push_bind(id)
+                .push_bind(name.as_str())
+                .push_bind(value)
+                .push_bind(r.field_en(*name));
         },
     )
     .await?;
@@ -469,6 +492,29 @@ impl<'a> Ids<'a> {
 
     fn source(&self, slug: &str) -> Option<&'a Source> {
         self.sources.get(slug).map(|(_, s)| *s)
+    }
+}
+
+/// The columns of a provenance (`summary_en_*`, `fields_en_*`): a basis, and
+/// for an official one the English text's reference; all null for none.
+struct ProvenanceColumns<'a> {
+    basis: Option<&'static str>,
+    publisher: Option<&'a str>,
+    title: Option<&'a str>,
+    date: Option<&'a str>,
+    url: Option<&'a str>,
+}
+
+impl<'a> ProvenanceColumns<'a> {
+    fn of(p: Option<&'a Provenance>) -> Self {
+        let r = p.and_then(|p| p.reference.as_ref());
+        ProvenanceColumns {
+            basis: p.map(|p| p.basis.as_str()),
+            publisher: r.map(|r| r.publisher.as_str()),
+            title: r.map(|r| r.title.as_str()),
+            date: r.map(|r| r.date.as_str()),
+            url: r.and_then(|r| r.url.as_deref()),
+        }
     }
 }
 

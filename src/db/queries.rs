@@ -2,7 +2,7 @@
 
 use sqlx::{FromRow, SqlitePool};
 
-use crate::model::Kind;
+use crate::model::{EnglishBasis, Kind};
 
 type Result<T> = std::result::Result<T, sqlx::Error>;
 
@@ -37,6 +37,13 @@ pub struct RecordRow {
     pub english: Option<String>,
     pub english_note: Option<String>,
     pub summary: String,
+    /// The summary in English; its reference, for an official one, is in
+    /// [`record_english_refs`].
+    pub summary_en: Option<String>,
+    pub summary_en_basis: Option<EnglishBasis>,
+    /// Where the English of the record's fields ([`FieldRow::value_en`])
+    /// comes from.
+    pub fields_en_basis: Option<EnglishBasis>,
 }
 
 /// A record seen from another: through a link, a citation or a list.
@@ -79,6 +86,8 @@ pub struct FieldRow {
     pub record_id: i64,
     pub name: String,
     pub value: String,
+    /// The value in English, for prose fields (see `FieldName::needs_english`).
+    pub value_en: Option<String>,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -212,7 +221,7 @@ pub async fn citations_into_paragraph(
 /// Events the sources report on, for the home page.
 pub async fn subject_records(pool: &SqlitePool) -> Result<Vec<RecordRow>> {
     sqlx::query_as(
-        "SELECT DISTINCT id, kind, slug, title, english, english_note, summary FROM records WHERE id IN (SELECT record_id FROM source_subjects) ORDER BY position",
+        "SELECT DISTINCT id, kind, slug, title, english, english_note, summary, summary_en, summary_en_basis, fields_en_basis FROM records WHERE id IN (SELECT record_id FROM source_subjects) ORDER BY position",
     )
     .fetch_all(pool)
     .await
@@ -225,7 +234,7 @@ pub async fn first_records_of_kind(
     limit: i64,
 ) -> Result<Vec<RecordRow>> {
     sqlx::query_as(
-        "SELECT id, kind, slug, title, english, english_note, summary FROM records WHERE kind = ? \
+        "SELECT id, kind, slug, title, english, english_note, summary, summary_en, summary_en_basis, fields_en_basis FROM records WHERE kind = ? \
          ORDER BY position LIMIT ?",
     )
     .bind(kind)
@@ -236,7 +245,7 @@ pub async fn first_records_of_kind(
 
 pub async fn records_of_kind(pool: &SqlitePool, kind: Kind) -> Result<Vec<RecordRow>> {
     sqlx::query_as(
-        "SELECT id, kind, slug, title, english, english_note, summary FROM records WHERE kind = ? ORDER BY position",
+        "SELECT id, kind, slug, title, english, english_note, summary, summary_en, summary_en_basis, fields_en_basis FROM records WHERE kind = ? ORDER BY position",
     )
     .bind(kind)
     .fetch_all(pool)
@@ -249,7 +258,7 @@ pub async fn record_by_kind_and_slug(
     slug: &str,
 ) -> Result<Option<RecordRow>> {
     sqlx::query_as(
-        "SELECT id, kind, slug, title, english, english_note, summary FROM records WHERE kind = ? AND slug = ?",
+        "SELECT id, kind, slug, title, english, english_note, summary, summary_en, summary_en_basis, fields_en_basis FROM records WHERE kind = ? AND slug = ?",
     )
     .bind(kind)
     .bind(slug)
@@ -260,7 +269,7 @@ pub async fn record_by_kind_and_slug(
 pub async fn records_by_ids(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<RecordRow>> {
     fetch_by_ids(
         pool,
-        "SELECT id, kind, slug, title, english, english_note, summary FROM records WHERE id IN ({ids})",
+        "SELECT id, kind, slug, title, english, english_note, summary, summary_en, summary_en_basis, fields_en_basis FROM records WHERE id IN ({ids})",
         ids,
     )
     .await
@@ -295,6 +304,31 @@ pub async fn record_english_basis(pool: &SqlitePool, record_id: i64) -> Result<E
     sqlx::query_as(
         "SELECT english_basis, english_ref_publisher, english_ref_title, english_ref_date, \
          english_ref_url FROM records WHERE id = ?",
+    )
+    .bind(record_id)
+    .fetch_one(pool)
+    .await
+}
+
+/// The English texts that an official English summary and official field
+/// English of a record are quoted from; all null for our translations.
+#[derive(Debug, Clone, FromRow)]
+pub struct EnglishRefsRow {
+    pub summary_en_ref_publisher: Option<String>,
+    pub summary_en_ref_title: Option<String>,
+    pub summary_en_ref_date: Option<String>,
+    pub summary_en_ref_url: Option<String>,
+    pub fields_en_ref_publisher: Option<String>,
+    pub fields_en_ref_title: Option<String>,
+    pub fields_en_ref_date: Option<String>,
+    pub fields_en_ref_url: Option<String>,
+}
+
+pub async fn record_english_refs(pool: &SqlitePool, record_id: i64) -> Result<EnglishRefsRow> {
+    sqlx::query_as(
+        "SELECT summary_en_ref_publisher, summary_en_ref_title, summary_en_ref_date, \
+         summary_en_ref_url, fields_en_ref_publisher, fields_en_ref_title, fields_en_ref_date, \
+         fields_en_ref_url FROM records WHERE id = ?",
     )
     .bind(record_id)
     .fetch_one(pool)
@@ -352,7 +386,7 @@ pub async fn errata(pool: &SqlitePool) -> Result<Vec<ErratumRow>> {
 }
 
 pub async fn record_fields(pool: &SqlitePool, record_id: i64) -> Result<Vec<FieldRow>> {
-    sqlx::query_as("SELECT record_id, name, value FROM record_fields WHERE record_id = ?")
+    sqlx::query_as("SELECT record_id, name, value, value_en FROM record_fields WHERE record_id = ?")
         .bind(record_id)
         .fetch_all(pool)
         .await
@@ -362,7 +396,7 @@ pub async fn record_fields(pool: &SqlitePool, record_id: i64) -> Result<Vec<Fiel
 /// form), for grouping list pages.
 pub async fn field_of_kind(pool: &SqlitePool, kind: Kind, name: &str) -> Result<Vec<FieldRow>> {
     sqlx::query_as(
-        "SELECT f.record_id, f.name, f.value FROM record_fields f JOIN records r ON r.id = f.record_id \
+        "SELECT f.record_id, f.name, f.value, f.value_en FROM record_fields f JOIN records r ON r.id = f.record_id \
          WHERE r.kind = ? AND f.name = ?",
     )
     .bind(kind)
@@ -374,7 +408,7 @@ pub async fn field_of_kind(pool: &SqlitePool, kind: Kind, name: &str) -> Result<
 /// Every field of every record of a kind, for list pages.
 pub async fn fields_of_kind(pool: &SqlitePool, kind: Kind) -> Result<Vec<FieldRow>> {
     sqlx::query_as(
-        "SELECT f.record_id, f.name, f.value FROM record_fields f JOIN records r ON r.id = f.record_id \
+        "SELECT f.record_id, f.name, f.value, f.value_en FROM record_fields f JOIN records r ON r.id = f.record_id \
          WHERE r.kind = ?",
     )
     .bind(kind)
@@ -469,6 +503,7 @@ pub struct MapCountryRow {
     pub title: Option<String>,
     pub english: Option<String>,
     pub capital_name: Option<String>,
+    pub capital_name_en: Option<String>,
     /// Outcomes naming the country as a party or a country involved.
     pub outcomes: i64,
     /// Of those, the ones not shared by every country: outcomes whose
@@ -489,7 +524,7 @@ pub async fn map_countries(pool: &SqlitePool) -> Result<Vec<MapCountryRow>> {
     let sql = format!(
         "{OUTCOME_MEMBERS} \
          SELECT s.iso, s.polygons, s.capital_lon, s.capital_lat, s.label_lon, s.label_lat, r.slug, r.title, r.english, \
-           cap.value AS capital_name, \
+           cap.value AS capital_name, cap.value_en AS capital_name_en, \
            (SELECT COUNT(DISTINCT m.o) FROM member m WHERE m.c = r.id) AS outcomes, \
            (SELECT COUNT(DISTINCT m.o) FROM member m JOIN size z ON z.o = m.o \
              WHERE m.c = r.id AND z.n < (SELECT n FROM widest)) AS specific, \
@@ -553,6 +588,7 @@ pub struct DatedRow {
     pub date: String,
     pub basis: Option<String>,
     pub derivation: Option<String>,
+    pub derivation_en: Option<String>,
     pub source_slug: Option<String>,
     pub paragraph: Option<i64>,
 }
@@ -560,7 +596,8 @@ pub struct DatedRow {
 pub async fn dated_records(pool: &SqlitePool) -> Result<Vec<DatedRow>> {
     sqlx::query_as(
         "SELECT r.kind, r.slug, r.title, r.english, d.value AS date, b.value AS basis, \
-                v.value AS derivation, s.slug AS source_slug, c.paragraph \
+                v.value AS derivation, v.value_en AS derivation_en, s.slug AS source_slug, \
+                c.paragraph \
          FROM records r \
          JOIN record_fields d ON d.record_id = r.id AND d.name = 'date' \
          LEFT JOIN record_fields b ON b.record_id = r.id AND b.name = 'date_basis' \
@@ -591,7 +628,7 @@ pub async fn records_of_kind_after(
     limit: i64,
 ) -> Result<Vec<PositionedRecordRow>> {
     sqlx::query_as(
-        "SELECT position, id, kind, slug, title, english, english_note, summary FROM records \
+        "SELECT position, id, kind, slug, title, english, english_note, summary, summary_en, summary_en_basis, fields_en_basis FROM records \
          WHERE kind = ?1 AND (?2 IS NULL OR position > ?2) ORDER BY position LIMIT ?3",
     )
     .bind(kind)
@@ -623,7 +660,7 @@ pub async fn record_counts_by_source(pool: &SqlitePool) -> Result<Vec<SourceKind
 pub async fn fields_of_records(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<FieldRow>> {
     fetch_by_ids(
         pool,
-        "SELECT record_id, name, value FROM record_fields WHERE record_id IN ({ids})",
+        "SELECT record_id, name, value, value_en FROM record_fields WHERE record_id IN ({ids})",
         ids,
     )
     .await

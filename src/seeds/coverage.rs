@@ -63,6 +63,14 @@ pub struct Coverage {
     pub unnamed_terms: Vec<Gap>,
     pub unlinked_records: Vec<String>,
     pub waivers: usize,
+    /// Records with an English summary, and of those the ones quoted from
+    /// an official English text (the loader requires one of every record).
+    pub summaries_en: usize,
+    pub summaries_en_official: usize,
+    /// Prose fields ([`crate::model::FieldName::needs_english`]), and those
+    /// with their English.
+    pub prose_fields: usize,
+    pub prose_fields_en: usize,
 }
 
 impl Coverage {
@@ -71,6 +79,18 @@ impl Coverage {
             waivers: set.waivers.0.len(),
             ..Coverage::default()
         };
+        for r in &set.records {
+            c.summaries_en += usize::from(r.summary_en.is_some());
+            c.summaries_en_official += usize::from(
+                r.summary_en_provenance
+                    .as_ref()
+                    .is_some_and(|p| p.basis == crate::model::EnglishBasis::Official),
+            );
+            for (name, _) in r.fields.iter().filter(|(n, _)| n.needs_english()) {
+                c.prose_fields += 1;
+                c.prose_fields_en += usize::from(r.field_en(*name).is_some());
+            }
+        }
         for k in Kind::ALL {
             c.counts.insert(
                 k.as_str(),
@@ -243,6 +263,16 @@ impl Coverage {
             self.terms - self.terms_waived - self.unnamed_terms.len(),
             self.terms,
             self.terms_waived
+        );
+        let _ = writeln!(
+            out,
+            "english:    {} of {} summaries ({} official, {} our translation), {} of {} prose fields",
+            self.summaries_en,
+            total,
+            self.summaries_en_official,
+            self.summaries_en - self.summaries_en_official,
+            self.prose_fields_en,
+            self.prose_fields
         );
         let _ = writeln!(out, "waivers:    {}", self.waivers);
         for g in &self.uncited_paragraphs {

@@ -29,7 +29,7 @@ use sha2::{Digest, Sha256};
 pub use error::{SeedError, SeedErrors};
 pub use geo::{LonLat, Shape};
 pub use records::{
-    Citation, Commitment, Disagreement, Editorial, Link, Record, Reference, StatusDate,
+    Citation, Commitment, Disagreement, Editorial, Link, Provenance, Record, Reference, StatusDate,
     StatusStatement,
 };
 pub use source::{Block, BlockKind, Source};

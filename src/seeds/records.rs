@@ -50,7 +50,17 @@ pub struct Record {
     /// from what the source says, never as a citation.
     pub editorial: Vec<Editorial>,
     pub summary: String,
+    /// The summary in English, saying what the Chinese says and no more.
+    pub summary_en: Option<String>,
+    /// Where `summary_en` comes from; set exactly when it is.
+    pub summary_en_provenance: Option<Provenance>,
     pub fields: Vec<(FieldName, String)>,
+    /// English of the prose fields ([`FieldName::needs_english`]), in the
+    /// order of `fields`.
+    pub fields_en: Vec<(FieldName, String)>,
+    /// Where `fields_en` come from, one basis for all of a record's field
+    /// English; set exactly when there is any.
+    pub fields_en_provenance: Option<Provenance>,
     pub links: Vec<Link>,
     pub citations: Vec<Citation>,
     /// The record's status over time, oldest first: its `status` as the
@@ -137,6 +147,22 @@ impl Record {
             .find(|(n, _)| *n == name)
             .map(|(_, v)| v.as_str())
     }
+
+    pub fn field_en(&self, name: FieldName) -> Option<&str> {
+        self.fields_en
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Where a piece of English comes from: an official English text that says
+/// it (named by `reference`), or our translation (no reference).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    pub basis: EnglishBasis,
+    /// Set exactly when `basis` is [`EnglishBasis::Official`].
+    pub reference: Option<Reference>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -213,6 +239,11 @@ struct RawRecord {
     #[serde(default)]
     editorial: Vec<Spanned<RawEditorial>>,
     summary: Spanned<String>,
+    summary_en: Text,
+    summary_en_basis: Text,
+    summary_en_ref: Option<Spanned<RawRef>>,
+    fields_en_basis: Text,
+    fields_en_ref: Option<Spanned<RawRef>>,
     #[serde(default)]
     cite: Vec<Spanned<RawCite>>,
     #[serde(default)]
@@ -242,6 +273,20 @@ struct RawRecord {
     role: Text,
     iso: Text,
     capital: Text,
+
+    // English of the prose fields, `<field>_en` (see FieldName::needs_english).
+    form_en: Text,
+    signed_en: Text,
+    place_en: Text,
+    sector_en: Text,
+    #[serde(rename = "type_en")]
+    kind_of_en: Text,
+    unit_en: Text,
+    measure_en: Text,
+    period_en: Text,
+    role_en: Text,
+    capital_en: Text,
+    derivation_en: Text,
 
     parties: Option<Spanned<OneOrMany>>,
     countries: Option<Spanned<OneOrMany>>,
@@ -327,6 +372,14 @@ struct RawEditorial {
     reference: Option<Spanned<RawRef>>,
 }
 
+/// A record's checked English beyond its name.
+struct English {
+    summary_en: Option<String>,
+    summary_provenance: Option<Provenance>,
+    fields_en: Vec<(FieldName, String)>,
+    fields_provenance: Option<Provenance>,
+}
+
 /// Quote kinds the article distinguishes.
 pub const QUOTE_TYPES: [&str; 3] = ["direct", "paraphrase", "allusion"];
 
@@ -363,6 +416,24 @@ impl RawRecord {
             out.push((Value, format_number(*v.get_ref()), v.span()));
         }
         out
+    }
+
+    /// The `<field>_en` slots, each with the field it renders.
+    fn english_slots(&self) -> [(FieldName, &Text); 11] {
+        use FieldName::*;
+        [
+            (Form, &self.form_en),
+            (Signed, &self.signed_en),
+            (Place, &self.place_en),
+            (Sector, &self.sector_en),
+            (Type, &self.kind_of_en),
+            (Unit, &self.unit_en),
+            (Measure, &self.measure_en),
+            (Period, &self.period_en),
+            (Role, &self.role_en),
+            (Capital, &self.capital_en),
+            (Derivation, &self.derivation_en),
+        ]
     }
 
     fn take_links(&mut self) -> Vec<(LinkRole, Vec<String>, std::ops::Range<usize>)> {
@@ -521,6 +592,7 @@ impl Ctx<'_> {
             _ => {}
         }
         let (english_basis, english_ref) = self.check_english_basis(&raw, &label, errors);
+        let english = self.check_english_texts(&raw, &label, errors);
         let editorial = self.check_editorial(&raw.editorial, &label, errors);
         for (i, a) in raw.aliases.iter().enumerate() {
             let a_text = a.get_ref();
@@ -705,7 +777,11 @@ impl Ctx<'_> {
                 aliases: raw.aliases.into_iter().map(Spanned::into_inner).collect(),
                 editorial,
                 summary: raw.summary.into_inner(),
+                summary_en: english.summary_en,
+                summary_en_provenance: english.summary_provenance,
                 fields,
+                fields_en: english.fields_en,
+                fields_en_provenance: english.fields_provenance,
                 links,
                 citations,
                 status_history,
@@ -717,6 +793,19 @@ impl Ctx<'_> {
             link_lines,
         })
     }
+}
+
+/// How one piece of English and its provenance are keyed in a seed file and
+/// named in messages.
+struct EnglishKeys<'a> {
+    /// The key of the English itself (`english`, `summary_en`, `sector_en`).
+    text: &'a str,
+    basis: &'a str,
+    reference: &'a str,
+    /// For messages: "an official English name".
+    official: &'a str,
+    /// What the reference names: "the English text that uses the name".
+    cited: &'a str,
 }
 
 impl Ctx<'_> {
@@ -1147,15 +1236,50 @@ impl Ctx<'_> {
         label: &str,
         errors: &mut SeedErrors,
     ) -> (Option<EnglishBasis>, Option<Reference>) {
-        let basis = match (&raw.english, &raw.english_basis) {
-            (Some(e), None) => {
+        let keys = EnglishKeys {
+            text: "english",
+            basis: "english_basis",
+            reference: "english_ref",
+            official: "an official English name",
+            cited: "the English text that uses the name",
+        };
+        let p = self.check_provenance(
+            raw.english.as_ref().map(Spanned::span),
+            &raw.english_basis,
+            &raw.english_ref,
+            raw.slug.span(),
+            &keys,
+            label,
+            errors,
+        );
+        match p {
+            Some(p) => (Some(p.basis), p.reference),
+            None => (None, None),
+        }
+    }
+
+    /// The same rule for any English: given, it has a basis; an official one
+    /// names the English text that says it, and only an official one does.
+    #[expect(clippy::too_many_arguments, reason = "one call per kind of English")]
+    fn check_provenance(
+        &self,
+        text: Option<std::ops::Range<usize>>,
+        basis: &Text,
+        reference: &Option<Spanned<RawRef>>,
+        fallback: std::ops::Range<usize>,
+        keys: &EnglishKeys,
+        label: &str,
+        errors: &mut SeedErrors,
+    ) -> Option<Provenance> {
+        let parsed = match (&text, basis) {
+            (Some(span), None) => {
                 self.err(
                     errors,
-                    e.span(),
+                    span.clone(),
                     format!(
-                        "{label}: `english` needs `english_basis`: \"official\" (with \
-                         `english_ref`, the English text that uses the name) or \"translation\" \
-                         (our own rendering)"
+                        "{label}: `{}` needs `{}`: \"official\" (with `{}`, {}) or \
+                         \"translation\" (our own rendering)",
+                        keys.text, keys.basis, keys.reference, keys.cited
                     ),
                 );
                 None
@@ -1164,18 +1288,19 @@ impl Ctx<'_> {
                 self.err(
                     errors,
                     b.span(),
-                    format!("{label}: `english_basis` without `english`"),
+                    format!("{label}: `{}` without `{}`", keys.basis, keys.text),
                 );
                 None
             }
-            (_, Some(b)) => {
+            (Some(_), Some(b)) => {
                 let parsed = EnglishBasis::parse(b.get_ref());
                 if parsed.is_none() {
                     self.err(
                         errors,
                         b.span(),
                         format!(
-                            "{label}: english_basis must be `official` or `translation`, not `{}`",
+                            "{label}: {} must be `official` or `translation`, not `{}`",
+                            keys.basis,
                             b.get_ref()
                         ),
                     );
@@ -1184,19 +1309,16 @@ impl Ctx<'_> {
             }
             (None, None) => None,
         };
-        let reference = raw
-            .english_ref
+        let checked = reference
             .as_ref()
-            .and_then(|r| self.check_ref(r, "english_ref", label, errors));
-        match (basis, &raw.english_ref) {
+            .and_then(|r| self.check_ref(r, keys.reference, label, errors));
+        match (parsed, reference) {
             (Some(EnglishBasis::Official), None) => self.err(
                 errors,
-                raw.english_basis
-                    .as_ref()
-                    .map_or(raw.slug.span(), |b| b.span()),
+                basis.as_ref().map_or(fallback, |b| b.span()),
                 format!(
-                    "{label}: an official English name needs `english_ref = {{ publisher, title, \
-                     date, url }}`, the English text that uses it"
+                    "{label}: {} needs `{} = {{ publisher, title, date, url }}`, {}",
+                    keys.official, keys.reference, keys.cited
                 ),
             ),
             (Some(EnglishBasis::Official), Some(_)) => {}
@@ -1204,16 +1326,116 @@ impl Ctx<'_> {
                 errors,
                 r.span(),
                 format!(
-                    "{label}: `english_ref` is only for english_basis = \"official\"; our own \
-                     translation has no reference"
+                    "{label}: `{}` is only for {} = \"official\"; our own translation has no \
+                     reference",
+                    keys.reference, keys.basis
                 ),
             ),
             (_, None) => {}
         }
-        (
+        parsed.map(|basis| Provenance {
             basis,
-            reference.filter(|_| basis == Some(EnglishBasis::Official)),
-        )
+            reference: checked.filter(|_| basis == EnglishBasis::Official),
+        })
+    }
+
+    /// A record's English summary and the English of its prose fields, each
+    /// with its provenance. Every record has a summary in English and every
+    /// prose field its `<field>_en`, so that a reader who reads no Chinese
+    /// can read every record.
+    fn check_english_texts(
+        &self,
+        raw: &RawRecord,
+        label: &str,
+        errors: &mut SeedErrors,
+    ) -> English {
+        let summary_en = raw.summary_en.as_ref();
+        if let Some(t) = summary_en
+            && t.get_ref().trim().is_empty()
+        {
+            self.err(errors, t.span(), format!("{label}: empty `summary_en`"));
+        }
+        if summary_en.is_none() {
+            self.err(
+                errors,
+                raw.summary.span(),
+                format!(
+                    "{label}: missing `summary_en`, the summary in English (with \
+                     `summary_en_basis`)"
+                ),
+            );
+        }
+        let summary_provenance = self.check_provenance(
+            summary_en.map(Spanned::span),
+            &raw.summary_en_basis,
+            &raw.summary_en_ref,
+            raw.summary.span(),
+            &EnglishKeys {
+                text: "summary_en",
+                basis: "summary_en_basis",
+                reference: "summary_en_ref",
+                official: "an official English summary",
+                cited: "the English text that says the same",
+            },
+            label,
+            errors,
+        );
+
+        let present = raw.present_fields();
+        let mut fields_en = Vec::new();
+        let mut first_en: Option<(String, std::ops::Range<usize>)> = None;
+        for (name, slot) in raw.english_slots() {
+            let key = format!("{}_en", name.as_str());
+            let of = present.iter().find(|(n, _, _)| *n == name);
+            match (of, slot) {
+                (None, Some(en)) => self.err(
+                    errors,
+                    en.span(),
+                    format!("{label}: `{key}` without `{}`", name.as_str()),
+                ),
+                (Some(_), Some(en)) if en.get_ref().trim().is_empty() => {
+                    self.err(errors, en.span(), format!("{label}: empty `{key}`"))
+                }
+                (Some(_), Some(en)) => fields_en.push((name, en.get_ref().clone())),
+                (Some((_, _, span)), None) if name.needs_english() => self.err(
+                    errors,
+                    span.clone(),
+                    format!(
+                        "{label}: missing `{key}`, the English of `{}` (with `fields_en_basis`)",
+                        name.as_str()
+                    ),
+                ),
+                _ => {}
+            }
+            if let (None, Some(en)) = (&first_en, slot) {
+                first_en = Some((key, en.span()));
+            }
+        }
+        fields_en.sort_by_key(|(n, _)| *n);
+        let text_key = first_en
+            .as_ref()
+            .map_or("<field>_en".to_owned(), |(k, _)| k.clone());
+        let fields_provenance = self.check_provenance(
+            first_en.map(|(_, span)| span),
+            &raw.fields_en_basis,
+            &raw.fields_en_ref,
+            raw.slug.span(),
+            &EnglishKeys {
+                text: &text_key,
+                basis: "fields_en_basis",
+                reference: "fields_en_ref",
+                official: "official field English",
+                cited: "the English text that uses these words",
+            },
+            label,
+            errors,
+        );
+        English {
+            summary_en: summary_en.map(|t| t.get_ref().trim().to_owned()),
+            summary_provenance,
+            fields_en,
+            fields_provenance,
+        }
     }
 
     /// Editorial notes carry what the sources do not say, so each must name
@@ -1703,6 +1925,7 @@ pub(super) fn is_web_url(u: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::{format_number, is_web_url, paragraph_refs};
+    use crate::model::FieldName;
 
     #[test]
     fn paragraph_references() {
@@ -1720,6 +1943,18 @@ mod tests {
         assert!(is_web_url("http://www.mfa.gov.cn/eng/"));
         for bad in ["", "english.news.cn", "https://", "ftp://x", "https://a b"] {
             assert!(!is_web_url(bad), "{bad}");
+        }
+    }
+
+    /// The `<field>_en` slots of a record are exactly the fields the model
+    /// says need English.
+    #[test]
+    fn english_slots_are_the_fields_that_need_english() {
+        let raw: super::RawRecord =
+            toml::from_str("slug = \"a\"\ntitle = \"t\"\nsummary = \"s\"").unwrap();
+        let slots: Vec<FieldName> = raw.english_slots().iter().map(|(n, _)| *n).collect();
+        for f in FieldName::ALL {
+            assert_eq!(slots.contains(&f), f.needs_english(), "{}", f.as_str());
         }
     }
 

@@ -196,7 +196,8 @@ fn one_record_seeds(waivers: &str) -> tempfile::TempDir {
         seeds.join("records/countries.toml"),
         format!(
             "source = \"{SOURCE}\"\n\n[[country]]\nslug = \"china\"\ntitle = \"中国\"\n\
-             english_note = \"test\"\nsummary = \"测试。\"\niso = \"CN\"\n\
+             english_note = \"test\"\nsummary = \"测试。\"\nsummary_en = \"Test.\"\n\
+             summary_en_basis = \"translation\"\niso = \"CN\"\n\
              cite = [{{ p = 1, span = \"国家主席习近平应邀赴哈萨克斯坦出席\" }}]\n"
         ),
     )

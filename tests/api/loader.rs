@@ -7,12 +7,12 @@ use crate::helpers::{SOURCE, copy_dir, seeds_dir};
 use summitkb::{ImportOutcome, PrepareError};
 
 /// A copy of the real seeds in a temp dir, and a database imported from them.
-struct Scratch {
+pub(crate) struct Scratch {
     dir: tempfile::TempDir,
 }
 
 impl Scratch {
-    async fn new() -> Scratch {
+    pub(crate) async fn new() -> Scratch {
         let dir = tempfile::tempdir().unwrap();
         copy_dir(&seeds_dir(), &dir.path().join("seeds"));
         let s = Scratch { dir };
@@ -22,7 +22,7 @@ impl Scratch {
         s
     }
 
-    fn seeds(&self) -> PathBuf {
+    pub(crate) fn seeds(&self) -> PathBuf {
         self.dir.path().join("seeds")
     }
 
@@ -30,11 +30,11 @@ impl Scratch {
         self.dir.path().join("kb.sqlite")
     }
 
-    fn path(&self, rel: &str) -> PathBuf {
+    pub(crate) fn path(&self, rel: &str) -> PathBuf {
         self.seeds().join(rel)
     }
 
-    fn edit(&self, rel: &str, f: impl FnOnce(String) -> String) {
+    pub(crate) fn edit(&self, rel: &str, f: impl FnOnce(String) -> String) {
         let p = self.path(rel);
         let before = std::fs::read_to_string(&p).unwrap();
         let after = f(before.clone());
@@ -44,7 +44,7 @@ impl Scratch {
 
     /// Runs the import expecting failure; returns the message and checks the
     /// database file is byte for byte what it was.
-    async fn reject(&self) -> String {
+    pub(crate) async fn reject(&self) -> String {
         let before = std::fs::read(self.db()).unwrap();
         let err = summitkb::prepare_database(&self.db(), &self.seeds())
             .await
@@ -65,7 +65,7 @@ fn line_of(path: &Path, needle: &str) -> usize {
     text[..byte].matches('\n').count() + 1
 }
 
-fn assert_names(msg: &str, file: &Path, line: usize, words: &str) {
+pub(crate) fn assert_names(msg: &str, file: &Path, line: usize, words: &str) {
     let at = format!("{}:{}:", file.display(), line);
     assert!(msg.contains(&at), "expected `{at}` in:\n{msg}");
     assert!(msg.contains(words), "expected `{words}` in:\n{msg}");
@@ -540,7 +540,7 @@ async fn map_shape_with_an_open_ring() {
 
 /// A project appended to `records/projects.toml`, valid but for `extra`:
 /// tests of one rule add their own record rather than edit a curated one.
-fn project_with(slug: &str, extra: &str) -> String {
+pub(crate) fn project_with(slug: &str, extra: &str) -> String {
     project_citing(slug, 10, "中方将同中亚国家加强发展战略对接", extra)
 }
 
@@ -548,19 +548,30 @@ fn project_with(slug: &str, extra: &str) -> String {
 fn project_citing(slug: &str, p: u32, span: &str, extra: &str) -> String {
     format!(
         "\n[[project]]\nslug = \"{slug}\"\ntitle = \"测试用项目{slug}\"\nsummary = \"测试。\"\n\
-         sector = \"测试\"\nstatus = \"测试\"\ncountries = [\"china\"]\n\
+         {SUMMARY_EN}sector = \"测试\"\n{SECTOR_EN}status = \"测试\"\ncountries = [\"china\"]\n\
          cite = [{{ source = \"{SOURCE}\", p = {p}, span = \"{span}\" }}]\n{extra}\n"
     )
 }
 
+/// The English a valid test project carries, in [`project_with`].
+const SUMMARY_EN: &str = "summary_en = \"Test.\"\nsummary_en_basis = \"translation\"\n";
+const SECTOR_EN: &str = "sector_en = \"Test\"\nfields_en_basis = \"translation\"\n";
+
+/// [`project_with`] without its English, for tests of the English rules.
+pub(crate) fn bare_project(slug: &str, extra: &str) -> String {
+    project_with(slug, extra)
+        .replace(SUMMARY_EN, "")
+        .replace(SECTOR_EN, "")
+}
+
 impl Scratch {
-    fn append(&self, rel: &str, text: &str) {
+    pub(crate) fn append(&self, rel: &str, text: &str) {
         self.edit(rel, |t| format!("{t}{text}"));
     }
 
     /// Appends a test project and expects the import to fail on the line of
     /// `needle` with `words`.
-    async fn reject_project(&self, extra: &str, needle: &str, words: &str) {
+    pub(crate) async fn reject_project(&self, extra: &str, needle: &str, words: &str) {
         self.append("records/projects.toml", &project_with("test-x", extra));
         let f = self.path("records/projects.toml");
         let msg = self.reject().await;
@@ -570,7 +581,7 @@ impl Scratch {
 
 /// The 1-based line of the last occurrence of `needle`: appended test
 /// records come last.
-fn line_of_last(path: &Path, needle: &str) -> usize {
+pub(crate) fn line_of_last(path: &Path, needle: &str) -> usize {
     let text = std::fs::read_to_string(path).unwrap();
     let byte = text
         .rfind(needle)
@@ -578,7 +589,7 @@ fn line_of_last(path: &Path, needle: &str) -> usize {
     text[..byte].matches('\n').count() + 1
 }
 
-const OFFICIAL_REF: &str = "english_ref = { publisher = \"Xinhua\", title = \"Full text\", \
+pub(crate) const OFFICIAL_REF: &str = "english_ref = { publisher = \"Xinhua\", title = \"Full text\", \
                             date = \"2025-06-17\", url = \"https://english.news.cn/x.html\" }";
 
 #[tokio::test]

@@ -6,6 +6,7 @@ mod api_v1;
 mod cite;
 mod commitments;
 mod coverage;
+mod english;
 mod errors;
 mod export;
 mod feeds;

@@ -482,7 +482,11 @@ english_basis = \"official\"
 english_ref = { publisher = \"Xinhua\", title = \"Full text of the test\", date = \"2025-06-17\", url = \"https://english.news.cn/test.html\" }
 editorial = [{ text = \"峰会于2025年6月17日举行。\", text_en = \"The summit sat on 17 June 2025.\", ref = { publisher = \"Xinhua\", title = \"Summit opens in Astana\", date = \"2025-06-17\", url = \"https://english.news.cn/summit.html\" } }]
 summary = \"测试。\"
+summary_en = \"Test.\"
+summary_en_basis = \"translation\"
 sector = \"测试\"
+sector_en = \"Test\"
+fields_en_basis = \"translation\"
 status = \"测试\"
 countries = [\"china\"]
 cite = [{ source = \"wang-yi-2025-china-central-asia-summit\", p = 10, span = \"中方将同中亚国家加强发展战略对接\" }]
@@ -493,7 +497,11 @@ title = \"测试译名项目\"
 english = \"Test Translated Corridor\"
 english_basis = \"translation\"
 summary = \"测试。\"
+summary_en = \"Test.\"
+summary_en_basis = \"translation\"
 sector = \"测试\"
+sector_en = \"Test\"
+fields_en_basis = \"translation\"
 status = \"测试\"
 countries = [\"china\"]
 cite = [{ source = \"wang-yi-2025-china-central-asia-summit\", p = 10, span = \"中方将同中亚国家加强发展战略对接\" }]

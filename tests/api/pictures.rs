@@ -158,7 +158,11 @@ title = "哈乌测试项目"
 english = "Kazakhstan–Uzbekistan test link"
 english_basis = "translation"
 summary = "为测试而加的项目。"
+summary_en = "A project added for the test."
+summary_en_basis = "translation"
 sector = "测试"
+sector_en = "Test"
+fields_en_basis = "translation"
 status = "测试"
 countries = ["kazakhstan", "uzbekistan"]
 cite = [{ p = 10, span = "一致同意高质量推进中吉乌铁路建设" }]
