@@ -25,7 +25,10 @@ pub enum ImportOutcome {
 }
 
 /// Tables holding imported content, children first.
-const CONTENT_TABLES: [&str; 13] = [
+const CONTENT_TABLES: [&str; 16] = [
+    "search_words",
+    "synonym_terms",
+    "synonym_groups",
     "country_shapes",
     "record_editorial",
     "search_index",
@@ -144,6 +147,7 @@ pub async fn import(pool: &SqlitePool, seeds: &SeedSet) -> Result<ImportOutcome,
         .map(|r| (r.slug.as_str(), r.kind))
         .collect();
 
+    let mut vocabulary: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for (i, r) in seeds.records.iter().enumerate() {
         let id = i as i64 + 1;
         sqlx::query(
@@ -167,12 +171,23 @@ pub async fn import(pool: &SqlitePool, seeds: &SeedSet) -> Result<ImportOutcome,
         .execute(&mut *tx)
         .await?;
         for (pos, a) in r.aliases.iter().enumerate() {
-            sqlx::query("INSERT INTO record_aliases (record_id, position, alias) VALUES (?, ?, ?)")
-                .bind(id)
-                .bind(pos as i64)
-                .bind(a)
-                .execute(&mut *tx)
-                .await?;
+            let note = r.alias_notes.iter().find(|n| n.name == *a);
+            let reference = note.and_then(|n| n.reference.as_ref());
+            sqlx::query(
+                "INSERT INTO record_aliases (record_id, position, alias, basis, note, \
+                 ref_publisher, ref_title, ref_date, ref_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(pos as i64)
+            .bind(a)
+            .bind(note.map(|n| n.basis.as_str()))
+            .bind(note.and_then(|n| n.note.as_ref()))
+            .bind(reference.map(|x| &x.publisher))
+            .bind(reference.map(|x| &x.title))
+            .bind(reference.map(|x| &x.date))
+            .bind(reference.and_then(|x| x.url.as_ref()))
+            .execute(&mut *tx)
+            .await?;
         }
         for (pos, e) in r.editorial.iter().enumerate() {
             sqlx::query(
@@ -226,6 +241,10 @@ pub async fn import(pool: &SqlitePool, seeds: &SeedSet) -> Result<ImportOutcome,
 
         let countries = countries_of(r, &kind_of);
         let cols = record_index_columns(r, seeds);
+        vocabulary.extend(crate::search::fuzzy::vocabulary([
+            cols.names.as_str(),
+            cols.pinyin.as_str(),
+        ]));
         sqlx::query(
             "INSERT INTO search_index (target, ref_id, n, countries, names, pinyin, linked, body) \
              VALUES (?, ?, NULL, ?, ?, ?, ?, ?)",
@@ -246,6 +265,33 @@ pub async fn import(pool: &SqlitePool, seeds: &SeedSet) -> Result<ImportOutcome,
                 .bind(rank)
                 .execute(&mut *tx)
                 .await?;
+        }
+    }
+
+    for word in &vocabulary {
+        sqlx::query("INSERT INTO search_words (word, len) VALUES (?, ?)")
+            .bind(word)
+            .bind(word.chars().count() as i64)
+            .execute(&mut *tx)
+            .await?;
+    }
+    for (i, g) in seeds.synonyms.iter().enumerate() {
+        let group = i as i64 + 1;
+        sqlx::query("INSERT INTO synonym_groups (id, note) VALUES (?, ?)")
+            .bind(group)
+            .bind(&g.note)
+            .execute(&mut *tx)
+            .await?;
+        for (pos, t) in g.terms.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO synonym_terms (group_id, position, term, folded) VALUES (?, ?, ?, ?)",
+            )
+            .bind(group)
+            .bind(pos as i64)
+            .bind(t)
+            .bind(crate::search::Query::parse(t).phrase())
+            .execute(&mut *tx)
+            .await?;
         }
     }
 

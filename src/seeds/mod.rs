@@ -9,6 +9,7 @@
 //! - `sources/*.toml`: one manifest per source document, beside its text file;
 //! - `records/*.toml`: curated records, `[[project]]`, `[[person]]`, ...;
 //! - `waivers.toml`: what the completeness checks may skip, with reasons;
+//! - `synonyms.toml`: equivalent terms for search, each group with a note (optional);
 //! - `geo/countries.geojson`: country outlines for the map (optional).
 
 pub mod coverage;
@@ -16,6 +17,7 @@ mod error;
 mod geo;
 mod records;
 mod source;
+mod synonyms;
 mod waivers;
 
 use std::path::{Path, PathBuf};
@@ -24,8 +26,9 @@ use sha2::{Digest, Sha256};
 
 pub use error::{SeedError, SeedErrors};
 pub use geo::{LonLat, Shape};
-pub use records::{Citation, Editorial, Link, Record, Reference};
+pub use records::{AliasBasis, AliasNote, Citation, Editorial, Link, Record, Reference};
 pub use source::{Block, BlockKind, Source};
+pub use synonyms::SynonymGroup;
 pub use waivers::{Waiver, WaiverKind, Waivers};
 
 /// Largest seed file the loader will read. Curated TOML and article texts are
@@ -40,6 +43,8 @@ pub struct SeedSet {
     pub waivers: Waivers,
     /// Country outlines, joined to country records by ISO code.
     pub shapes: Vec<Shape>,
+    /// Equivalent search terms (`synonyms.toml`).
+    pub synonyms: Vec<SynonymGroup>,
     /// A hash over every seed file: equal versions mean equal data, so an
     /// import of unchanged seeds can be skipped and caches keyed on it.
     pub version: String,
@@ -108,6 +113,13 @@ pub fn load(dir: &Path) -> Result<SeedSet, SeedErrors> {
         Vec::new()
     };
 
+    let synonyms_path = dir.join("synonyms.toml");
+    let synonyms = if synonyms_path.exists() {
+        synonyms::load(&synonyms_path, &mut hasher, &mut errors)
+    } else {
+        Vec::new()
+    };
+
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -117,6 +129,7 @@ pub fn load(dir: &Path) -> Result<SeedSet, SeedErrors> {
         records,
         waivers,
         shapes,
+        synonyms,
         version,
     })
 }
@@ -252,6 +265,7 @@ impl SeedSet {
             records,
             waivers: self.waivers.clone(),
             shapes: self.shapes.clone(),
+            synonyms: self.synonyms.clone(),
             version: format!("{}x{factor}", self.version),
         }
     }

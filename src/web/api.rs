@@ -273,8 +273,11 @@ pub struct SearchResultAnswer {
     title: String,
     english: Option<String>,
     url: String,
-    /// HTML: the text is escaped, matches are in `<mark>`.
+    /// HTML: the text is escaped, matches are in `<mark>`; a result found
+    /// by a synonym or a corrected spelling starts with a "也匹配" note.
     snippet: String,
+    /// What it matched that was not typed, as its text writes it.
+    also_matched: Vec<String>,
     citations: Vec<CitationAnswer>,
 }
 
@@ -301,6 +304,9 @@ pub struct SearchAnswer {
     facets: Facets,
     /// For a query with no results: the nearest records.
     suggestions: Vec<RecordRef>,
+    /// The kind word that narrowed the results (`引语`), if one did; the
+    /// `kind` is then that kind, and `narrow=off` searches the word as text.
+    narrowed_by: Option<String>,
 }
 
 pub async fn search(
@@ -328,6 +334,7 @@ pub async fn search(
                 english: r.english.clone(),
                 url: r.url.clone(),
                 snippet: r.snippet_html.clone(),
+                also_matched: r.also_matched.clone(),
                 citations: r.citations.iter().map(CitationAnswer::from).collect(),
             })
             .collect(),
@@ -336,6 +343,7 @@ pub async fn search(
             country: v.country_facets.iter().map(facet).collect(),
         },
         suggestions: v.nearest,
+        narrowed_by: v.narrowed.map(|n| n.word),
     }))
 }
 

@@ -13,6 +13,7 @@ mod pages;
 mod pictures;
 mod robust;
 mod search;
+mod search_forgiving;
 mod server;
 mod shutdown;
 mod timeouts;
