@@ -26,11 +26,14 @@ pub enum ImportOutcome {
 }
 
 /// Tables holding imported content, children first.
-const CONTENT_TABLES: [&str; 17] = [
+const CONTENT_TABLES: [&str; 20] = [
     "commitment_parties",
     "record_commitments",
     "record_status",
     "record_disagreements",
+    "search_words",
+    "synonym_terms",
+    "synonym_groups",
     "country_shapes",
     "record_editorial",
     "search_index",
@@ -237,10 +240,26 @@ async fn write_content(
     .await?;
     insert_rows(
         tx,
-        "record_aliases (record_id, position, alias)",
-        records().flat_map(|(id, r)| r.aliases.iter().enumerate().map(move |(p, a)| (id, p, a))),
-        |mut row, (id, pos, a)| {
-            row.push_bind(id).push_bind(pos as i64).push_bind(a);
+        "record_aliases (record_id, position, alias, basis, note, ref_publisher, ref_title, \
+         ref_date, ref_url)",
+        records().flat_map(|(id, r)| {
+            r.aliases
+                .iter()
+                .enumerate()
+                .map(move |(p, a)| (id, r, p, a))
+        }),
+        |mut row, (id, r, pos, a)| {
+            let note = r.alias_notes.iter().find(|n| n.name == *a);
+            let reference = note.and_then(|n| n.reference.as_ref());
+            row.push_bind(id)
+                .push_bind(pos as i64)
+                .push_bind(a)
+                .push_bind(note.map(|n| n.basis.as_str()))
+                .push_bind(note.and_then(|n| n.note.as_ref()))
+                .push_bind(reference.map(|x| &x.publisher))
+                .push_bind(reference.map(|x| &x.title))
+                .push_bind(reference.map(|x| &x.date))
+                .push_bind(reference.and_then(|x| x.url.as_ref()));
         },
     )
     .await?;
@@ -377,10 +396,20 @@ async fn write_content(
     .await?;
     // Computed a statement's worth at a time, as the rows are taken: the
     // index columns of a large corpus are never all in memory at once.
+    // The Latin words of names and their pinyin, which typo tolerance
+    // compares a query's words with.
+    let mut vocabulary: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     insert_rows(
         tx,
         "search_index (target, ref_id, n, countries, names, pinyin, linked, body)",
-        records().map(|(id, r)| (id, r, countries_of(r, ids), record_index_columns(r, ids))),
+        records().map(|(id, r)| {
+            let cols = record_index_columns(r, ids);
+            vocabulary.extend(crate::search::fuzzy::vocabulary([
+                cols.names.as_str(),
+                cols.pinyin.as_str(),
+            ]));
+            (id, r, countries_of(r, ids), cols)
+        }),
         |mut row, (id, r, countries, cols)| {
             row.push_bind(r.kind.as_str())
                 .push_bind(id)
@@ -403,6 +432,41 @@ async fn write_content(
         }),
         |mut row, (id, label, rank)| {
             row.push_bind(id).push_bind(label).push_bind(rank);
+        },
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "search_words (word, len)",
+        vocabulary.iter(),
+        |mut row, word| {
+            row.push_bind(word).push_bind(word.chars().count() as i64);
+        },
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "synonym_groups (id, note)",
+        seeds.synonyms.iter().enumerate(),
+        |mut row, (i, g)| {
+            row.push_bind(i as i64 + 1).push_bind(&g.note);
+        },
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "synonym_terms (group_id, position, term, folded)",
+        seeds.synonyms.iter().enumerate().flat_map(|(i, g)| {
+            g.terms
+                .iter()
+                .enumerate()
+                .map(move |(pos, t)| (i as i64 + 1, pos, t))
+        }),
+        |mut row, (group, pos, t)| {
+            row.push_bind(group)
+                .push_bind(pos as i64)
+                .push_bind(t)
+                .push_bind(crate::search::Query::parse(t).phrase());
         },
     )
     .await?;

@@ -9,7 +9,7 @@ use super::queries::{self, CitationRow, RecordRow};
 use crate::model::Kind;
 use crate::search::query::{match_condition, prefix_pattern};
 use crate::search::rank::{self, Candidate};
-use crate::search::{Facets, Filters, Query, fold, pinyin};
+use crate::search::{Facets, Filters, Plan, Query, fold, fuzzy, pinyin};
 
 /// Most candidates ranked for one query, taken after the filters, records
 /// first, in document order. Totals and facet counts are over every match.
@@ -42,6 +42,9 @@ struct SearchRow {
     names: Option<String>,
     pinyin: Option<String>,
     linked: Option<String>,
+    body: Option<String>,
+    about: Option<bool>,
+    cited: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -50,6 +53,9 @@ pub enum Hit {
         record: RecordRow,
         score: u32,
         citations: Vec<CitationRow>,
+        /// What it matched that was not typed (a synonym, a corrected
+        /// spelling, a name matched in order), for the "也匹配" note.
+        also: Vec<String>,
     },
     Paragraph {
         source_slug: String,
@@ -58,6 +64,7 @@ pub enum Hit {
         published: String,
         n: i64,
         text: String,
+        also: Vec<String>,
     },
 }
 
@@ -92,6 +99,10 @@ where
         .await
 }
 
+/// Searches for `q`: as typed, with its synonyms and, for long Latin
+/// words, near spellings (ranked below matches as typed); if that finds
+/// nothing, Chinese terms by their characters in order and pinyin terms by
+/// their syllables in order.
 pub async fn search(
     pool: &SqlitePool,
     q: &Query,
@@ -101,8 +112,80 @@ pub async fn search(
     if q.is_empty() {
         return Ok(SearchResults::default());
     }
-    let (cond, binds) = match_condition(q);
+    let plan = forgiving_plan(pool, Plan::exact(q)).await?;
+    let found = run(pool, &plan, filters, limit).await?;
+    if found.total > 0 {
+        return Ok(found);
+    }
+    match plan.in_order() {
+        Some(loose) => run(pool, &loose, filters, limit).await,
+        None => Ok(found),
+    }
+}
+
+#[derive(Debug, Clone, FromRow)]
+struct SynonymRow {
+    group_id: i64,
+    folded: String,
+}
+
+/// `plan` with the synonyms of its terms and near spellings of its long
+/// Latin words, from the database.
+async fn forgiving_plan(pool: &SqlitePool, plan: Plan) -> Result<Plan, sqlx::Error> {
+    let runs = serde_json::to_string(&plan.runs()).unwrap_or_else(|_| "[]".to_owned());
+    let rows: Vec<SynonymRow> = sqlx::query_as(
+        "SELECT group_id, folded FROM synonym_terms WHERE group_id IN \
+           (SELECT group_id FROM synonym_terms WHERE folded IN (SELECT value FROM json_each(?1))) \
+         ORDER BY group_id, position",
+    )
+    .bind(runs)
+    .fetch_all(pool)
+    .await?;
+    let mut groups: Vec<(i64, Vec<String>)> = Vec::new();
+    for r in rows {
+        match groups.last_mut() {
+            Some((id, terms)) if *id == r.group_id => terms.push(r.folded),
+            _ => groups.push((r.group_id, vec![r.folded])),
+        }
+    }
+    let groups: Vec<Vec<String>> = groups.into_iter().map(|(_, g)| g).collect();
+    let plan = plan.with_synonyms(&groups);
+
+    let terms = plan.fuzzy_terms();
+    if terms.is_empty() {
+        return Ok(plan);
+    }
+    let shortest = terms.iter().map(|t| t.len()).min().unwrap_or(0);
+    let longest = terms.iter().map(|t| t.len()).max().unwrap_or(0);
+    let words: Vec<String> =
+        sqlx::query_scalar("SELECT word FROM search_words WHERE len BETWEEN ?1 AND ?2")
+            .bind(shortest.saturating_sub(2) as i64)
+            .bind((longest + 2) as i64)
+            .fetch_all(pool)
+            .await?;
+    let near: Vec<(String, Vec<String>)> = terms
+        .into_iter()
+        .map(|t| {
+            let n = fuzzy::near(&t, words.iter().map(String::as_str));
+            (t, n)
+        })
+        .collect();
+    Ok(plan.with_fuzzy(&near))
+}
+
+/// Runs one plan: matches, counts, candidates, ranking, then the details of
+/// the page shown.
+async fn run(
+    pool: &SqlitePool,
+    plan: &Plan,
+    filters: &Filters,
+    limit: usize,
+) -> Result<SearchResults, sqlx::Error> {
+    let (cond, binds) = match_condition(plan);
     let (kind_filter, country_filter) = filters_sql(binds.len() + 1);
+    // Ranking reads a row's body only to tell which alternative it matched;
+    // with the terms as typed, whatever is not in its names is in its body.
+    let body = if plan.is_exact() { "''" } else { "s.body" };
     // One statement, so the condition is evaluated once per row: the
     // matches are materialised, counted (each facet under the other filter,
     // the total under both), and the first `MAX_CANDIDATES` the filters
@@ -117,14 +200,21 @@ pub async fn search(
             "WITH m AS MATERIALIZED \
            (SELECT rowid AS id, target, countries FROM search_index WHERE {cond}) \
          SELECT 'total' AS facet, '' AS value, count(*) AS count, NULL AS ref_id, NULL AS n, \
-           NULL AS names, NULL AS pinyin, NULL AS linked FROM m \
+           NULL AS names, NULL AS pinyin, NULL AS linked, NULL AS body, NULL AS about, \
+           NULL AS cited FROM m \
            WHERE {kind_filter} AND {country_filter} \
-         UNION ALL SELECT 'kind', target, count(*), NULL, NULL, NULL, NULL, NULL FROM m \
-           WHERE {country_filter} GROUP BY target \
-         UNION ALL SELECT 'country', j.value, count(*), NULL, NULL, NULL, NULL, NULL FROM m, \
+         UNION ALL SELECT 'kind', target, count(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
+           NULL FROM m WHERE {country_filter} GROUP BY target \
+         UNION ALL SELECT 'country', j.value, count(*), NULL, NULL, NULL, NULL, NULL, NULL, \
+           NULL, NULL FROM m, \
            json_each('[\"' || replace(m.countries, ' ', '\",\"') || '\"]') j \
            WHERE m.countries != '' AND {kind_filter} GROUP BY j.value \
-         UNION ALL SELECT 'candidate', s.target, 0, s.ref_id, s.n, s.names, s.pinyin, s.linked \
+         UNION ALL SELECT 'candidate', s.target, 0, s.ref_id, s.n, s.names, s.pinyin, s.linked, \
+           {body}, \
+           s.target != 'paragraph' AND EXISTS (SELECT 1 FROM source_subjects ss \
+             WHERE ss.record_id = s.ref_id), \
+           CASE WHEN s.target != 'paragraph' THEN (SELECT count(DISTINCT ci.paragraph) \
+             FROM citations ci WHERE ci.record_id = s.ref_id) END \
            FROM (SELECT id FROM m WHERE {kind_filter} AND {country_filter} \
              ORDER BY target = 'paragraph', id LIMIT {MAX_CANDIDATES}) c \
            JOIN search_index s ON s.rowid = c.id"
@@ -141,27 +231,31 @@ pub async fn search(
             "country" => countries.push((row.value, count)),
             _ => candidates.push(Candidate {
                 is_record: row.value != "paragraph",
+                kind: row.value,
                 ref_id: row.ref_id.unwrap_or_default(),
                 n: row.n,
                 names: row.names.unwrap_or_default(),
                 pinyin: row.pinyin.unwrap_or_default(),
                 linked: row.linked.unwrap_or_default(),
+                body: row.body.unwrap_or_default(),
+                about: row.about.unwrap_or(false),
+                cited_paragraphs: row.cited.unwrap_or(0),
             }),
         }
     }
-    let mut scored = rank::order(q, candidates);
+    let mut scored = rank::order(plan, candidates);
     scored.truncate(limit);
 
     // Details for the shown page, in three queries whatever its length.
     let record_ids: Vec<i64> = scored
         .iter()
-        .filter(|(_, c)| c.is_record)
-        .map(|(_, c)| c.ref_id)
+        .filter(|r| r.candidate.is_record)
+        .map(|r| r.candidate.ref_id)
         .collect();
     let mut source_ids: Vec<i64> = scored
         .iter()
-        .filter(|(_, c)| !c.is_record)
-        .map(|(_, c)| c.ref_id)
+        .filter(|r| !r.candidate.is_record)
+        .map(|r| r.candidate.ref_id)
         .collect();
     source_ids.sort_unstable();
     source_ids.dedup();
@@ -174,7 +268,12 @@ pub async fn search(
         queries::all_sources(pool).await?
     };
     let mut hits = Vec::with_capacity(scored.len());
-    for (score, c) in scored {
+    for rank::Ranked {
+        score,
+        candidate: c,
+        also,
+    } in scored
+    {
         if !c.is_record {
             let Some(source) = sources.iter().find(|s| s.id == c.ref_id) else {
                 continue;
@@ -192,6 +291,7 @@ pub async fn search(
                 published: source.published.clone(),
                 n,
                 text,
+                also,
             });
         } else if let Some(record) = records.iter().find(|r| r.id == c.ref_id) {
             hits.push(Hit::Record {
@@ -202,6 +302,7 @@ pub async fn search(
                     .filter(|ci| ci.record_id == record.id)
                     .cloned()
                     .collect(),
+                also,
             });
         }
     }

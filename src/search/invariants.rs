@@ -5,10 +5,8 @@
 //! lets markup through.
 
 use super::highlight::highlight;
-use super::query::{
-    LONG_TERMS, MAX_QUERY_CHARS, MAX_TERMS, NOTHING, Query, SHORT_TERM, SHORT_TERM_OR_PINYIN,
-    match_condition,
-};
+use super::plan::{How, Plan};
+use super::query::{FRAGMENTS, MAX_QUERY_CHARS, MAX_TERMS, Query, condition_parts, render};
 use super::{fold, pinyin};
 
 /// Panics if any invariant fails for `input`.
@@ -21,15 +19,36 @@ pub fn check(input: &str) {
         assert_eq!(fold(t), *t, "terms are already folded");
     }
 
-    let (sql, binds) = match_condition(&q);
-    assert_eq!(sql.matches('?').count(), binds.len(), "{sql}");
-    // User text travels only in bound values: the SQL is made of the fixed
-    // fragments alone, whatever was typed.
-    for part in sql.split(" AND ") {
+    // The plan as typed, with the typed terms as their own synonyms and
+    // near spellings, and loosened to characters in order: every shape of
+    // condition a search can build.
+    let exact = Plan::exact(&q);
+    let terms: Vec<String> = q.terms.clone();
+    let mut plans = vec![
+        exact.clone(),
+        exact.clone().with_synonyms(std::slice::from_ref(&terms)),
+        exact.clone().with_fuzzy(
+            &terms
+                .iter()
+                .map(|t| (t.clone(), terms.clone()))
+                .collect::<Vec<_>>(),
+        ),
+    ];
+    plans.extend(exact.in_order());
+    for plan in &plans {
         assert!(
-            [LONG_TERMS, SHORT_TERM, SHORT_TERM_OR_PINYIN, NOTHING].contains(&part),
-            "not a fixed fragment: {part}"
+            plan.clauses
+                .iter()
+                .all(|c| c.alternatives[0].how == How::Typed)
         );
+        let (parts, binds) = condition_parts(plan);
+        let sql = render(&parts);
+        assert_eq!(sql.matches('?').count(), binds.len(), "{sql}");
+        // User text travels only in bound values: the SQL is made of the
+        // fixed fragments alone, whatever was typed.
+        for part in parts.iter().flatten() {
+            assert!(FRAGMENTS.contains(part), "not a fixed fragment: {part}");
+        }
     }
 
     let _ = pinyin(input);

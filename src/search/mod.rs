@@ -6,18 +6,25 @@
 //! columns per record or paragraph: `names` (title, aliases, English name),
 //! `pinyin` (of the names, with initials), `linked` (names of the records it
 //! links to) and `body` (summary, fields, quoted words, or the paragraph
-//! text). See [`query`] for why matching uses `LIKE`.
+//! text). See [`query`] for how a query becomes SQL: trigram phrases,
+//! `LIKE` for short terms, whole-word `GLOB` for short Latin terms, with
+//! synonyms ([`plan`]), corrected spellings ([`fuzzy`]) and, when nothing
+//! matches exactly, Chinese characters in order.
 
 pub mod facets;
+pub mod fuzzy;
 pub mod highlight;
 #[cfg(any(test, fuzzing))]
 pub mod invariants;
+pub mod kinds;
 pub mod normalize;
+pub mod plan;
 pub mod query;
 pub mod rank;
 
 pub use facets::{Facets, Filters};
 pub use normalize::{fold, pinyin};
+pub use plan::{Alternative, Clause, How, Plan};
 pub use query::Query;
 
 /// Index columns for one record, folded.
@@ -41,6 +48,12 @@ pub fn index_columns<'a>(
         let (full, initials) = pinyin(n);
         py.push(full);
         py.push(initials);
+        // Syllable by syllable too, so that a short Latin term (xi) can be
+        // matched as a whole syllable and never inside one (xiao). Two
+        // spaces between syllables, so that a `LIKE` pattern can ask for
+        // each syllable with a space on both sides, in order
+        // (`% zhong % ha %`).
+        py.push(normalize::syllables(n).join("  "));
     }
     let body: Vec<String> = body.into_iter().map(fold).collect();
     let linked: Vec<String> = linked.into_iter().map(fold).collect();

@@ -113,35 +113,99 @@ const READINGS: &[(&str, &[&str])] = &[
 /// and the initials (`zjwtl`). Non-Chinese letters and digits are kept as
 /// folded; everything else is dropped.
 pub fn pinyin(s: &str) -> (String, String) {
+    let pieces = pieces(s);
+    let full: String = pieces.iter().map(|(p, _)| p.as_str()).collect();
+    let initials: String = pieces
+        .iter()
+        .filter(|(_, reading)| *reading)
+        .filter_map(|(p, _)| p.chars().next())
+        .collect();
+    (full, initials)
+}
+
+/// The pinyin of `s` syllable by syllable (`中吉乌铁路` → `zhong ji wu tie
+/// lu`); each Latin letter or digit of `s` is kept as a one-character
+/// piece, so the pieces concatenate to [`pinyin`]'s full form.
+pub fn syllables(s: &str) -> Vec<String> {
+    pieces(s).into_iter().map(|(p, _)| p).collect()
+}
+
+/// [`syllables`], each marked whether it is the reading of a character.
+fn pieces(s: &str) -> Vec<(String, bool)> {
     use pinyin::ToPinyin;
     let folded = fold(s);
     let chars: Vec<char> = folded.chars().collect();
-    let mut full = String::new();
-    let mut initials = String::new();
+    let mut out = Vec::new();
     let mut i = 0;
     'outer: while i < chars.len() {
-        for (word, syllables) in READINGS {
+        for (word, readings) in READINGS {
             let n = word.chars().count();
             if i + n <= chars.len() && chars[i..i + n].iter().copied().eq(word.chars()) {
-                for syl in *syllables {
-                    full.push_str(syl);
-                    initials.push_str(&syl[..1]);
-                }
+                out.extend(readings.iter().map(|r| ((*r).to_owned(), true)));
                 i += n;
                 continue 'outer;
             }
         }
         let c = chars[i];
         if let Some(p) = c.to_pinyin() {
-            let plain = p.plain().replace('ü', "v");
-            full.push_str(&plain);
-            initials.push_str(&plain[..1]);
+            out.push((p.plain().replace('ü', "v"), true));
         } else if c.is_ascii_alphanumeric() {
-            full.push(c);
+            out.push((c.to_string(), false));
         }
         i += 1;
     }
-    (full, initials)
+    out
+}
+
+/// Every toneless pinyin syllable the `pinyin` crate knows, for splitting
+/// typed pinyin into syllables.
+fn syllable_set() -> &'static std::collections::HashSet<String> {
+    use pinyin::ToPinyin;
+    static SET: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| {
+        ('\u{4E00}'..='\u{9FFF}')
+            .filter_map(|c| c.to_pinyin())
+            .map(|p| p.plain().replace('ü', "v"))
+            .chain(
+                READINGS
+                    .iter()
+                    .flat_map(|(_, r)| r.iter().map(|s| (*s).to_owned())),
+            )
+            .collect()
+    })
+}
+
+/// Typed pinyin split into syllables (`zhonghatielu` → `zhong ha tie lu`),
+/// fewest syllables first, or `None` if it is not pinyin throughout.
+pub fn segment_pinyin(s: &str) -> Option<Vec<String>> {
+    let set = syllable_set();
+    let chars: Vec<char> = s.chars().collect();
+    if chars.is_empty() || chars.len() > 64 || !chars.iter().all(|c| c.is_ascii_lowercase()) {
+        return None;
+    }
+    // best[i]: the fewest syllables covering chars[..i], and where the
+    // last one starts.
+    let mut best: Vec<Option<(usize, usize)>> = vec![None; chars.len() + 1];
+    best[0] = Some((0, 0));
+    for end in 1..=chars.len() {
+        for start in end.saturating_sub(6)..end {
+            let Some((n, _)) = best[start] else { continue };
+            let piece: String = chars[start..end].iter().collect();
+            if set.contains(&piece) && best[end].is_none_or(|(m, _)| n + 1 < m) {
+                best[end] = Some((n + 1, start));
+            }
+        }
+    }
+    best[chars.len()]?;
+    let mut out = Vec::new();
+    let mut end = chars.len();
+    while end > 0 {
+        let (_, start) = best[end]?;
+        out.push(chars[start..end].iter().collect());
+        end = start;
+    }
+    out.reverse();
+    Some(out)
 }
 
 /// Whether `s` looks like romanised input (letters, digits, spaces, dashes,
@@ -195,5 +259,18 @@ mod tests {
         assert_eq!(pinyin("托卡耶夫").0, "tuokayefu");
         assert_eq!(pinyin("重申").0, "chongshen");
         assert_eq!(pinyin("阿斯塔纳").0, "asitana");
+        assert_eq!(pinyin("3000个培训名额").1, "gpxme");
+        assert_eq!(pinyin("3000个培训名额").0, "3000gepeixunminge");
+    }
+
+    #[test]
+    fn syllables_and_segmentation() {
+        assert_eq!(syllables("中吉乌铁路"), ["zhong", "ji", "wu", "tie", "lu"]);
+        assert_eq!(
+            segment_pinyin("zhonghadisantiaotielu").unwrap(),
+            ["zhong", "ha", "di", "san", "tiao", "tie", "lu"]
+        );
+        assert_eq!(segment_pinyin("tokayev"), None);
+        assert_eq!(segment_pinyin(""), None);
     }
 }

@@ -7,6 +7,7 @@
 //! escaped. Both are bound as parameters, never spliced into SQL.
 
 use super::normalize::{fold, is_romanised};
+use super::plan::{Alternative, Form, Plan};
 
 /// Longest query considered, in characters; the rest is ignored, not refused.
 pub const MAX_QUERY_CHARS: usize = 200;
@@ -40,6 +41,18 @@ impl Query {
 
     pub fn is_empty(&self) -> bool {
         self.terms.is_empty()
+    }
+
+    /// The query without its `i`-th term (a kind word that narrows it).
+    pub fn without_term(&self, i: usize) -> Query {
+        let mut terms = self.terms.clone();
+        if i < terms.len() {
+            terms.remove(i);
+        }
+        Query {
+            raw: self.raw.clone(),
+            terms,
+        }
     }
 
     /// The terms joined as one phrase, for exact-title comparison.
@@ -81,50 +94,154 @@ pub(crate) const SHORT_TERM: &str = "(names LIKE ? ESCAPE '\\' OR pinyin LIKE ? 
      OR linked LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\')";
 pub(crate) const SHORT_TERM_OR_PINYIN: &str = "(names LIKE ? ESCAPE '\\' OR pinyin LIKE ? ESCAPE '\\' \
      OR linked LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\' OR pinyin LIKE ? ESCAPE '\\')";
+/// A short Latin term as a whole word, syllable or initials: each column
+/// padded with spaces, the pattern `*[^a-z0-9]xi[^a-z0-9]*`.
+pub(crate) const WORD_TERM: &str = "(' ' || names || ' ' GLOB ? OR ' ' || pinyin || ' ' GLOB ? \
+     OR ' ' || linked || ' ' GLOB ? OR ' ' || body || ' ' GLOB ?)";
+/// A phrase inside an alternation with forms FTS5 cannot take.
+pub(crate) const PHRASE_ALTERNATIVE: &str =
+    "rowid IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)";
+pub(crate) const NAMES_IN_ORDER: &str = "names LIKE ? ESCAPE '\\'";
+pub(crate) const PINYIN_IN_ORDER: &str = "' ' || pinyin || ' ' LIKE ? ESCAPE '\\'";
 /// The condition that matches nothing, for a query without terms.
 pub(crate) const NOTHING: &str = "0";
 
-/// A condition over the `search_index` table requiring every term, and the
-/// values to bind to its `?` placeholders, in order.
-///
-/// Terms of three or more characters go into one FTS5 `MATCH` expression,
-/// each as a double-quoted phrase (inner quotes doubled), so the trigram index
-/// finds them and no user text is ever read as query syntax. Shorter terms,
-/// which trigrams cannot find, are `LIKE` patterns checked on the rows the
-/// index returns (or, if every term is short, on a scan).
-pub fn match_condition(q: &Query) -> (String, Vec<String>) {
-    let mut parts: Vec<String> = Vec::new();
-    let mut binds = Vec::new();
+/// Every fragment a condition may hold.
+#[cfg(any(test, fuzzing))]
+pub(crate) const FRAGMENTS: [&str; 8] = [
+    LONG_TERMS,
+    SHORT_TERM,
+    SHORT_TERM_OR_PINYIN,
+    WORD_TERM,
+    PHRASE_ALTERNATIVE,
+    NAMES_IN_ORDER,
+    PINYIN_IN_ORDER,
+    NOTHING,
+];
+
+/// A condition as parts that must all hold, each one fragment or several
+/// of which one must hold; [`render`] joins them. Kept as structure so that
+/// the invariants can check that nothing but fixed fragments reaches SQL.
+pub(crate) fn condition_parts(plan: &Plan) -> (Vec<Vec<&'static str>>, Vec<String>) {
+    let mut parts: Vec<Vec<&'static str>> = Vec::new();
+    let mut binds: Vec<String> = Vec::new();
     let mut phrases: Vec<String> = Vec::new();
-    for term in &q.terms {
-        let pinyin = pinyin_term(term).filter(|p| !p.is_empty() && p != term);
-        if term.chars().count() >= 3 {
-            match pinyin.filter(|p| p.chars().count() >= 3) {
-                Some(p) => phrases.push(format!("({} OR {})", fts_phrase(term), fts_phrase(&p))),
-                None => phrases.push(fts_phrase(term)),
-            }
+    for clause in &plan.clauses {
+        let alts = &clause.alternatives;
+        if alts.iter().all(|a| a.form == Form::Phrase) {
+            let group: Vec<String> = alts.iter().map(|a| fts_alternative(&a.text)).collect();
+            phrases.push(if group.len() == 1 {
+                group.into_iter().next().unwrap_or_default()
+            } else {
+                format!("({})", group.join(" OR "))
+            });
             continue;
         }
-        let pattern = contains_pattern(term);
-        for _ in 0..4 {
-            binds.push(pattern.clone());
+        if let [only] = &alts[..]
+            && only.form == Form::Word
+            && only.text.chars().count() == 3
+        {
+            // Three letters: the trigram index finds the rows holding
+            // them, the whole-word test then keeps the right ones.
+            phrases.push(fts_phrase(&only.text));
         }
-        match pinyin {
-            Some(p) => {
-                parts.push(SHORT_TERM_OR_PINYIN.to_owned());
-                binds.push(contains_pattern(&p));
-            }
-            None => parts.push(SHORT_TERM.to_owned()),
+        let mut group = Vec::new();
+        for a in alts {
+            group.push(alternative_sql(a, &mut binds));
         }
+        parts.push(group);
     }
     if !phrases.is_empty() {
-        parts.insert(0, LONG_TERMS.to_owned());
+        parts.insert(0, vec![LONG_TERMS]);
         binds.insert(0, phrases.join(" AND "));
     }
     if parts.is_empty() {
-        return (NOTHING.to_owned(), binds);
+        return (vec![vec![NOTHING]], binds);
     }
-    (parts.join(" AND "), binds)
+    (parts, binds)
+}
+
+fn alternative_sql(a: &Alternative, binds: &mut Vec<String>) -> &'static str {
+    match a.form {
+        Form::Phrase => {
+            binds.push(fts_alternative(&a.text));
+            PHRASE_ALTERNATIVE
+        }
+        Form::Word => {
+            let pattern = format!("*[^a-z0-9]{}[^a-z0-9]*", a.text);
+            for _ in 0..4 {
+                binds.push(pattern.clone());
+            }
+            WORD_TERM
+        }
+        Form::Short => {
+            let pattern = contains_pattern(&a.text);
+            for _ in 0..4 {
+                binds.push(pattern.clone());
+            }
+            match pinyin_term(&a.text).filter(|p| !p.is_empty() && *p != a.text) {
+                Some(p) => {
+                    binds.push(contains_pattern(&p));
+                    SHORT_TERM_OR_PINYIN
+                }
+                None => SHORT_TERM,
+            }
+        }
+        Form::CharsInOrder => {
+            let mut pattern = String::from("%");
+            for c in a.text.chars() {
+                pattern.push_str(&escape_like(&c.to_string()));
+                pattern.push('%');
+            }
+            binds.push(pattern);
+            NAMES_IN_ORDER
+        }
+        Form::SyllablesInOrder => {
+            let mut pattern = String::from("%");
+            for s in a.text.split_whitespace() {
+                pattern.push(' ');
+                pattern.push_str(&escape_like(s));
+                pattern.push_str(" %");
+            }
+            binds.push(pattern);
+            PINYIN_IN_ORDER
+        }
+    }
+}
+
+/// Joins [`condition_parts`] into SQL.
+pub(crate) fn render(parts: &[Vec<&'static str>]) -> String {
+    parts
+        .iter()
+        .map(|p| match &p[..] {
+            [one] => (*one).to_owned(),
+            many => format!("({})", many.join(" OR ")),
+        })
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+/// A condition over the `search_index` table requiring every clause of
+/// `plan`, and the values to bind to its `?` placeholders, in order.
+///
+/// Phrases of three or more characters go into one FTS5 `MATCH`
+/// expression, each double-quoted (inner quotes doubled), so the trigram
+/// index finds them and no user text is ever read as query syntax. Shorter
+/// terms, which trigrams cannot find, are `LIKE` patterns, and short Latin
+/// terms whole-word `GLOB` patterns, checked on the rows the index returns
+/// (or, if no term is long, on a scan).
+pub fn match_condition(plan: &Plan) -> (String, Vec<String>) {
+    let (parts, binds) = condition_parts(plan);
+    (render(&parts), binds)
+}
+
+/// A phrase, or for romanised text with apostrophes or dashes the phrase
+/// or its plain pinyin (`xi'an` or `xian`).
+fn fts_alternative(term: &str) -> String {
+    match pinyin_term(term).filter(|p| p.chars().count() >= 3 && p != term) {
+        Some(p) => format!("({} OR {})", fts_phrase(term), fts_phrase(&p)),
+        None => fts_phrase(term),
+    }
 }
 
 /// `term` as an FTS5 string: in double quotes, inner double quotes doubled.
@@ -166,7 +283,7 @@ mod tests {
     #[test]
     fn condition_binds_every_placeholder() {
         let q = Query::parse("zhongjiwu 铁路");
-        let (sql, binds) = match_condition(&q);
+        let (sql, binds) = match_condition(&Plan::exact(&q));
         assert_eq!(sql.matches('?').count(), binds.len());
         assert_eq!(binds[0], "\"zhongjiwu\"");
         assert_eq!(binds.len(), 5);
@@ -175,8 +292,18 @@ mod tests {
     #[test]
     fn phrases_quote_everything() {
         assert_eq!(fts_phrase("a\"b"), "\"a\"\"b\"");
-        let (sql, binds) = match_condition(&Query::parse("xi'an near"));
+        let (sql, binds) = match_condition(&Plan::exact(&Query::parse("xi'an near")));
         assert!(sql.starts_with("search_index MATCH ?"));
         assert_eq!(binds[0], "(\"xi'an\" OR \"xian\") AND \"near\"");
+    }
+
+    #[test]
+    fn short_latin_terms_are_whole_words() {
+        let (sql, binds) = match_condition(&Plan::exact(&Query::parse("SCO")));
+        assert_eq!(sql, format!("{LONG_TERMS} AND {WORD_TERM}"));
+        assert_eq!(binds[0], "\"sco\"");
+        assert_eq!(binds[1], "*[^a-z0-9]sco[^a-z0-9]*");
+        let (sql, _) = match_condition(&Plan::exact(&Query::parse("xi")));
+        assert_eq!(sql, WORD_TERM);
     }
 }

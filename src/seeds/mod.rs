@@ -9,6 +9,7 @@
 //! - `sources/*.toml`: one manifest per source document, beside its text file;
 //! - `records/*.toml`: curated records, `[[project]]`, `[[person]]`, ...;
 //! - `waivers.toml`: what the completeness checks may skip, with reasons;
+//! - `synonyms.toml`: equivalent terms for search, each group with a note (optional);
 //! - `geo/countries.geojson`: country outlines for the map (optional).
 
 pub mod add;
@@ -20,6 +21,7 @@ mod geo;
 pub mod layout;
 mod records;
 mod source;
+mod synonyms;
 mod waivers;
 
 use std::path::{Path, PathBuf};
@@ -29,10 +31,11 @@ use sha2::{Digest, Sha256};
 pub use error::{SeedError, SeedErrors};
 pub use geo::{LonLat, Shape};
 pub use records::{
-    Citation, Commitment, Disagreement, Editorial, Link, Provenance, Record, Reference, StatusDate,
-    StatusStatement,
+    AliasBasis, AliasNote, Citation, Commitment, Disagreement, Editorial, Link, Provenance, Record,
+    Reference, StatusDate, StatusStatement,
 };
 pub use source::{Block, BlockKind, Source};
+pub use synonyms::SynonymGroup;
 pub use waivers::{Waiver, WaiverKind, Waivers};
 
 /// Largest seed file the loader will read. Curated TOML and article texts are
@@ -47,6 +50,8 @@ pub struct SeedSet {
     pub waivers: Waivers,
     /// Country outlines, joined to country records by ISO code.
     pub shapes: Vec<Shape>,
+    /// Equivalent search terms (`synonyms.toml`).
+    pub synonyms: Vec<SynonymGroup>,
     /// A hash over every seed file: equal versions mean equal data, so an
     /// import of unchanged seeds can be skipped and caches keyed on it.
     pub version: String,
@@ -146,6 +151,13 @@ pub fn load(dir: &Path) -> Result<SeedSet, SeedErrors> {
         Vec::new()
     };
 
+    let synonyms_path = dir.join("synonyms.toml");
+    let synonyms = if synonyms_path.exists() {
+        synonyms::load(&synonyms_path, &mut hasher, &mut errors)
+    } else {
+        Vec::new()
+    };
+
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -155,6 +167,7 @@ pub fn load(dir: &Path) -> Result<SeedSet, SeedErrors> {
         records,
         waivers,
         shapes,
+        synonyms,
         version,
     })
 }
@@ -290,6 +303,7 @@ impl SeedSet {
             records,
             waivers: self.waivers.clone(),
             shapes: self.shapes.clone(),
+            synonyms: self.synonyms.clone(),
             version: format!("{}x{factor}", self.version),
         }
     }

@@ -46,6 +46,11 @@ pub struct Record {
     /// Why there is no English name, where none is established.
     pub english_note: Option<String>,
     pub aliases: Vec<String>,
+    /// The aliases written with a stated basis (a transliteration, a former
+    /// name, an abbreviation, an official spelling), in seed order: names a
+    /// reader may type that the source does not use, each saying why it
+    /// names this record. Every one is also in `aliases`.
+    pub alias_notes: Vec<AliasNote>,
     /// Facts from outside the sources, each with its reference: shown apart
     /// from what the source says, never as a citation.
     pub editorial: Vec<Editorial>,
@@ -181,6 +186,56 @@ pub struct Reference {
     pub url: Option<String>,
 }
 
+/// Why an alias names its record, for names the source does not use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AliasBasis {
+    /// The spelling an official text uses (a presidency, a foreign ministry,
+    /// the state news agency): `ref` names that text.
+    Official,
+    /// A common romanisation other than the official one; the note says
+    /// which (Russian-style `kh`, `zh`, `y`; a national Latin alphabet).
+    Transliteration,
+    /// A name the thing was known by before.
+    Former,
+    /// A curated abbreviation (BRI, SCO).
+    Abbreviation,
+}
+
+impl AliasBasis {
+    pub const ALL: [AliasBasis; 4] = [
+        AliasBasis::Official,
+        AliasBasis::Transliteration,
+        AliasBasis::Former,
+        AliasBasis::Abbreviation,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AliasBasis::Official => "official",
+            AliasBasis::Transliteration => "transliteration",
+            AliasBasis::Former => "former",
+            AliasBasis::Abbreviation => "abbreviation",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AliasBasis> {
+        AliasBasis::ALL.into_iter().find(|b| b.as_str() == s)
+    }
+}
+
+/// An alias with its basis: `{ name, basis, note, ref }` in the seeds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AliasNote {
+    pub name: String,
+    pub basis: AliasBasis,
+    /// What the name is (which transliteration, when it was used);
+    /// required except for an official spelling, whose `reference` says it.
+    pub note: Option<String>,
+    /// The text that uses this spelling: required for `official`, expected
+    /// for the others where one exists.
+    pub reference: Option<Reference>,
+}
+
 /// An editorial note: something the record says that its sources do not.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Editorial {
@@ -235,7 +290,7 @@ struct RawRecord {
     english_ref: Option<Spanned<RawRef>>,
     english_note: Option<String>,
     #[serde(default)]
-    aliases: Vec<Spanned<String>>,
+    aliases: Vec<Spanned<RawAlias>>,
     #[serde(default)]
     editorial: Vec<Spanned<RawEditorial>>,
     summary: Spanned<String>,
@@ -298,6 +353,26 @@ struct RawRecord {
     proposed_by: Option<Spanned<OneOrMany>>,
     event: Option<Spanned<OneOrMany>>,
     related: Option<Spanned<OneOrMany>>,
+}
+
+/// An alias: a plain name, or a table giving its basis. The table is read
+/// in a second step so that a wrong key gets serde's own message (unknown
+/// field `bases`, expected one of …) rather than "did not match any variant".
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawAlias {
+    Name(String),
+    Entry(toml::Table),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAliasEntry {
+    name: Option<String>,
+    basis: Option<String>,
+    note: Option<String>,
+    #[serde(rename = "ref")]
+    reference: Option<RawRef>,
 }
 
 #[derive(Deserialize)]
@@ -594,22 +669,7 @@ impl Ctx<'_> {
         let (english_basis, english_ref) = self.check_english_basis(&raw, &label, errors);
         let english = self.check_english_texts(&raw, &label, errors);
         let editorial = self.check_editorial(&raw.editorial, &label, errors);
-        for (i, a) in raw.aliases.iter().enumerate() {
-            let a_text = a.get_ref();
-            if a_text.trim().is_empty()
-                || a_text == raw.title.get_ref()
-                || raw.aliases[..i].iter().any(|b| b.get_ref() == a_text)
-            {
-                let a = a_text;
-                self.err(
-                    errors,
-                    raw.aliases[i].span(),
-                    format!(
-                        "{label}: alias `{a}` is empty, repeats the title or repeats another alias"
-                    ),
-                );
-            }
-        }
+        let (alias_names, alias_lines, alias_notes) = self.check_aliases(&raw, &label, errors);
 
         // Kind-specific fields.
         let allowed = kind.fields();
@@ -765,7 +825,7 @@ impl Ctx<'_> {
                 .english
                 .as_ref()
                 .map_or(self.line(raw.slug.span()), |e| self.line(e.span())),
-            alias_lines: raw.aliases.iter().map(|a| self.line(a.span())).collect(),
+            alias_lines,
             record: Record {
                 kind,
                 slug,
@@ -774,7 +834,8 @@ impl Ctx<'_> {
                 english_basis,
                 english_ref,
                 english_note: raw.english_note,
-                aliases: raw.aliases.into_iter().map(Spanned::into_inner).collect(),
+                aliases: alias_names,
+                alias_notes,
                 editorial,
                 summary: raw.summary.into_inner(),
                 summary_en: english.summary_en,
@@ -1436,6 +1497,138 @@ impl Ctx<'_> {
             fields_en,
             fields_provenance,
         }
+    }
+
+    /// Aliases as names, and those written with a basis checked: an official
+    /// spelling names the text that uses it; any other basis says in `note`
+    /// what the name is. A name may not be empty, repeat the title or repeat
+    /// another alias.
+    fn check_aliases(
+        &self,
+        raw: &RawRecord,
+        label: &str,
+        errors: &mut SeedErrors,
+    ) -> (Vec<String>, Vec<usize>, Vec<AliasNote>) {
+        let mut names: Vec<String> = Vec::new();
+        let mut lines = Vec::new();
+        let mut notes = Vec::new();
+        for a in &raw.aliases {
+            let span = a.span();
+            let name = match a.get_ref() {
+                RawAlias::Name(n) => n.clone(),
+                RawAlias::Entry(table) => {
+                    match self.check_alias_entry(table, span.clone(), label, errors) {
+                        Some(note) => {
+                            let name = note.name.clone();
+                            notes.push(note);
+                            name
+                        }
+                        None => continue,
+                    }
+                }
+            };
+            if name.trim().is_empty() || name == *raw.title.get_ref() || names.contains(&name) {
+                self.err(
+                    errors,
+                    span.clone(),
+                    format!(
+                        "{label}: alias `{name}` is empty, repeats the title or repeats another alias"
+                    ),
+                );
+            }
+            names.push(name);
+            lines.push(self.line(span));
+        }
+        (names, lines, notes)
+    }
+
+    fn check_alias_entry(
+        &self,
+        table: &toml::Table,
+        span: std::ops::Range<usize>,
+        label: &str,
+        errors: &mut SeedErrors,
+    ) -> Option<AliasNote> {
+        let entry = match RawAliasEntry::deserialize(toml::Value::Table(table.clone())) {
+            Ok(e) => e,
+            Err(e) => {
+                self.err(
+                    errors,
+                    span,
+                    format!(
+                        "{label}: alias: {}; an alias is a name or {{ name, basis, note, ref }}",
+                        e.message().trim()
+                    ),
+                );
+                return None;
+            }
+        };
+        let name = entry.name.as_deref().map(str::trim).unwrap_or_default();
+        if name.is_empty() {
+            self.err(
+                errors,
+                span,
+                format!("{label}: an alias table needs `name`"),
+            );
+            return None;
+        }
+        let basis = match entry.basis.as_deref().map(AliasBasis::parse) {
+            Some(Some(b)) => b,
+            given => {
+                let values: Vec<&str> = AliasBasis::ALL.iter().map(|b| b.as_str()).collect();
+                let what = match (given, entry.basis.as_deref()) {
+                    (Some(None), Some(b)) => format!("`basis` \"{b}\" is not one of"),
+                    _ => "needs `basis`, one of".to_owned(),
+                };
+                self.err(
+                    errors,
+                    span,
+                    format!("{label}: alias \"{name}\" {what} {}", values.join(", ")),
+                );
+                return None;
+            }
+        };
+        let note = entry
+            .note
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty());
+        if note.is_none() && basis != AliasBasis::Official {
+            self.err(
+                errors,
+                span.clone(),
+                format!(
+                    "{label}: alias \"{name}\" ({}) needs a `note` saying what the name is \
+                     (which transliteration, when it was used)",
+                    basis.as_str()
+                ),
+            );
+            return None;
+        }
+        let reference = match entry.reference {
+            Some(r) => {
+                let spanned = Spanned::new(span.clone(), r);
+                Some(self.check_ref(&spanned, "alias `ref`", label, errors)?)
+            }
+            None if basis == AliasBasis::Official => {
+                self.err(
+                    errors,
+                    span,
+                    format!(
+                        "{label}: alias \"{name}\" is an official spelling: give `ref = {{ \
+                         publisher, title, date, url }}`, the text that uses it"
+                    ),
+                );
+                return None;
+            }
+            None => None,
+        };
+        Some(AliasNote {
+            name: name.to_owned(),
+            basis,
+            note: note.map(str::to_owned),
+            reference,
+        })
     }
 
     /// Editorial notes carry what the sources do not say, so each must name

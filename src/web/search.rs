@@ -14,8 +14,8 @@ use super::{AppError, AppState, render};
 use crate::db::queries::{self, ErratumRow, RecordRow};
 use crate::db::search::{self as db_search, Hit, SearchResults};
 use crate::model::Kind;
-use crate::search::highlight::{escape, snippet};
-use crate::search::{Filters, Query};
+use crate::search::highlight::{escape, match_ranges, snippet};
+use crate::search::{Filters, Query, kinds};
 
 /// Results shown on one page.
 pub const PAGE_SIZE: usize = 50;
@@ -33,6 +33,9 @@ pub struct ResultView {
     pub citations: Vec<CitationView>,
     /// The page's ¶ links: one per cited paragraph, in reading order.
     pub paragraphs: Vec<ParagraphLink>,
+    /// What the result matched that was not typed (a synonym, a corrected
+    /// spelling, a name matched in order), as its text writes it.
+    pub also_matched: Vec<String>,
 }
 
 pub struct Facet {
@@ -52,6 +55,8 @@ pub struct SearchView {
     pub kind_facets: Vec<Facet>,
     pub country_facets: Vec<Facet>,
     pub nearest: Vec<RecordRef>,
+    /// Set when a kind word in the query narrowed the results.
+    pub narrowed: Option<Narrowed>,
 }
 
 /// The filters a query string asks for; values that name no kind or
@@ -69,6 +74,18 @@ pub fn filters_of(params: &Params) -> Filters {
     }
 }
 
+/// A query narrowed by a kind word (`托卡耶夫 引语`): what the page says,
+/// and the way back to searching the word as text.
+pub struct Narrowed {
+    pub word: String,
+    pub kind_label: &'static str,
+    pub kind_label_en: &'static str,
+    pub undo_url: String,
+}
+
+/// `narrow=off` searches a kind word as text.
+pub const NARROW_OFF: &str = "off";
+
 pub async fn run(state: &AppState, params: &Params) -> Result<SearchView, AppError> {
     run_with(state, params, PAGE_SIZE).await
 }
@@ -79,10 +96,54 @@ pub async fn run_with(
     params: &Params,
     limit: usize,
 ) -> Result<SearchView, AppError> {
-    let query = Query::parse(params.get("q").unwrap_or(""));
-    let filters = filters_of(params);
+    let typed = Query::parse(params.get("q").unwrap_or(""));
+    let explicit_kind = params
+        .get("kind")
+        .filter(|k| *k == "paragraph" || Kind::from_singular(k).is_some())
+        .map(str::to_owned);
+    let country = params
+        .get("country")
+        .filter(|c| crate::model::is_valid_slug(c))
+        .map(str::to_owned);
     let pool = &state.pool;
-    let found: SearchResults = db_search::search(pool, &query, &filters, limit).await?;
+    // A kind word beside other terms narrows to its kind (an explicit kind
+    // filter wins), unless the person asked for it as text; if nothing of
+    // that kind matches, the word is searched as text after all.
+    let narrowing = (params.get("narrow") != Some(NARROW_OFF))
+        .then(|| kinds::narrowing(&typed.terms))
+        .flatten();
+    let mut query = typed.clone();
+    let mut filters = Filters {
+        kind: explicit_kind.clone(),
+        country: country.clone(),
+    };
+    let mut narrowed = None;
+    let mut found: Option<SearchResults> = None;
+    if let Some((i, kind)) = narrowing {
+        let without = typed.without_term(i);
+        let f = Filters {
+            kind: explicit_kind.clone().or(Some(kind.as_str().to_owned())),
+            country: country.clone(),
+        };
+        let r = db_search::search(pool, &without, &f, limit).await?;
+        if r.total > 0 {
+            let mut undo = search_url(&typed.raw, explicit_kind.as_deref(), country.as_deref());
+            undo.push_str("&narrow=off");
+            narrowed = Some(Narrowed {
+                word: typed.terms[i].clone(),
+                kind_label: kind.label_zh(),
+                kind_label_en: kind.label_en(),
+                undo_url: undo,
+            });
+            query = without;
+            filters = f;
+            found = Some(r);
+        }
+    }
+    let found: SearchResults = match found {
+        Some(r) => r,
+        None => db_search::search(pool, &query, &filters, limit).await?,
+    };
     let countries: Vec<RecordRow> = queries::records_of_kind(pool, Kind::Country).await?;
 
     let errata = if found
@@ -103,7 +164,9 @@ pub async fn run_with(
             v
         })
         .collect();
-    let link = |kind: Option<&str>, country: Option<&str>| search_url(&query.raw, kind, country);
+    // Facet links keep what was typed, kind word included: choosing a kind
+    // there replaces the narrowing.
+    let link = |kind: Option<&str>, country: Option<&str>| search_url(&typed.raw, kind, country);
     let kind_facets = found
         .facets
         .kinds
@@ -153,32 +216,77 @@ pub async fn run_with(
         kind_facets,
         country_facets,
         nearest,
-        query,
+        narrowed,
+        query: Query {
+            raw: typed.raw.clone(),
+            ..query
+        },
         filters,
     })
+}
+
+/// The texts of `record` (English name first, then title, then summary)
+/// holding `also`, folded as the index holds it, as the text writes it.
+fn as_written(also: &str, texts: &[&str]) -> String {
+    let term = [also.to_owned()];
+    for t in texts {
+        if let Some((s, e)) = match_ranges(t, &term).first() {
+            return t.chars().skip(*s).take(e - s).collect();
+        }
+    }
+    also.to_owned()
+}
+
+/// The "也匹配" note put before a result's snippet.
+fn also_note(also: &[String]) -> String {
+    if also.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = also.iter().map(|a| escape(a)).collect();
+    format!(
+        "<span class=\"also\">也匹配 <span lang=\"en\">also matched</span>: {}</span> ",
+        list.join("、")
+    )
 }
 
 fn result_view(hit: &Hit, q: &Query, errata: &[ErratumRow]) -> ResultView {
     match hit {
         Hit::Record {
-            record, citations, ..
-        } => ResultView {
-            kind: record.kind.as_str().to_owned(),
-            kind_label: record.kind.label_zh(),
-            slug: record.slug.clone(),
-            title_html: snippet(&record.title, &q.terms, 200),
-            title: record.title.clone(),
-            english: record.english.clone(),
-            url: record_url(record.kind, &record.slug),
-            snippet_html: snippet(&record.summary, &q.terms, 120),
-            citations: citations
-                .iter()
-                // Results link to citations; they quote no paragraph, so
-                // they need no [sic] notes.
-                .map(|c| CitationView::new(c, &record.slug, &[]))
-                .collect(),
-            paragraphs: Vec::new(),
-        },
+            record,
+            citations,
+            also,
+            ..
+        } => {
+            let texts = [
+                record.english.as_deref().unwrap_or(""),
+                record.title.as_str(),
+                record.summary.as_str(),
+            ];
+            let also: Vec<String> = also.iter().map(|a| as_written(a, &texts)).collect();
+            let marks = marked_terms(q, &also);
+            ResultView {
+                kind: record.kind.as_str().to_owned(),
+                kind_label: record.kind.label_zh(),
+                slug: record.slug.clone(),
+                title_html: snippet(&record.title, &marks, 200),
+                title: record.title.clone(),
+                english: record.english.clone(),
+                url: record_url(record.kind, &record.slug),
+                snippet_html: format!(
+                    "{}{}",
+                    also_note(&also),
+                    snippet(&record.summary, &marks, 120)
+                ),
+                citations: citations
+                    .iter()
+                    // Results link to citations; they quote no paragraph, so
+                    // they need no [sic] notes.
+                    .map(|c| CitationView::new(c, &record.slug, &[]))
+                    .collect(),
+                also_matched: also,
+                paragraphs: Vec::new(),
+            }
+        }
         Hit::Paragraph {
             source_slug,
             source_title,
@@ -186,7 +294,10 @@ fn result_view(hit: &Hit, q: &Query, errata: &[ErratumRow]) -> ResultView {
             published,
             n,
             text,
+            also,
         } => {
+            let also: Vec<String> = also.iter().map(|a| as_written(a, &[text])).collect();
+            let marks = marked_terms(q, &also);
             let url = paragraph_url(source_slug, *n);
             let title = format!("{source_title} ¶{n}");
             ResultView {
@@ -197,11 +308,15 @@ fn result_view(hit: &Hit, q: &Query, errata: &[ErratumRow]) -> ResultView {
                 title,
                 english: None,
                 url: format!("{url}?q={}", encode(&q.raw)),
-                snippet_html: paragraph_snippet(
-                    text,
-                    &q.terms,
-                    &errata_of_paragraph(errata, source_slug, *n),
-                    120,
+                snippet_html: format!(
+                    "{}{}",
+                    also_note(&also),
+                    paragraph_snippet(
+                        text,
+                        &marks,
+                        &errata_of_paragraph(errata, source_slug, *n),
+                        120,
+                    )
                 ),
                 citations: vec![CitationView {
                     source: source_slug.clone(),
@@ -216,10 +331,18 @@ fn result_view(hit: &Hit, q: &Query, errata: &[ErratumRow]) -> ResultView {
                     html: String::new(),
                     errata: Vec::new(),
                 }],
+                also_matched: also,
                 paragraphs: Vec::new(),
             }
         }
     }
+}
+
+/// The terms to mark in a result: the typed ones and what it also matched.
+fn marked_terms(q: &Query, also: &[String]) -> Vec<String> {
+    let mut marks = q.terms.clone();
+    marks.extend(also.iter().map(|a| crate::search::fold(a)));
+    marks
 }
 
 pub fn encode(s: &str) -> String {

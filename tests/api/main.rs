@@ -23,6 +23,7 @@ mod pages;
 mod pictures;
 mod robust;
 mod search;
+mod search_forgiving;
 mod server;
 mod shutdown;
 mod sources;

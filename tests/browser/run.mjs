@@ -270,7 +270,7 @@ await check("JSON-LD: every page kind's schema.org data expands with a JSON-LD p
     }
     if (kind === "kind-list") {
       const items = node[S + "itemListElement"].map((i) => value(i, "name")[0]);
-      const shown = await page.locator("main .records a, main ul a").allInnerTexts();
+      const shown = await page.locator("main table a, main .records a, main ul a").allInnerTexts();
       assert(items.length > 10 && items.every((t) => shown.includes(t)), `list items not on the page: ${items.filter((t) => !shown.includes(t)).slice(0, 3)}`);
     }
     if (kind === "project" || kind === "quote") {

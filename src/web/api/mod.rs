@@ -734,12 +734,26 @@ fn unescape(entity: &str) -> char {
         ("kind" = Option<String>, Query,
             description = "Only this kind: plural or singular (`projects`, `project`), or `paragraphs`"),
         ("country" = Option<String>, Query,
-            description = "Only records involving this country: a country record's slug (`kazakhstan`)")),
+            description = "Only records involving this country: a country record's slug (`kazakhstan`)"),
+        ("narrow" = Option<String>, Query,
+            description = "`off`: search a kind word (`引语`, `quote`) as text instead of narrowing to its kind")),
     responses((status = 200, description = "The results", body = SearchAnswer,
             headers(("Link" = String, description = "`<next page>; rel=\"next\"` when there is one"))), (status = 400, description = "Refused: each error names its parameter and what is allowed", body = ErrorAnswer)))]
 pub async fn search(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
     let version = data_version(&state).await?;
-    let mut problems = check_names(&params, &["q", "kind", "country", "limit", "cursor"]);
+    let mut problems = check_names(
+        &params,
+        &["q", "kind", "country", "narrow", "limit", "cursor"],
+    );
+    if let Some(v) = params
+        .get("narrow")
+        .filter(|v| *v != super::search::NARROW_OFF)
+    {
+        problems.push(ParamProblem::new(
+            "narrow",
+            format!("narrow {v:?} is not allowed: the only value is \"off\""),
+        ));
+    }
     let page = match PageRequest::parse(
         params.get("limit"),
         params.get("cursor"),
@@ -785,7 +799,11 @@ pub async fn search(State(state): State<AppState>, params: Params) -> Result<Res
     let page = page.expect("no problems, so the page parsed");
     let q = params.get("q").unwrap_or("");
     // The search the pages run, given the filters in the form it takes.
-    let canonical = super::search::search_url(q, kind.as_deref(), country.as_deref());
+    let mut canonical = super::search::search_url(q, kind.as_deref(), country.as_deref());
+    if params.get("narrow").is_some() {
+        // Only `off` gets here: a kind word is searched as text.
+        canonical.push_str("&narrow=off");
+    }
     let canonical_params = Params::parse(canonical.split_once('?').map_or("", |(_, q)| q));
     let v = super::search::run_with(&state, &canonical_params, offset + page.fetch()).await?;
     let facet = |f: &super::search::Facet| FacetAnswer {
@@ -817,6 +835,7 @@ pub async fn search(State(state): State<AppState>, params: Params) -> Result<Res
                 snippet: r.snippet_html.clone(),
                 snippet_text,
                 snippet_matches,
+                also_matched: r.also_matched.clone(),
                 citations: r.citations.iter().map(citation).collect(),
             }
         })
@@ -838,6 +857,7 @@ pub async fn search(State(state): State<AppState>, params: Params) -> Result<Res
             country: v.country_facets.iter().map(facet).collect(),
         },
         suggestions: v.nearest.iter().map(record_link).collect(),
+        narrowed_by: v.narrowed.as_ref().map(|n| n.word.clone()),
     };
     Ok(paged(answer, next.as_deref()))
 }

@@ -419,6 +419,10 @@ pub struct SearchResultAnswer {
     pub snippet_text: String,
     /// Where the matches are in `snippet_text`, in characters.
     pub snippet_matches: Vec<TextRange>,
+    /// What it matched that was not typed (a synonym, a corrected
+    /// spelling, a name matched in order), as its text writes it; the HTML
+    /// snippet then starts with a "也匹配" note.
+    pub also_matched: Vec<String>,
     pub citations: Vec<CitationAnswer>,
 }
 
@@ -458,6 +462,9 @@ pub struct SearchAnswer {
     pub facets: Facets,
     /// For a query with no results: the nearest records.
     pub suggestions: Vec<RecordLink>,
+    /// The kind word that narrowed the results (`引语`), if one did: `kind`
+    /// is then that kind, and `narrow=off` searches the word as text.
+    pub narrowed_by: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
