@@ -10,7 +10,7 @@ async fn the_commitments_list_and_json_give_who_the_verb_the_deadline_and_the_la
     let app = TestApp::new().await;
     let json = app.get_ok("/api/commitments").await.json();
     let all = json["commitments"].as_array().unwrap();
-    assert_eq!(all.len(), 13);
+    assert_eq!(all.len(), 21);
     let find = |slug: &str| {
         all.iter()
             .find(|c| c["slug"] == slug)
@@ -30,6 +30,17 @@ async fn the_commitments_list_and_json_give_who_the_verb_the_deadline_and_the_la
     assert_eq!(training["by"][0]["slug"], "xi-jinping");
     assert_eq!(training["deadline"], "2027");
     assert_eq!(training["deadline_basis"], "derived");
+    // A deadline the span writes is stated: 商定第三届中国—中亚峰会将于2027年由中国主办.
+    let summit = find("third-china-central-asia-summit");
+    assert_eq!(
+        (summit["said_by"].as_str(), summit["verb"].as_str()),
+        (Some("各方"), Some("商定"))
+    );
+    assert_eq!(summit["deadline"], "2027");
+    assert_eq!(summit["deadline_basis"], "stated");
+    // 六国签署…同意出台: all six countries committed, each linked.
+    let travel = find("people-exchange-facilitation-initiative");
+    assert_eq!(travel["by"].as_array().unwrap().len(), 6);
     let mutual = find("mutual-cultural-centres");
     assert_eq!(mutual["said_by"], "各方");
     assert!(
