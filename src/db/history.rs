@@ -10,6 +10,8 @@ type Result<T> = std::result::Result<T, sqlx::Error>;
 #[derive(Debug, Clone, FromRow)]
 pub struct StatusRow {
     pub status: String,
+    /// Its English, where curated.
+    pub status_en: Option<String>,
     pub date: String,
     /// `published` (the cited source's day) or `stated` (in the span).
     pub date_basis: String,
@@ -19,7 +21,7 @@ pub struct StatusRow {
 /// The record's status statements, oldest first.
 pub async fn record_status(pool: &SqlitePool, record_id: i64) -> Result<Vec<StatusRow>> {
     sqlx::query_as(
-        "SELECT status, date, date_basis, citation_position FROM record_status \
+        "SELECT status, status_en, date, date_basis, citation_position FROM record_status \
          WHERE record_id = ? ORDER BY position",
     )
     .bind(record_id)

@@ -324,7 +324,7 @@ async fn write_content(
     .await?;
     insert_rows(
         tx,
-        "record_status (record_id, position, status, date, date_basis, citation_position)",
+        "record_status (record_id, position, status, status_en, date, date_basis, citation_position)",
         records().flat_map(|(id, r)| {
             r.status_history
                 .iter()
@@ -335,6 +335,7 @@ async fn write_content(
             row.push_bind(id)
                 .push_bind(pos as i64)
                 .push_bind(&st.status)
+                .push_bind(&st.status_en)
                 .push_bind(&st.date)
                 .push_bind(st.basis.as_str())
                 .push_bind(st.citation as i64);

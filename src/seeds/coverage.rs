@@ -71,6 +71,10 @@ pub struct Coverage {
     /// with their English.
     pub prose_fields: usize,
     pub prose_fields_en: usize,
+    /// Status statements, and the records whose statements lack English
+    /// (`status_en`), which leave coverage incomplete.
+    pub statuses: usize,
+    pub statuses_without_english: Vec<String>,
 }
 
 impl Coverage {
@@ -86,6 +90,17 @@ impl Coverage {
                     .as_ref()
                     .is_some_and(|p| p.basis == crate::model::EnglishBasis::Official),
             );
+            for st in &r.status_history {
+                c.statuses += 1;
+                if st.status_en.is_none() {
+                    c.statuses_without_english.push(format!(
+                        "{}:{} {}",
+                        r.file.display(),
+                        r.line,
+                        r.slug
+                    ));
+                }
+            }
             for (name, _) in r.fields.iter().filter(|(n, _)| n.needs_english()) {
                 c.prose_fields += 1;
                 c.prose_fields_en += usize::from(r.field_en(*name).is_some());
@@ -230,6 +245,7 @@ impl Coverage {
             && self.uncaptured_numbers.is_empty()
             && self.unnamed_terms.is_empty()
             && self.unlinked_records.is_empty()
+            && self.statuses_without_english.is_empty()
     }
 
     /// The report `summitkb check` prints.
@@ -266,14 +282,20 @@ impl Coverage {
         );
         let _ = writeln!(
             out,
-            "english:    {} of {} summaries ({} official, {} our translation), {} of {} prose fields",
+            "english:    {} of {} summaries ({} official, {} our translation), {} of {} prose fields, \
+             {} of {} statuses",
             self.summaries_en,
             total,
             self.summaries_en_official,
             self.summaries_en - self.summaries_en_official,
             self.prose_fields_en,
-            self.prose_fields
+            self.prose_fields,
+            self.statuses - self.statuses_without_english.len(),
+            self.statuses
         );
+        for r in &self.statuses_without_english {
+            let _ = writeln!(out, "gap: {r}: a status without `status_en`");
+        }
         let _ = writeln!(out, "waivers:    {}", self.waivers);
         for g in &self.uncited_paragraphs {
             let _ = writeln!(

@@ -84,6 +84,10 @@ pub struct Record {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusStatement {
     pub status: String,
+    /// Its English (`status_en` beside `status`, or in the `progress`
+    /// entry), for readers of the English edition; covered by the record's
+    /// `fields_en_basis`. `check` reports statuses that lack it.
+    pub status_en: Option<String>,
     /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: the day the cited source was
     /// published, or a date its span states.
     pub date: String,
@@ -342,6 +346,9 @@ struct RawRecord {
     role_en: Text,
     capital_en: Text,
     derivation_en: Text,
+    /// The status words in English: not one of the prose fields the loader
+    /// demands (a status is the source's own words), but `check` wants it.
+    status_en: Text,
 
     parties: Option<Spanned<OneOrMany>>,
     countries: Option<Spanned<OneOrMany>>,
@@ -404,6 +411,7 @@ struct RawCite {
 #[serde(deny_unknown_fields)]
 struct RawProgress {
     status: String,
+    status_en: Option<String>,
     date: Option<String>,
     cite: RawCite,
 }
@@ -841,7 +849,15 @@ impl Ctx<'_> {
                 summary_en: english.summary_en,
                 summary_en_provenance: english.summary_provenance,
                 fields,
-                fields_en: english.fields_en,
+                fields_en: {
+                    // The latest status's English goes with the latest status.
+                    let mut e = english.fields_en;
+                    if let Some(en) = status_history.last().and_then(|s| s.status_en.clone()) {
+                        e.push((FieldName::Status, en));
+                        e.sort_by_key(|(n, _)| *n);
+                    }
+                    e
+                },
                 fields_en_provenance: english.fields_provenance,
                 links,
                 citations,
@@ -983,6 +999,10 @@ impl Ctx<'_> {
                 .unwrap_or(0);
             out.push(StatusStatement {
                 status: words.clone(),
+                status_en: raw
+                    .status_en
+                    .as_ref()
+                    .map(|t| t.get_ref().trim().to_owned()),
                 date: self.published(&citations[at].source),
                 basis: StatusDate::Published,
                 citation: at,
@@ -1050,9 +1070,18 @@ impl Ctx<'_> {
                     }
                 },
             };
+            if entry
+                .status_en
+                .as_ref()
+                .is_some_and(|e| e.trim().is_empty())
+            {
+                self.err(errors, span, format!("{label}: empty progress `status_en`"));
+                continue;
+            }
             let at = Self::index_of(citations, citation);
             out.push(StatusStatement {
                 status: entry.status.clone(),
+                status_en: entry.status_en.as_ref().map(|e| e.trim().to_owned()),
                 date,
                 basis,
                 citation: at,
@@ -1471,6 +1500,20 @@ impl Ctx<'_> {
             if let (None, Some(en)) = (&first_en, slot) {
                 first_en = Some((key, en.span()));
             }
+        }
+        match (&raw.status, &raw.status_en) {
+            (None, Some(en)) => self.err(
+                errors,
+                en.span(),
+                format!("{label}: `status_en` without `status`"),
+            ),
+            (Some(_), Some(en)) if en.get_ref().trim().is_empty() => {
+                self.err(errors, en.span(), format!("{label}: empty `status_en`"))
+            }
+            (_, Some(en)) if first_en.is_none() => {
+                first_en = Some(("status_en".to_owned(), en.span()));
+            }
+            _ => {}
         }
         fields_en.sort_by_key(|(n, _)| *n);
         let text_key = first_en

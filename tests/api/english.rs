@@ -157,17 +157,89 @@ async fn english_of_a_field_the_record_lacks() {
     .await;
 }
 
-/// `status` takes no English here: its English comes with its dated form.
+/// A status's English is covered by the record's one basis for field English.
 #[tokio::test]
-async fn status_takes_no_english() {
+async fn status_en_needs_the_fields_basis() {
     let s = Scratch::new().await;
-    s.append(
-        "records/projects.toml",
-        &bare_project("test-x", "status_en = \"Test\""),
-    );
-    let msg = s.reject().await;
-    assert!(msg.contains("unknown field `status_en`"), "{msg}");
+    reject_bare(
+        &s,
+        "status_en = \"Test\"",
+        "status_en = \"Test\"",
+        "`status_en` needs `fields_en_basis`",
+    )
+    .await;
 }
+
+#[tokio::test]
+async fn empty_status_en() {
+    let s = Scratch::new().await;
+    s.reject_project(
+        "status_en = \" \"",
+        "status_en = \" \"",
+        "empty `status_en`",
+    )
+    .await;
+}
+
+/// Every status statement is stored with its English, and the latest
+/// status's English is the status field's, as lists and the JSON read it.
+#[tokio::test]
+async fn each_status_statement_keeps_its_english() {
+    let extra = format!("{TRANSLATED}\nstatus_en = \"Testing\"");
+    let (_dir, set, pool) = import_with_project("test-en", &extra).await;
+    let mut statements = 0;
+    for r in &set.records {
+        let row = queries::record_by_kind_and_slug(&pool, r.kind, &r.slug)
+            .await
+            .unwrap()
+            .unwrap();
+        let stored = summitkb::db::history::record_status(&pool, row.id)
+            .await
+            .unwrap();
+        assert_eq!(stored.len(), r.status_history.len(), "{}", r.slug);
+        for (st, want) in stored.iter().zip(&r.status_history) {
+            assert_eq!(st.status_en, want.status_en, "{}", r.slug);
+            assert!(
+                st.status_en.is_some(),
+                "{}: a status without English",
+                r.slug
+            );
+            statements += 1;
+        }
+        if let Some(latest) = r.status_history.last() {
+            assert_eq!(
+                r.field_en(FieldName::Status),
+                latest.status_en.as_deref(),
+                "{}",
+                r.slug
+            );
+        }
+    }
+    assert!(statements >= 39, "{statements}");
+    let test = set.record("test-en").unwrap();
+    assert_eq!(test.field_en(FieldName::Status), Some("Testing"));
+}
+
+/// `check` reports a status left without English, naming file, line and record.
+#[tokio::test]
+async fn check_reports_a_status_without_english() {
+    let (_dir, set, _pool) = import_with_project("test-no-status-en", TRANSLATED).await;
+    let c = summitkb::seeds::coverage::Coverage::of(&set);
+    assert!(!c.is_complete());
+    let report = c.summary();
+    assert!(
+        report.contains("projects.toml")
+            && report.contains("test-no-status-en: a status without `status_en`"),
+        "{report}"
+    );
+}
+
+/// The English a bare test project needs to import, all of it ours.
+const TRANSLATED: &str = "english_note = \"none\"\n\
+     summary_en = \"A test.\"\n\
+     summary_en_basis = \"translation\"\n\
+     sector_en = \"Testing\"\n\
+     fields_en_basis = \"translation\"";
 
 /// A record citing an official English text for its summary and its fields:
 /// both references are stored and read back, beside the values.
