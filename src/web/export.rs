@@ -504,6 +504,13 @@ pub async fn download(
     let Ok(Path(name)) = path else {
         return Err(AppError::NotFound.into());
     };
+    // A search download takes the search's filters; the others nothing.
+    let allowed: &[&str] = if name.starts_with("search.") {
+        &["q", "kind", "country"]
+    } else {
+        &[]
+    };
+    refuse_unknown(&params, allowed)?;
     if name == SNAPSHOT {
         return Ok(snapshot(&state).await?);
     }
@@ -557,6 +564,16 @@ pub async fn download(
         .into_response())
 }
 
+/// Refuses parameters beyond `allowed`, as every API endpoint does.
+fn refuse_unknown(params: &Params, allowed: &[&str]) -> Result<(), AppError> {
+    let problems = super::api::check_names(params, allowed);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::BadRequest(problems))
+    }
+}
+
 /// The database file itself, as served: every table, for SQL.
 async fn snapshot(state: &AppState) -> Result<Response, AppError> {
     let file = export::database_file(&state.pool)
@@ -585,8 +602,10 @@ async fn snapshot(state: &AppState) -> Result<Response, AppError> {
     summary = "The downloads",
     description = "Every file that can be downloaded, with its address, and what every file \
         says of itself: the data version, whose the source texts are, and the licence.",
-    responses((status = 200, description = "The downloads", body = ExportIndexAnswer)))]
-pub async fn index(State(state): State<AppState>) -> Result<Response, ApiError> {
+    responses((status = 200, description = "The downloads", body = ExportIndexAnswer),
+        (status = 400, description = "Refused: this endpoint takes no parameters", body = ErrorAnswer)))]
+pub async fn index(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
+    refuse_unknown(&params, &[])?;
     let pool = &state.pool;
     let sources = queries::all_sources(pool).await?;
     let downloads = downloads()

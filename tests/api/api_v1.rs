@@ -1118,6 +1118,9 @@ async fn an_unknown_field_is_refused_naming_the_fields_there_are() {
         ("/api/v1/commitments?limit=0", "limit"),
         ("/api/v1/commitments?limit=201", "limit"),
         ("/api/v1/commitments?cursor=zz", "cursor"),
+        ("/api/v1/export?x=1", "x"),
+        ("/api/export/links.json?q=a", "q"),
+        ("/api/v1/export/search.json?q=a&limit=3", "limit"),
     ] {
         let res = app.get(url).await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST, "{url}");

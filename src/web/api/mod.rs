@@ -43,7 +43,8 @@ use crate::db::queries::{self, CitationRow, CitingRow, ErratumRow, LinkedRow};
 use crate::db::search as db_search;
 use crate::model::Kind;
 use english::EnglishIndex;
-use input::{check_names, parse_country, parse_kind, parse_kind_filter, unknown_kind};
+pub(crate) use input::check_names;
+use input::{parse_country, parse_kind, parse_kind_filter, unknown_kind};
 pub use types::*;
 
 pub use doc::openapi_json;
