@@ -259,6 +259,9 @@ async fn real_answers_validate_against_the_document() {
     answer["records"][0]["undocumented"] = json!(1);
     assert!(std::panic::catch_unwind(|| check_answer(&doc, url, 200, &answer)).is_err());
     let mut answer = app.get_ok(url).await.json();
+    answer["records"][0]["summary_en_basis"] = json!("ours");
+    assert!(std::panic::catch_unwind(|| check_answer(&doc, url, 200, &answer)).is_err());
+    let mut answer = app.get_ok(url).await.json();
     answer["record_count"] = json!("19");
     assert!(std::panic::catch_unwind(|| check_answer(&doc, url, 200, &answer)).is_err());
     // Errors, in the shape the document gives them.

@@ -33,7 +33,11 @@ use crate::model::Kind;
             Every thing an answer names has `url` (its HTML page) and `api_url` (its answer \
             here), so a client can follow links from `/api/v1` without building URLs. Every \
             answer names its `data_version`. Lists take `limit` and an opaque `cursor`, and \
-            name the next page in `next` and in a `Link: <…>; rel=\"next\"` header. An unknown \
+            name the next page in `next` and in a `Link: <…>; rel=\"next\"` header; the lists of \
+            records, search results and commitments take `fields=` to keep only some fields \
+            of each item (`slug` and `api_url` always). English stands beside the Chinese, \
+            each with its basis (`official`, with the English text it is quoted from, or \
+            `translation`, ours): `summary_en`, `fields_en`. An unknown \
             or repeated parameter, or a value outside what is allowed, is refused: \
             `400 {\"errors\":[{\"detail\",\"parameter\"}]}`, naming what is allowed; an \
             unknown kind or slug in a path is `404` in the same shape. Any origin may read \

@@ -14,7 +14,7 @@ use utoipa::{PartialSchema, ToSchema};
 
 use super::super::views::ErratumView;
 
-use crate::model::Kind;
+use crate::model::{EnglishBasis, Kind};
 
 /// The kinds, as `kind` values say them (singular): a schema made from
 /// [`Kind::ALL`], so a new kind is described as soon as it exists.
@@ -50,6 +50,19 @@ fn string_enum<'a>(values: impl Iterator<Item = &'a str>) -> RefOr<Schema> {
         .enum_values(Some(values.collect::<Vec<_>>()))
         .into()
 }
+
+/// Where an English text comes from: `official` (quoted from an English
+/// text that a `*_ref` names) or `translation` (ours), from
+/// [`EnglishBasis::ALL`].
+pub struct EnglishBasisName;
+
+impl PartialSchema for EnglishBasisName {
+    fn schema() -> RefOr<Schema> {
+        string_enum(EnglishBasis::ALL.iter().map(|b| b.as_str()))
+    }
+}
+
+impl ToSchema for EnglishBasisName {}
 
 /// The API root: where everything else is.
 #[derive(Serialize, ToSchema)]
@@ -183,6 +196,7 @@ pub struct CitingAnswer {
     /// The record's summary in English, where it has one (see
     /// `RecordAnswer.summary_en`).
     pub summary_en: Option<String>,
+    #[schema(value_type = Option<EnglishBasisName>)]
     pub summary_en_basis: Option<&'static str>,
     pub summary_en_ref: Option<ReferenceAnswer>,
     pub url: String,
@@ -335,6 +349,7 @@ pub struct RecordAnswer {
     pub title: String,
     pub english: Option<String>,
     /// `official` or `translation` (ours), whenever `english` is set.
+    #[schema(value_type = Option<EnglishBasisName>)]
     pub english_basis: Option<&'static str>,
     /// For an official name, the English text that uses it.
     pub english_ref: Option<ReferenceAnswer>,
@@ -345,6 +360,7 @@ pub struct RecordAnswer {
     /// The summary in English, where there is one.
     pub summary_en: Option<String>,
     /// `official` or `translation` (ours), whenever `summary_en` is set.
+    #[schema(value_type = Option<EnglishBasisName>)]
     pub summary_en_basis: Option<&'static str>,
     /// For an official English summary, the English text it is quoted from.
     pub summary_en_ref: Option<ReferenceAnswer>,
@@ -361,6 +377,7 @@ pub struct RecordAnswer {
     /// codes, numbers, dates and the source's own words have none.
     pub fields_en: std::collections::BTreeMap<String, String>,
     /// `official` or `translation` (ours), whenever `fields_en` has any.
+    #[schema(value_type = Option<EnglishBasisName>)]
     pub fields_en_basis: Option<&'static str>,
     /// For official field English, the English text it is quoted from.
     pub fields_en_ref: Option<ReferenceAnswer>,
@@ -428,6 +445,7 @@ pub struct CommitmentAnswer {
     pub title: String,
     pub english: Option<String>,
     pub summary_en: Option<String>,
+    #[schema(value_type = Option<EnglishBasisName>)]
     pub summary_en_basis: Option<&'static str>,
     pub summary_en_ref: Option<ReferenceAnswer>,
     pub url: String,
@@ -523,6 +541,7 @@ pub struct RecordListItem {
     pub english_note: Option<String>,
     pub summary: String,
     pub summary_en: Option<String>,
+    #[schema(value_type = Option<EnglishBasisName>)]
     pub summary_en_basis: Option<&'static str>,
     pub summary_en_ref: Option<ReferenceAnswer>,
     pub url: String,
@@ -530,6 +549,7 @@ pub struct RecordListItem {
     #[schema(value_type = std::collections::BTreeMap<String, String>)]
     pub fields: serde_json::Map<String, serde_json::Value>,
     pub fields_en: std::collections::BTreeMap<String, String>,
+    #[schema(value_type = Option<EnglishBasisName>)]
     pub fields_en_basis: Option<&'static str>,
     pub fields_en_ref: Option<ReferenceAnswer>,
     pub links: Vec<LinkAnswer>,
@@ -579,6 +599,7 @@ pub struct SearchResultAnswer {
     pub snippet_matches: Vec<TextRange>,
     /// A record's summary in English, where it has one.
     pub summary_en: Option<String>,
+    #[schema(value_type = Option<EnglishBasisName>)]
     pub summary_en_basis: Option<&'static str>,
     pub summary_en_ref: Option<ReferenceAnswer>,
     /// A plain-text snippet of `summary_en` around the first match (or its
