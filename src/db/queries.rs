@@ -704,3 +704,56 @@ pub async fn outcome_count_claims(pool: &SqlitePool) -> Result<Vec<OutcomeClaimR
     .fetch_all(pool)
     .await
 }
+
+/// A record's English beside its Chinese, with where each comes from: the
+/// summary's basis and, for an official one, the English text it is quoted
+/// from; the same for the English of its prose fields.
+#[derive(Debug, Clone, FromRow)]
+pub struct EnglishRow {
+    pub id: i64,
+    pub kind: Kind,
+    pub slug: String,
+    pub summary_en: Option<String>,
+    pub summary_en_basis: Option<EnglishBasis>,
+    pub summary_en_ref_publisher: Option<String>,
+    pub summary_en_ref_title: Option<String>,
+    pub summary_en_ref_date: Option<String>,
+    pub summary_en_ref_url: Option<String>,
+    pub fields_en_basis: Option<EnglishBasis>,
+    pub fields_en_ref_publisher: Option<String>,
+    pub fields_en_ref_title: Option<String>,
+    pub fields_en_ref_date: Option<String>,
+    pub fields_en_ref_url: Option<String>,
+}
+
+const ENGLISH_SELECT: &str = "SELECT id, kind, slug, summary_en, summary_en_basis, \
+     summary_en_ref_publisher, summary_en_ref_title, summary_en_ref_date, summary_en_ref_url, \
+     fields_en_basis, fields_en_ref_publisher, fields_en_ref_title, fields_en_ref_date, \
+     fields_en_ref_url FROM records";
+
+/// The English of the records `ids`, in no particular order.
+pub async fn english_of_records(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<EnglishRow>> {
+    fetch_by_ids(
+        pool,
+        &format!("{ENGLISH_SELECT} WHERE id IN ({{ids}})"),
+        ids,
+    )
+    .await
+}
+
+/// The English of the records with these slugs, of any kind (answers that
+/// name records by kind and slug pick theirs out).
+pub async fn english_of_slugs(pool: &SqlitePool, slugs: &[&str]) -> Result<Vec<EnglishRow>> {
+    if slugs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "{ENGLISH_SELECT} WHERE slug IN ({})",
+        vec!["?"; slugs.len()].join(",")
+    );
+    let mut q = sqlx::query_as::<_, EnglishRow>(sqlx::AssertSqlSafe(sql));
+    for s in slugs {
+        q = q.bind(*s);
+    }
+    q.fetch_all(pool).await
+}

@@ -1,15 +1,15 @@
 //! Commitments: every outcome that is a promise, who committed (linked),
 //! the verb as said, a deadline where the source gives one, and the latest
-//! status, as a page (`/commitments`) and as JSON (`/api/commitments`).
+//! status, as a page (`/commitments`); the API's answer of them
+//! (`/api/v1/commitments`) is built from the same views in `api`.
 
 use askama::Template;
-use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
 use serde::Serialize;
 use sqlx::SqlitePool;
 
-use super::error::{ApiError, AppError};
+use super::error::AppError;
 use super::{AppState, render};
 use crate::db::history::{self, CommitmentRow, PartyRow};
 use crate::refs::RecordRef;
@@ -75,7 +75,8 @@ impl CommitmentView {
     }
 }
 
-async fn all(pool: &SqlitePool) -> Result<Vec<CommitmentView>, AppError> {
+/// Every commitment, in the records' order.
+pub async fn all(pool: &SqlitePool) -> Result<Vec<CommitmentView>, AppError> {
     let parties = history::commitment_parties(pool).await?;
     Ok(history::commitments(pool)
         .await?
@@ -108,15 +109,4 @@ pub async fn page(State(state): State<AppState>) -> Result<Response, AppError> {
         q: String::new(),
         commitments,
     })
-}
-
-#[derive(Serialize)]
-pub struct CommitmentsAnswer {
-    commitments: Vec<CommitmentView>,
-}
-
-pub async fn api(State(state): State<AppState>) -> Result<Json<CommitmentsAnswer>, ApiError> {
-    Ok(Json(CommitmentsAnswer {
-        commitments: all(&state.pool).await?,
-    }))
 }

@@ -13,6 +13,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
+use super::api::{DownloadAnswer, ErrorAnswer, ExportIndexAnswer, ExportTableAnswer};
 use super::cite::Linker;
 use super::params::Params;
 use super::{ApiError, AppError, AppState};
@@ -162,7 +163,7 @@ pub fn to_csv(table: &Table, p: &Provenance) -> Vec<u8> {
 /// The same table as JSON: provenance once, then the rows as objects keyed
 /// by column.
 pub fn to_json(table: &Table, p: &Provenance) -> Vec<u8> {
-    let rows: Vec<Value> = table
+    let rows: Vec<Map<String, Value>> = table
         .rows
         .iter()
         .map(|row| {
@@ -170,17 +171,17 @@ pub fn to_json(table: &Table, p: &Provenance) -> Vec<u8> {
             for (c, v) in table.columns.iter().zip(row) {
                 obj.insert(c.clone(), v.json());
             }
-            Value::Object(obj)
+            obj
         })
         .collect();
-    let doc = json!({
-        "table": table.name,
-        "data_version": p.data_version,
-        "source_attribution": p.attribution,
-        "licence": LICENCE,
-        "columns": table.columns,
-        "rows": rows,
-    });
+    let doc = ExportTableAnswer {
+        table: table.name.clone(),
+        data_version: p.data_version.clone(),
+        source_attribution: p.attribution.clone(),
+        licence: LICENCE.to_owned(),
+        columns: table.columns.clone(),
+        rows,
+    };
     let mut out = serde_json::to_vec_pretty(&doc).expect("JSON values serialise");
     out.push(b'\n');
     out
@@ -478,6 +479,23 @@ fn unknown(name: &str) -> AppError {
 }
 
 /// `/api/export/{name}`: a table as `.csv` or `.json`, or the snapshot.
+#[utoipa::path(get, path = "/api/v1/export/{name}", tag = "downloads",
+    summary = "A download",
+    description = "A table of the dataset (`records`, `citations`, `links`, `sources`, \
+        `paragraphs`) or a kind's records (`projects`, …), whole, as `.csv` (RFC 4180, UTF-8 \
+        with a byte-order mark, the provenance columns at the end of every row) or `.json` \
+        (the same rows, provenance once); `search.csv` and `search.json` with `?q=` (and \
+        `kind=`, `country=`) for every match of a search, ranked; `summitkb.sqlite`, the \
+        database itself.",
+    params(("name" = String, Path, description = "The file: `{table}.csv`, `{table}.json`, `search.csv`, `search.json` or `summitkb.sqlite`"),
+        ("q" = Option<String>, Query, description = "For `search.*` only: the words to find"),
+        ("kind" = Option<String>, Query, description = "For `search.*` only: only this kind"),
+        ("country" = Option<String>, Query, description = "For `search.*` only: only records involving this country")),
+    responses(
+        (status = 200, description = "The file, as an attachment",
+            content((ExportTableAnswer = "application/json"), (String = "text/csv"), (String = "application/vnd.sqlite3"))),
+        (status = 400, description = "A search download without `q`", body = ErrorAnswer),
+        (status = 404, description = "No such download: the error names them all", body = ErrorAnswer)))]
 pub async fn download(
     State(state): State<AppState>,
     path: Result<Path<String>, axum::extract::rejection::PathRejection>,
@@ -486,6 +504,13 @@ pub async fn download(
     let Ok(Path(name)) = path else {
         return Err(AppError::NotFound.into());
     };
+    // A search download takes the search's filters; the others nothing.
+    let allowed: &[&str] = if name.starts_with("search.") {
+        &["q", "kind", "country"]
+    } else {
+        &[]
+    };
+    refuse_unknown(&params, allowed)?;
     if name == SNAPSHOT {
         return Ok(snapshot(&state).await?);
     }
@@ -539,6 +564,16 @@ pub async fn download(
         .into_response())
 }
 
+/// Refuses parameters beyond `allowed`, as every API endpoint does.
+fn refuse_unknown(params: &Params, allowed: &[&str]) -> Result<(), AppError> {
+    let problems = super::api::check_names(params, allowed);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::BadRequest(problems))
+    }
+}
+
 /// The database file itself, as served: every table, for SQL.
 async fn snapshot(state: &AppState) -> Result<Response, AppError> {
     let file = export::database_file(&state.pool)
@@ -563,18 +598,28 @@ async fn snapshot(state: &AppState) -> Result<Response, AppError> {
 }
 
 /// `/api/export`: what can be downloaded, with addresses.
-pub async fn index(State(state): State<AppState>) -> Result<Response, ApiError> {
+#[utoipa::path(get, path = "/api/v1/export", tag = "downloads",
+    summary = "The downloads",
+    description = "Every file that can be downloaded, with its address, and what every file \
+        says of itself: the data version, whose the source texts are, and the licence.",
+    responses((status = 200, description = "The downloads", body = ExportIndexAnswer),
+        (status = 400, description = "Refused: this endpoint takes no parameters", body = ErrorAnswer)))]
+pub async fn index(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
+    refuse_unknown(&params, &[])?;
     let pool = &state.pool;
     let sources = queries::all_sources(pool).await?;
-    let files: Vec<Value> = downloads()
+    let downloads = downloads()
         .into_iter()
-        .map(|d| json!({"name": d, "url": format!("{}/api/export/{d}", state.base_url)}))
+        .map(|d| DownloadAnswer {
+            url: format!("{}/api/export/{d}", state.base_url),
+            name: d,
+        })
         .collect();
-    Ok(axum::Json(json!({
-        "data_version": queries::data_version(pool).await?.unwrap_or_default(),
-        "source_attribution": attribution(&sources),
-        "licence": LICENCE,
-        "downloads": files,
-    }))
+    Ok(axum::Json(ExportIndexAnswer {
+        data_version: queries::data_version(pool).await?.unwrap_or_default(),
+        source_attribution: attribution(&sources),
+        licence: LICENCE.to_owned(),
+        downloads,
+    })
     .into_response())
 }

@@ -81,12 +81,10 @@ pub fn router(state: AppState, static_dir: &std::path::Path, limits: &Limits) ->
 /// Every page, API answer and static file, by path.
 fn routes(static_dir: &std::path::Path) -> Router<AppState> {
     Router::new()
-        // The JSON API and its page; unknown API paths answer JSON, not the
-        // HTML 404 page.
+        // The JSON API and its page, every route of it from its one table
+        // (`api::endpoints`, which the OpenAPI document is built from too);
+        // unknown API paths answer JSON, not the HTML 404 page.
         .merge(api::routes())
-        .route("/api/export", get(export::index))
-        .route("/api/export/{name}", get(export::download))
-        .route("/api/commitments", get(commitments::api))
         .route("/", get(pages::home))
         .route("/healthz", get(pages::healthz))
         .route("/map", get(charts::map_page))

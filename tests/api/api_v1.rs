@@ -686,3 +686,444 @@ async fn search_results_page_by_limit_and_cursor() {
     assert!(d.contains("another list"), "{d}");
     refused(&app, &format!("/api/v1/search?q={q}&limit=500"), "limit").await;
 }
+
+/// Asserts that `v` still has each of `keys`, with its JSON type: `s`
+/// string, `n` number, `a` array, `o` object, `b` boolean; a trailing `?`
+/// allows null. These are the keys the answers had before the English
+/// fields were added: additions may not change them.
+fn assert_keeps(v: &Value, keys: &[(&str, &str)], what: &str) {
+    for (key, ty) in keys {
+        let value = v
+            .get(key)
+            .unwrap_or_else(|| panic!("{what}: {key} is gone from {v}"));
+        let (ty, nullable) = match ty.strip_suffix('?') {
+            Some(t) => (t, true),
+            None => (*ty, false),
+        };
+        let ok = match ty {
+            "s" => value.is_string(),
+            "n" => value.is_number(),
+            "a" => value.is_array(),
+            "o" => value.is_object(),
+            "b" => value.is_boolean(),
+            _ => unreachable!("{ty}"),
+        } || (nullable && value.is_null());
+        assert!(ok, "{what}: {key} is {value}, not of type {ty}");
+    }
+}
+
+const RECORD_KEYS: [(&str, &str); 21] = [
+    ("data_version", "s"),
+    ("kind", "s"),
+    ("slug", "s"),
+    ("title", "s"),
+    ("english", "s?"),
+    ("english_basis", "s?"),
+    ("english_ref", "o?"),
+    ("english_note", "s?"),
+    ("aliases", "a"),
+    ("summary", "s"),
+    ("editorial", "a"),
+    ("url", "s"),
+    ("api_url", "s"),
+    ("list_api_url", "s"),
+    ("fields", "o"),
+    ("links", "a"),
+    ("backlinks", "a"),
+    ("citations", "a"),
+    ("status_history", "a"),
+    ("disagreements", "a"),
+    ("commitment", "o?"),
+];
+const LIST_ITEM_KEYS: [(&str, &str); 11] = [
+    ("kind", "s"),
+    ("slug", "s"),
+    ("title", "s"),
+    ("english", "s?"),
+    ("english_note", "s?"),
+    ("summary", "s"),
+    ("url", "s"),
+    ("api_url", "s"),
+    ("fields", "o"),
+    ("links", "a"),
+    ("citations", "a"),
+];
+const SEARCH_RESULT_KEYS: [(&str, &str); 11] = [
+    ("kind", "s"),
+    ("slug", "s"),
+    ("title", "s"),
+    ("english", "s?"),
+    ("url", "s"),
+    ("api_url", "s"),
+    ("snippet", "s"),
+    ("snippet_text", "s"),
+    ("snippet_matches", "a"),
+    ("also_matched", "a"),
+    ("citations", "a"),
+];
+const CITING_KEYS: [(&str, &str); 9] = [
+    ("kind", "s"),
+    ("slug", "s"),
+    ("title", "s"),
+    ("english", "s?"),
+    ("url", "s"),
+    ("api_url", "s"),
+    ("span", "s"),
+    ("span_start", "n"),
+    ("span_end", "n"),
+];
+/// `/api/commitments` items, and a record's `commitment`, as they were.
+const COMMITMENT_KEYS: [(&str, &str); 12] = [
+    ("kind", "s"),
+    ("slug", "s"),
+    ("title", "s"),
+    ("english", "s?"),
+    ("url", "s"),
+    ("said_by", "s"),
+    ("by", "a"),
+    ("verb", "s"),
+    ("deadline", "s?"),
+    ("deadline_basis", "s?"),
+    ("derivation", "s?"),
+    ("status", "o?"),
+];
+/// A citation inside `status_history` and `disagreements`, as it was.
+const HISTORY_CITATION_KEYS: [(&str, &str); 7] = [
+    ("source", "s"),
+    ("source_title", "s"),
+    ("publisher", "s"),
+    ("published", "s"),
+    ("paragraph", "n"),
+    ("span", "s"),
+    ("url", "s"),
+];
+const ENGLISH_KEYS: [(&str, &str); 3] = [
+    ("summary_en", "s?"),
+    ("summary_en_basis", "s?"),
+    ("summary_en_ref", "o?"),
+];
+
+const RAILWAY: &str = "china-kyrgyzstan-uzbekistan-railway";
+const RAILWAY_EN: &str = "When President Xi Jinping met the heads of state of Kyrgyzstan";
+
+#[tokio::test]
+async fn the_english_fields_are_added_beside_everything_that_was_there() {
+    let app = TestApp::new().await;
+    let record = app
+        .get_ok(&format!("/api/v1/records/projects/{RAILWAY}"))
+        .await
+        .json();
+    assert_keeps(&record, &RECORD_KEYS, "record");
+    assert_keeps(&record, &ENGLISH_KEYS, "record");
+    assert!(str_of(&record, "summary_en").starts_with(RAILWAY_EN));
+    assert_eq!(record["summary_en_basis"], "translation");
+    assert!(record["summary_en_ref"].is_null(), "ours, so no reference");
+    // The English of the prose fields, beside their Chinese; a field that
+    // takes none (the status, as stated) has none.
+    assert_eq!(record["fields_en"]["sector"], "Transport · railways");
+    assert!(record["fields"]["sector"].is_string());
+    assert!(record["fields_en"].get("status").is_none());
+    assert_eq!(record["fields_en_basis"], "translation");
+    assert!(record["fields_en_ref"].is_null());
+    // Status history and commitments, typed, every citation with its
+    // source's publisher and date, the paragraph's api_url and the span.
+    let history = record["status_history"].as_array().unwrap();
+    assert!(!history.is_empty());
+    for s in history {
+        assert_keeps(
+            s,
+            &[
+                ("status", "s"),
+                ("date", "s"),
+                ("date_basis", "s"),
+                ("citation", "o"),
+            ],
+            "status",
+        );
+        let c = &s["citation"];
+        assert_keeps(c, &HISTORY_CITATION_KEYS, "status citation");
+        assert_keeps(
+            c,
+            &[("api_url", "s"), ("span_start", "n"), ("span_end", "n")],
+            "status citation",
+        );
+        let paragraph = app.get_ok(str_of(c, "api_url")).await.json();
+        let text: Vec<char> = str_of(&paragraph, "text").chars().collect();
+        let (a, b) = (
+            c["span_start"].as_u64().unwrap() as usize,
+            c["span_end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(text[a..b].iter().collect::<String>(), str_of(c, "span"));
+    }
+
+    // The list gives the same English as the record.
+    let list = app
+        .get_ok("/api/v1/records/projects?limit=200")
+        .await
+        .json();
+    let item = list["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["slug"] == RAILWAY)
+        .unwrap();
+    assert_keeps(item, &LIST_ITEM_KEYS, "list item");
+    for key in [
+        "summary_en",
+        "summary_en_basis",
+        "summary_en_ref",
+        "fields_en",
+        "fields_en_basis",
+        "fields_en_ref",
+    ] {
+        assert_eq!(item[key], record[key], "{key}");
+    }
+
+    // A paragraph's citing records, and the source's.
+    let paragraph_url = str_of(&record["citations"][0], "api_url").to_owned();
+    let paragraph = app.get_ok(&paragraph_url).await.json();
+    let citing = paragraph["cited_by"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["slug"] == RAILWAY)
+        .unwrap();
+    assert_keeps(citing, &CITING_KEYS, "citing");
+    assert_eq!(citing["summary_en"], record["summary_en"]);
+    assert_eq!(citing["summary_en_basis"], "translation");
+    let source = app
+        .get_ok(str_of(&paragraph["source"], "api_url"))
+        .await
+        .json();
+    let in_source = source["paragraphs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["cited_by"].as_array().unwrap())
+        .find(|c| c["slug"] == RAILWAY)
+        .unwrap();
+    assert_eq!(in_source["summary_en"], record["summary_en"]);
+
+    // Commitments: as before, with the English summary.
+    let all = app.get_ok("/api/v1/commitments").await.json();
+    for c in all["commitments"].as_array().unwrap() {
+        assert_keeps(c, &COMMITMENT_KEYS, "commitment");
+        assert_keeps(c, &ENGLISH_KEYS, "commitment");
+        assert!(
+            c["summary_en"].is_string(),
+            "every commitment's record has one: {c}"
+        );
+    }
+    let third = all["commitments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["slug"] == "china-kazakhstan-third-cross-border-railway")
+        .unwrap();
+    assert!(str_of(third, "summary_en").starts_with("China will, together with Kazakhstan"));
+    assert_eq!(third["by"][0]["api_url"], "/api/v1/records/countries/china");
+    let own = app.get_ok(str_of(third, "api_url")).await.json();
+    assert_keeps(&own["commitment"], &COMMITMENT_KEYS, "record's commitment");
+    assert_eq!(own["commitment"], *third);
+
+    // Search: the English summary, and a plain-text English snippet whose
+    // matches are where the word is.
+    let found = app.get_ok("/api/v1/search?q=railway").await.json();
+    let results = found["results"].as_array().unwrap();
+    for r in results {
+        assert_keeps(r, &SEARCH_RESULT_KEYS, "search result");
+        assert_keeps(r, &ENGLISH_KEYS, "search result");
+    }
+    let hit = results.iter().find(|r| r["slug"] == RAILWAY).unwrap();
+    assert_eq!(hit["summary_en"], record["summary_en"]);
+    let snippet: Vec<char> = str_of(hit, "snippet_en_text").chars().collect();
+    let matches = hit["snippet_en_matches"].as_array().unwrap();
+    assert!(!matches.is_empty(), "{hit}");
+    for m in matches {
+        let (a, b) = (
+            m["start"].as_u64().unwrap() as usize,
+            m["end"].as_u64().unwrap() as usize,
+        );
+        let word: String = snippet[a..b].iter().collect();
+        assert_eq!(word.to_lowercase(), "railway", "{hit}");
+    }
+    // A paragraph has no English: null, and no matches.
+    let paragraphs = app
+        .get_ok(&format!("/api/v1/search?q={}&kind=paragraphs", enc("铁路")))
+        .await
+        .json();
+    let p = &paragraphs["results"][0];
+    assert!(
+        p["snippet_en_text"].is_null() && p["summary_en"].is_null(),
+        "{p}"
+    );
+    assert_eq!(p["snippet_en_matches"], serde_json::json!([]));
+}
+
+#[tokio::test]
+async fn official_english_names_the_text_it_is_quoted_from() {
+    let reference = "{ publisher = \"Xinhua\", title = \"Full text\", date = \"2025-06-17\", \
+                     url = \"https://english.news.cn/x.html\" }";
+    let app = TestApp::with_appended(
+        "records/projects.toml",
+        &crate::loader::bare_project(
+            "test-official",
+            &format!(
+                "english_note = \"No English name is established.\"\n\
+                 summary_en = \"An official test.\"\nsummary_en_basis = \"official\"\n\
+                 summary_en_ref = {reference}\nsector_en = \"Testing\"\n\
+                 fields_en_basis = \"official\"\nfields_en_ref = {reference}"
+            ),
+        ),
+    )
+    .await;
+    let record = app
+        .get_ok("/api/v1/records/projects/test-official")
+        .await
+        .json();
+    let expected = serde_json::json!({
+        "publisher": "Xinhua", "title": "Full text", "date": "2025-06-17",
+        "url": "https://english.news.cn/x.html"
+    });
+    assert_eq!(record["summary_en"], "An official test.");
+    assert_eq!(record["summary_en_basis"], "official");
+    assert_eq!(record["summary_en_ref"], expected);
+    assert_eq!(record["fields_en"]["sector"], "Testing");
+    assert_eq!(record["fields_en_basis"], "official");
+    assert_eq!(record["fields_en_ref"], expected);
+}
+
+/// Every page of a list, following `Link: rel="next"` from `first`.
+async fn all_pages(app: &TestApp, first: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut next = Some(first.to_owned());
+    while let Some(url) = next {
+        let res = app.get_ok(&url).await;
+        next = link_rel(&res, "next");
+        let json = res.json();
+        assert_eq!(json["next"].as_str(), next.as_deref(), "{url}");
+        out.push(json);
+        assert!(out.len() < 100, "{first} does not end");
+    }
+    out
+}
+
+#[tokio::test]
+async fn fields_keeps_only_the_fields_named_on_every_page() {
+    let app = TestApp::new().await;
+    for (first, list, named, total) in [
+        (
+            "/api/v1/records/projects?limit=3&fields=title,summary_en".to_owned(),
+            "records",
+            vec!["title", "summary_en"],
+            app.get_ok("/api/v1/records/projects?limit=200")
+                .await
+                .json()["record_count"]
+                .as_u64()
+                .unwrap(),
+        ),
+        (
+            format!(
+                "/api/v1/search?q={}&limit=4&fields=kind,%20snippet_en_text",
+                enc("铁路")
+            ),
+            "results",
+            vec!["kind", "snippet_en_text"],
+            app.get_ok(&format!("/api/v1/search?q={}", enc("铁路")))
+                .await
+                .json()["total"]
+                .as_u64()
+                .unwrap(),
+        ),
+        (
+            "/api/v1/commitments?limit=5&fields=said_by,verb,said_by".to_owned(),
+            "commitments",
+            vec!["said_by", "verb"],
+            13,
+        ),
+    ] {
+        let pages = all_pages(&app, &first).await;
+        assert!(pages.len() > 1, "{first}: more than one page");
+        let mut seen = 0;
+        for page in &pages {
+            for item in page[list].as_array().unwrap() {
+                let mut keys: Vec<&str> = item
+                    .as_object()
+                    .unwrap()
+                    .keys()
+                    .map(String::as_str)
+                    .collect();
+                keys.sort_unstable();
+                let mut expected: Vec<&str> =
+                    named.iter().copied().chain(["slug", "api_url"]).collect();
+                expected.sort_unstable();
+                assert_eq!(keys, expected, "{first}");
+                seen += 1;
+            }
+        }
+        assert_eq!(seen, total, "{first}");
+        // The same items, in the same order, as without `fields=`.
+        let full_first = first.split("&fields").next().unwrap().to_owned();
+        let full: Vec<Value> = pages_items(&all_pages(&app, &full_first).await, list);
+        let cut: Vec<Value> = pages_items(&pages, list);
+        assert_eq!(
+            cut.iter().map(|i| i["slug"].clone()).collect::<Vec<_>>(),
+            full.iter().map(|i| i["slug"].clone()).collect::<Vec<_>>()
+        );
+        for (c, f) in cut.iter().zip(&full) {
+            for key in &named {
+                assert_eq!(c[key], f[key], "{first}: {key}");
+            }
+        }
+    }
+}
+
+fn pages_items(pages: &[Value], list: &str) -> Vec<Value> {
+    pages
+        .iter()
+        .flat_map(|p| p[list].as_array().unwrap().clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn an_unknown_field_is_refused_naming_the_fields_there_are() {
+    let app = TestApp::new().await;
+    for (url, allowed) in [
+        ("/api/v1/records/projects?fields=title,nope", "summary_en"),
+        ("/api/v1/search?q=a&fields=nope", "snippet_en_text"),
+        ("/api/commitments?fields=nope", "said_by"),
+    ] {
+        let res = app.get(url).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{url}");
+        let e = &res.json()["errors"][0];
+        assert_eq!(e["parameter"], "fields", "{url}");
+        let detail = str_of(e, "detail");
+        assert!(
+            detail.contains("\"nope\"") && detail.contains(allowed),
+            "{url}: {detail}"
+        );
+        assert!(
+            !detail.contains("\"title\""),
+            "{url}: a known field is not blamed"
+        );
+    }
+    // Lists that do not take it refuse it as any unknown parameter.
+    let res = app.get("/api/v1/sources?fields=title").await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert_eq!(res.json()["errors"][0]["parameter"], "fields");
+    // Commitments are strict like every list now: unknown parameters, bad
+    // limits and cursors, each named.
+    for (url, parameter) in [
+        ("/api/v1/commitments?x=1", "x"),
+        ("/api/v1/commitments?limit=0", "limit"),
+        ("/api/v1/commitments?limit=201", "limit"),
+        ("/api/v1/commitments?cursor=zz", "cursor"),
+        ("/api/v1/export?x=1", "x"),
+        ("/api/export/links.json?q=a", "q"),
+        ("/api/v1/export/search.json?q=a&limit=3", "limit"),
+    ] {
+        let res = app.get(url).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{url}");
+        assert_eq!(res.json()["errors"][0]["parameter"], parameter, "{url}");
+    }
+}

@@ -62,7 +62,8 @@ async fn every_route_is_in_the_document_and_nothing_else() {
     for path in &documented {
         let url = path
             .replace("{slug}", crate::helpers::SOURCE)
-            .replace("{n}", "1");
+            .replace("{n}", "1")
+            .replace("{name}", "links.json");
         let url = if path.contains("{kind}") {
             let kinded = url.replace("{kind}", "projects");
             kinded.replace(
@@ -77,6 +78,76 @@ async fn every_route_is_in_the_document_and_nothing_else() {
             app.get_ok(&format!("/api/{rest}")).await;
         }
     }
+}
+
+/// Every `.route(` in the crate's source that names an `/api` path, as
+/// `file: line`.
+fn api_routes_in(dir: &std::path::Path, out: &mut Vec<String>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            api_routes_in(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            // Unit tests build routers of their own.
+            let text = text.split("#[cfg(test)]").next().unwrap();
+            // A call may break its line after `.route(`.
+            let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            for (i, _) in flat.match_indices(".route(") {
+                let args = &flat[i + ".route(".len()..];
+                let first = args.split(',').next().unwrap_or("");
+                if first.contains("\"/api")
+                    || first.contains("PREFIX")
+                    || first.contains("{PREFIX}")
+                {
+                    out.push(format!("{}: {first}", path.display()));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn no_api_route_is_added_outside_the_endpoint_table() {
+    // The router and the document are both built from `api::endpoints`; a
+    // route under /api added anywhere else would be served undocumented.
+    // Only the table's loop and the two redirects and the JSON 404 route
+    // under /api by hand.
+    let mut found = Vec::new();
+    api_routes_in(&repo_path("src"), &mut found);
+    let api = repo_path("src/web/api/mod.rs").display().to_string();
+    let allowed = [
+        format!("{api}: \"/api/\""),
+        format!("{api}: \"/api/v1/\""),
+        format!("{api}: \"/api/{{*rest}}\""),
+        format!("{api}: &format!(\"/api{{rest}}\")"),
+        format!("{api}: &e.path"),
+    ];
+    let stray: Vec<&String> = found.iter().filter(|f| !allowed.contains(f)).collect();
+    assert!(
+        stray.is_empty(),
+        "routes under /api outside the table: {stray:?}"
+    );
+    assert!(
+        found.len() >= 4,
+        "the scan finds the table's own routes: {found:?}"
+    );
+}
+
+/// Validates `item` against the document's schema `name` (the full item,
+/// where a list also allows its `fields=` form).
+fn check_component(doc: &Value, name: &str, item: &Value) {
+    let schema = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$ref": format!("#/components/schemas/{name}"),
+        "components": doc["components"].clone(),
+    });
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    assert_eq!(
+        errors_of(&validator, item),
+        Vec::<String>::new(),
+        "{name}: {item}"
+    );
 }
 
 /// The path template of the document that `url` answers under.
@@ -150,16 +221,45 @@ async fn real_answers_validate_against_the_document() {
         "/api/v1/suggest?q=zjw".to_owned(),
         "/api/v1/suggest".to_owned(),
         "/api/v1/records/projects?limit=3".to_owned(),
+        "/api/v1/records/projects?limit=3&fields=title,summary_en".to_owned(),
+        format!(
+            "/api/v1/search?q={}&fields=title,snippet_en_text",
+            enc("铁路")
+        ),
+        "/api/v1/search?q=railway".to_owned(),
+        "/api/v1/commitments?limit=3&fields=said_by".to_owned(),
+        "/api/v1/export".to_owned(),
+        "/api/v1/export/links.json".to_owned(),
+        "/api/v1/export/projects.json".to_owned(),
+        format!("/api/v1/export/search.json?q={}", enc("铁路")),
     ] {
         let answer = app.get_ok(&url).await.json();
         check_answer(&doc, &url, 200, &answer);
         templates.insert(template_of(&doc, &url).to_owned());
+    }
+    // Without `fields=`, every item of a list is the full item.
+    for (url, list, item) in [
+        (
+            "/api/v1/records/projects?limit=200",
+            "records",
+            "RecordListItem",
+        ),
+        ("/api/v1/commitments", "commitments", "CommitmentAnswer"),
+        ("/api/v1/search?q=railway", "results", "SearchResultAnswer"),
+    ] {
+        let answer = app.get_ok(url).await.json();
+        for i in answer[list].as_array().unwrap() {
+            check_component(&doc, item, i);
+        }
     }
     // The check is not a rubber stamp: a field the document does not
     // describe, or one of the wrong type, fails it.
     let url = "/api/v1/records/projects?limit=1";
     let mut answer = app.get_ok(url).await.json();
     answer["records"][0]["undocumented"] = json!(1);
+    assert!(std::panic::catch_unwind(|| check_answer(&doc, url, 200, &answer)).is_err());
+    let mut answer = app.get_ok(url).await.json();
+    answer["records"][0]["summary_en_basis"] = json!("ours");
     assert!(std::panic::catch_unwind(|| check_answer(&doc, url, 200, &answer)).is_err());
     let mut answer = app.get_ok(url).await.json();
     answer["record_count"] = json!("19");
@@ -177,6 +277,10 @@ async fn real_answers_validate_against_the_document() {
             404,
         ),
         ("/api/v1/suggest?q=a&q=b", 400),
+        ("/api/v1/commitments?fields=nope", 400),
+        ("/api/v1/records/projects?fields=nope", 400),
+        ("/api/v1/export/nothing.csv", 404),
+        ("/api/v1/export/search.json", 400),
     ] {
         let res = app.get(url).await;
         assert_eq!(res.status.as_u16(), status, "{url}");

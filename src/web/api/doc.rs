@@ -33,42 +33,90 @@ use crate::model::Kind;
             Every thing an answer names has `url` (its HTML page) and `api_url` (its answer \
             here), so a client can follow links from `/api/v1` without building URLs. Every \
             answer names its `data_version`. Lists take `limit` and an opaque `cursor`, and \
-            name the next page in `next` and in a `Link: <…>; rel=\"next\"` header. An unknown \
+            name the next page in `next` and in a `Link: <…>; rel=\"next\"` header; the lists of \
+            records, search results and commitments take `fields=` to keep only some fields \
+            of each item (`slug` and `api_url` always). English stands beside the Chinese, \
+            each with its basis (`official`, with the English text it is quoted from, or \
+            `translation`, ours): `summary_en`, `fields_en`. An unknown \
             or repeated parameter, or a value outside what is allowed, is refused: \
             `400 {\"errors\":[{\"detail\",\"parameter\"}]}`, naming what is allowed; an \
             unknown kind or slug in a path is `404` in the same shape. Any origin may read \
             (CORS: `Access-Control-Allow-Origin: *`, GET and HEAD; OPTIONS answers preflights).",
         license(name = "MIT"),
     ),
-    paths(
-        page,
-        super::index,
-        openapi,
-        super::sources,
-        super::source,
-        super::paragraph,
-        super::records_of_kind,
-        super::record,
-        super::search,
-        super::suggest,
-    ),
     tags(
         (name = "api", description = "Where to start"),
         (name = "sources", description = "Source texts and their paragraphs"),
         (name = "records", description = "Curated records, by kind"),
         (name = "search", description = "Search and suggestions"),
+        (name = "downloads", description = "The whole dataset as files: CSV, JSON, SQLite"),
     )
 )]
 struct ApiDoc;
 
-/// The OpenAPI document, as served (built once).
+/// The lists that take `fields=`: the answer's schema, the property that
+/// holds its items, and the items' schema.
+const SPARSE_LISTS: [(&str, &str, &str); 3] = [
+    ("RecordListAnswer", "records", "RecordListItem"),
+    ("SearchAnswer", "results", "SearchResultAnswer"),
+    ("CommitmentsAnswer", "commitments", "CommitmentAnswer"),
+];
+
+/// The OpenAPI document, as served (built once): the description above,
+/// and every endpoint of [`super::endpoints`], which the router serves.
 pub fn openapi_json() -> &'static str {
     static DOC: OnceLock<String> = OnceLock::new();
     DOC.get_or_init(|| {
-        ApiDoc::openapi()
-            .to_pretty_json()
-            .expect("the OpenAPI document serialises")
+        let mut doc = ApiDoc::openapi();
+        super::document(&mut doc);
+        let mut json = serde_json::to_value(&doc).expect("the OpenAPI document serialises");
+        describe_sparse_lists(&mut json);
+        serde_json::to_string_pretty(&json).expect("JSON values serialise")
     })
+}
+
+/// With `fields=`, a list's items keep only the fields named (and `slug`,
+/// `api_url`): each such list's items are described as the full item or
+/// its `…Fields` form, the same properties with only those two required.
+fn describe_sparse_lists(doc: &mut Value) {
+    for (answer, list, item) in SPARSE_LISTS {
+        let schemas = &mut doc["components"]["schemas"];
+        let mut sparse = schemas[item].clone();
+        let names: Vec<String> = sparse["properties"]
+            .as_object()
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default();
+        sparse["required"] = serde_json::json!(super::fields::ALWAYS);
+        sparse["description"] = Value::String(format!(
+            "A `{item}` as `fields=` cuts it: only the fields named, and `slug` and `api_url`."
+        ));
+        schemas[format!("{item}Fields")] = sparse;
+        schemas[answer]["properties"][list]["items"] = serde_json::json!({"anyOf": [
+            {"$ref": format!("#/components/schemas/{item}")},
+            {"$ref": format!("#/components/schemas/{item}Fields")},
+        ]});
+        // The parameter names what it takes, from the same schema.
+        let answered = Value::String(format!("#/components/schemas/{answer}"));
+        let ops = doc["paths"]
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|p| p.values_mut())
+            .map(|path| &mut path["get"])
+            .filter(|op| {
+                op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"] == answered
+            });
+        for op in ops {
+            for p in op["parameters"].as_array_mut().into_iter().flatten() {
+                if p["name"] == "fields" {
+                    p["description"] = Value::String(format!(
+                        "Only these fields of each item, comma-separated, of: {}. `slug` and \
+                         `api_url` are always kept; an unknown name is refused.",
+                        names.join(", ")
+                    ));
+                }
+            }
+        }
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "api",
@@ -139,6 +187,15 @@ async fn example_urls(state: &AppState) -> Result<Vec<(String, String)>, AppErro
         (
             format!("{PREFIX}/suggest"),
             format!("{PREFIX}/suggest?q=zjw"),
+        ),
+        (
+            format!("{PREFIX}/commitments"),
+            format!("{PREFIX}/commitments?limit=2&fields=title,summary_en,said_by,verb"),
+        ),
+        (format!("{PREFIX}/export"), format!("{PREFIX}/export")),
+        (
+            format!("{PREFIX}/export/{{name}}"),
+            format!("{PREFIX}/export/links.json"),
         ),
     ];
     if let Some(s) = queries::all_sources(pool).await?.first() {

@@ -16,8 +16,11 @@
 //! - **Lists** are paginated by [`super::paginate`].
 //! - **CORS**: any origin may read ([`cors`]).
 
+mod commitments;
 pub mod cors;
 mod doc;
+mod english;
+mod fields;
 mod input;
 mod types;
 
@@ -30,6 +33,7 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, any, get};
+use utoipa::openapi::OpenApi;
 
 use super::paginate::{self, PageBounds, PageRequest, ParamProblem};
 use super::params::Params;
@@ -38,7 +42,9 @@ use super::{ApiError, AppError, AppState};
 use crate::db::queries::{self, CitationRow, CitingRow, ErratumRow, LinkedRow};
 use crate::db::search as db_search;
 use crate::model::Kind;
-use input::{check_names, parse_country, parse_kind, parse_kind_filter, unknown_kind};
+use english::EnglishIndex;
+pub(crate) use input::check_names;
+use input::{parse_country, parse_kind, parse_kind_filter, unknown_kind};
 pub use types::*;
 
 pub use doc::openapi_json;
@@ -80,40 +86,95 @@ const SOURCE_PAGES: PageBounds = PageBounds {
     max: 200,
 };
 
-/// The resources, by path under [`PREFIX`] (and under `/api`, the same).
-fn resources() -> Vec<(&'static str, MethodRouter<AppState>)> {
+/// One endpoint: what answers it, and its description in the OpenAPI
+/// document, from the handler's own `#[utoipa::path]` (whose `path` is where
+/// the router serves it). Both the router ([`routes`]) and the document
+/// ([`document`]) are built from [`endpoints`], and only from it, so no
+/// route can be served undocumented, nor documented and not served.
+pub struct Endpoint {
+    /// The canonical path, as the document names it.
+    pub path: String,
+    handler: MethodRouter<AppState>,
+    describe: fn(&mut OpenApi),
+}
+
+/// The endpoint a `#[utoipa::path]`-annotated handler describes (`P` is the
+/// type that annotation generates: `__path_<handler>`).
+fn endpoint<P>(handler: MethodRouter<AppState>) -> Endpoint
+where
+    P: utoipa::Path + utoipa::__dev::SchemaReferences + utoipa::__dev::Tags<'static>,
+{
+    Endpoint {
+        path: P::path(),
+        handler,
+        describe: describe::<P>,
+    }
+}
+
+/// Adds `P`'s operation, with its tags, and the schemas it names.
+fn describe<P>(doc: &mut OpenApi)
+where
+    P: utoipa::Path + utoipa::__dev::SchemaReferences + utoipa::__dev::Tags<'static>,
+{
+    let mut operation = P::operation();
+    let tags = <P as utoipa::__dev::Tags<'static>>::tags();
+    if operation.tags.is_none() && !tags.is_empty() {
+        operation.tags = Some(tags.into_iter().map(str::to_owned).collect());
+    }
+    doc.paths
+        .add_path_operation(P::path(), P::methods(), operation);
+    let mut schemas = Vec::new();
+    P::schemas(&mut schemas);
+    doc.components
+        .get_or_insert_with(Default::default)
+        .schemas
+        .extend(schemas);
+}
+
+/// Every endpoint of the API: the `/api` page, the root, and the resources,
+/// each served under [`PREFIX`] and, the same, under `/api`.
+pub fn endpoints() -> Vec<Endpoint> {
     vec![
-        ("/openapi.json", get(doc::openapi)),
-        ("/sources", get(sources)),
-        ("/sources/{slug}", get(source)),
-        ("/sources/{slug}/p/{n}", get(paragraph)),
-        ("/records/{kind}", get(records_of_kind)),
-        ("/records/{kind}/{slug}", get(record)),
-        ("/search", get(search)),
-        ("/suggest", get(suggest)),
+        endpoint::<doc::__path_page>(get(doc::page)),
+        endpoint::<__path_index>(get(index)),
+        endpoint::<doc::__path_openapi>(get(doc::openapi)),
+        endpoint::<__path_sources>(get(sources)),
+        endpoint::<__path_source>(get(source)),
+        endpoint::<__path_paragraph>(get(paragraph)),
+        endpoint::<__path_records_of_kind>(get(records_of_kind)),
+        endpoint::<__path_record>(get(record)),
+        endpoint::<commitments::__path_commitments>(get(commitments::commitments)),
+        endpoint::<__path_search>(get(search)),
+        endpoint::<__path_suggest>(get(suggest)),
+        endpoint::<super::export::__path_index>(get(super::export::index)),
+        endpoint::<super::export::__path_download>(get(super::export::download)),
     ]
 }
 
-/// Every path the API answers at, canonical form, as the OpenAPI document
-/// must list them: the `/api` page, the root and the resources.
-pub fn paths() -> Vec<String> {
-    let mut out = vec!["/api".to_owned(), PREFIX.to_owned()];
-    out.extend(resources().into_iter().map(|(p, _)| format!("{PREFIX}{p}")));
-    out
+/// The paths of the OpenAPI document, built from [`endpoints`].
+pub(crate) fn document(doc: &mut OpenApi) {
+    for e in endpoints() {
+        (e.describe)(doc);
+    }
 }
 
-/// The API's routes: the page, the root, the resources under both prefixes,
-/// and a JSON 404 for anything else under `/api`.
+/// Every path the API answers at, canonical form, as the OpenAPI document
+/// lists them.
+pub fn paths() -> Vec<String> {
+    endpoints().into_iter().map(|e| e.path).collect()
+}
+
+/// The API's routes: every endpoint, a resource under both prefixes, and
+/// a JSON 404 for anything else under `/api`.
 pub fn routes() -> Router<AppState> {
     let mut router = Router::new()
-        .route("/api", get(doc::page))
         .route("/api/", get(|| async { Redirect::permanent("/api") }))
-        .route(PREFIX, get(index))
         .route("/api/v1/", get(|| async { Redirect::permanent(PREFIX) }));
-    for (path, handler) in resources() {
-        router = router
-            .route(&format!("{PREFIX}{path}"), handler.clone())
-            .route(&format!("/api{path}"), handler);
+    for e in endpoints() {
+        if let Some(rest) = e.path.strip_prefix(PREFIX).filter(|r| r.starts_with('/')) {
+            router = router.route(&format!("/api{rest}"), e.handler.clone());
+        }
+        router = router.route(&e.path, e.handler);
     }
     router.route("/api/{*rest}", any(not_found))
 }
@@ -131,6 +192,27 @@ fn refuse(problems: Vec<ParamProblem>) -> Result<(), AppError> {
         Ok(())
     } else {
         Err(AppError::BadRequest(problems))
+    }
+}
+
+/// A list's request: its page and the item fields to keep (`fields=`, of
+/// items of type `T`), every problem with the parameters refused at once.
+fn list_request<T: utoipa::PartialSchema>(
+    params: &Params,
+    allowed: &[&str],
+    bounds: PageBounds,
+    version: &str,
+) -> Result<(PageRequest, Option<Vec<String>>), AppError> {
+    let mut problems = check_names(params, allowed);
+    let page = PageRequest::parse(params.get("limit"), params.get("cursor"), bounds, version);
+    let keep = fields::parse::<T>(params);
+    match (page, keep) {
+        (Ok(page), Ok(keep)) if problems.is_empty() => Ok((page, keep)),
+        (page, keep) => {
+            problems.extend(page.err().into_iter().flatten());
+            problems.extend(keep.err());
+            Err(AppError::BadRequest(problems))
+        }
     }
 }
 
@@ -212,6 +294,8 @@ pub async fn index(State(state): State<AppState>, params: Params) -> Result<Resp
         sources_api_url: format!("{PREFIX}/sources"),
         search_api_url: format!("{PREFIX}/search"),
         suggest_api_url: format!("{PREFIX}/suggest"),
+        commitments_api_url: format!("{PREFIX}/commitments"),
+        export_api_url: format!("{PREFIX}/export"),
         kinds: Kind::ALL
             .into_iter()
             .map(|kind| KindEntry {
@@ -284,12 +368,16 @@ fn errata_of(errata: &[ErratumRow], source: &str, n: i64) -> Vec<ErratumAnswer> 
         .collect()
 }
 
-fn citing(c: &CitingRow) -> CitingAnswer {
+fn citing(c: &CitingRow, english: &EnglishIndex) -> CitingAnswer {
+    let summary = english.summary(c.kind, &c.slug);
     CitingAnswer {
         kind: c.kind,
         slug: c.slug.clone(),
         title: c.title.clone(),
         english: c.english.clone(),
+        summary_en: summary.text,
+        summary_en_basis: summary.basis,
+        summary_en_ref: summary.reference,
         url: record_url(c.kind, &c.slug),
         api_url: record_api_url(c.kind, &c.slug),
         span_start: c.span_start,
@@ -327,6 +415,7 @@ pub async fn source(
     let blocks = queries::source_blocks(pool, s.id).await?;
     let cites = queries::citations_into_source(pool, s.id).await?;
     let errata = queries::errata(pool).await?;
+    let english = EnglishIndex::of_slugs(pool, cites.iter().map(|c| c.slug.as_str())).await?;
     let paragraphs: Vec<ParagraphEntry> = blocks
         .iter()
         .filter_map(|b| {
@@ -339,7 +428,7 @@ pub async fn source(
                 cited_by: cites
                     .iter()
                     .filter(|c| c.paragraph == n)
-                    .map(citing)
+                    .map(|c| citing(c, &english))
                     .collect(),
                 errata: errata_of(&errata, &s.slug, n),
             })
@@ -413,6 +502,8 @@ pub async fn paragraph(
         .ok_or(AppError::NotFound)?
         .text;
     let errata = queries::errata(pool).await?;
+    let cites = queries::citations_into_paragraph(pool, s.id, n).await?;
+    let english = EnglishIndex::of_slugs(pool, cites.iter().map(|c| c.slug.as_str())).await?;
     let neighbour = |m: i64| {
         (1..=last).contains(&m).then(|| ParagraphLink {
             n: m,
@@ -430,11 +521,7 @@ pub async fn paragraph(
         citation: super::sources::citation_text(&state.base_url, &s, n),
         previous: neighbour(n - 1),
         next: neighbour(n + 1),
-        cited_by: queries::citations_into_paragraph(pool, s.id, n)
-            .await?
-            .iter()
-            .map(citing)
-            .collect(),
+        cited_by: cites.iter().map(|c| citing(c, &english)).collect(),
         errata: errata_of(&errata, &s.slug, n),
         source: SourceLink {
             url: format!("/sources/{}", s.slug),
@@ -468,6 +555,7 @@ fn linked(l: &LinkedRow) -> LinkAnswer {
 fn citation(c: &CitationView) -> CitationAnswer {
     CitationAnswer {
         source: c.source.clone(),
+        source_title: c.source_title.clone(),
         publisher: c.publisher.clone(),
         published: c.published.clone(),
         paragraph: c.paragraph,
@@ -478,11 +566,6 @@ fn citation(c: &CitationView) -> CitationAnswer {
         api_url: paragraph_api_url(&c.source, c.paragraph),
         errata: c.errata.iter().map(ErratumAnswer::from).collect(),
     }
-}
-
-/// A view the pages also use, as the JSON its `Serialize` gives.
-fn to_json<T: serde::Serialize>(view: &T) -> serde_json::Value {
-    serde_json::to_value(view).expect("views serialise to JSON")
 }
 
 fn cited(c: &CitationRow, errata: &[ErratumRow]) -> CitationAnswer {
@@ -536,13 +619,51 @@ pub async fn record(
         .map(|c| CitationView::new(c, &r.slug, &errata))
         .collect();
     let history = super::history::RecordHistory::load(pool, r.id, &views).await?;
+    let english = EnglishIndex::of_ids(pool, &[r.id]).await?;
+    let en = english.get(r.kind, &r.slug);
+    let summary = english::summary_en(en);
+    let field_rows = queries::record_fields(pool, r.id).await?;
+    let fields_en = english::fields_en(&field_rows);
+    let (fields_en_basis, fields_en_ref) = english::fields_en_basis(en, !fields_en.is_empty());
     Ok(Json(RecordAnswer {
-        status_history: history.status.iter().map(to_json).collect(),
-        disagreements: history.disagreements.iter().map(to_json).collect(),
-        commitment: history.commitment.as_ref().map(to_json),
+        status_history: history
+            .status
+            .iter()
+            .map(|s| StatusAnswer {
+                status: s.status.clone(),
+                date: s.date.clone(),
+                date_basis: s.date_basis.clone(),
+                citation: citation(&s.citation),
+            })
+            .collect(),
+        disagreements: history
+            .disagreements
+            .iter()
+            .map(|d| DisagreementAnswer {
+                field: d.field.clone(),
+                values: d
+                    .values
+                    .iter()
+                    .map(|v| ValueAnswer {
+                        value: v.value.clone(),
+                        citation: citation(&v.citation),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        commitment: history
+            .commitment
+            .as_ref()
+            .map(|c| commitments::commitment(c, &english)),
         data_version: data_version(&state).await?,
         aliases: queries::record_aliases(pool, r.id).await?,
-        fields: fields_map(queries::record_fields(pool, r.id).await?.into_iter()),
+        fields: fields_map(field_rows.into_iter()),
+        fields_en,
+        fields_en_basis,
+        fields_en_ref,
+        summary_en: summary.text,
+        summary_en_basis: summary.basis,
+        summary_en_ref: summary.reference,
         links: queries::links_from(pool, r.id)
             .await?
             .iter()
@@ -588,7 +709,8 @@ pub async fn record(
     params(("kind" = KindSegment, Path,
             description = "The kind, plural as in page URLs (`projects`) or singular (`project`)"),
         ("limit" = Option<usize>, Query, minimum = 1, maximum = 200, description = "Records per page, 1 to 200 (default 50)"),
-        ("cursor" = Option<String>, Query, description = "The `next` cursor of the previous page, unchanged")),
+        ("cursor" = Option<String>, Query, description = "The `next` cursor of the previous page, unchanged"),
+        ("fields" = Option<String>, Query, description = "Only these fields of each record, comma-separated (`slug` and `api_url` are always kept)")),
     responses(
         (status = 200, description = "A page of records", body = RecordListAnswer,
             headers(("Link" = String, description = "`<next page>; rel=\"next\"` when there is one"))),
@@ -601,7 +723,12 @@ pub async fn records_of_kind(
     let Path(kind) = path.map_err(|_| AppError::NotFound)?;
     let kind = kind_of_path(&kind)?;
     let version = data_version(&state).await?;
-    let page = page_request(&params, &["limit", "cursor"], RECORD_PAGES, &version)?;
+    let (page, keep) = list_request::<RecordListItem>(
+        &params,
+        &["limit", "cursor", "fields"],
+        RECORD_PAGES,
+        &version,
+    )?;
     let after = cursor_key(&page, "position").map_err(|p| AppError::BadRequest(vec![p]))?;
     let pool = &state.pool;
     let rows = queries::records_of_kind_after(pool, kind, after, page.fetch() as i64).await?;
@@ -611,6 +738,7 @@ pub async fn records_of_kind(
     let links = queries::links_from_records(pool, &ids).await?;
     let citations = queries::citations_of_records(pool, &ids).await?;
     let errata = queries::errata(pool).await?;
+    let english = EnglishIndex::of_ids(pool, &ids).await?;
     let record_count = queries::kind_counts(pool)
         .await?
         .into_iter()
@@ -624,6 +752,11 @@ pub async fn records_of_kind(
             let (mine, rest): (Vec<_>, Vec<_>) =
                 fields.drain(..).partition(|f| f.record_id == r.id);
             fields = rest;
+            let en = english.get(r.kind, &r.slug);
+            let summary = english::summary_en(en);
+            let fields_en = english::fields_en(&mine);
+            let (fields_en_basis, fields_en_ref) =
+                english::fields_en_basis(en, !fields_en.is_empty());
             RecordListItem {
                 kind: r.kind,
                 slug: r.slug.clone(),
@@ -631,9 +764,15 @@ pub async fn records_of_kind(
                 english: r.english.clone(),
                 english_note: r.english_note.clone(),
                 summary: r.summary.clone(),
+                summary_en: summary.text,
+                summary_en_basis: summary.basis,
+                summary_en_ref: summary.reference,
                 url: record_url(r.kind, &r.slug),
                 api_url: record_api_url(r.kind, &r.slug),
                 fields: fields_map(mine.into_iter()),
+                fields_en,
+                fields_en_basis,
+                fields_en_ref,
                 links: links
                     .iter()
                     .filter(|l| l.from_id == r.id)
@@ -650,15 +789,16 @@ pub async fn records_of_kind(
     let next = page
         .next_cursor(&version)
         .map(|c| paginate::next_url(&kind_api_url(kind), &given(&params), &c));
+    let answer = RecordListAnswer {
+        data_version: version,
+        kind,
+        record_count,
+        url: format!("/{}", kind.plural()),
+        records,
+        next: next.clone(),
+    };
     Ok(paged(
-        RecordListAnswer {
-            data_version: version,
-            kind,
-            record_count,
-            url: format!("/{}", kind.plural()),
-            records,
-            next: next.clone(),
-        },
+        fields::apply(answer, "records", keep.as_deref()),
         next.as_deref(),
     ))
 }
@@ -736,15 +876,22 @@ fn unescape(entity: &str) -> char {
         ("country" = Option<String>, Query,
             description = "Only records involving this country: a country record's slug (`kazakhstan`)"),
         ("narrow" = Option<String>, Query,
-            description = "`off`: search a kind word (`引语`, `quote`) as text instead of narrowing to its kind")),
+            description = "`off`: search a kind word (`引语`, `quote`) as text instead of narrowing to its kind"),
+        ("fields" = Option<String>, Query, description = "Only these fields of each result, comma-separated (`slug` and `api_url` are always kept)")),
     responses((status = 200, description = "The results", body = SearchAnswer,
             headers(("Link" = String, description = "`<next page>; rel=\"next\"` when there is one"))), (status = 400, description = "Refused: each error names its parameter and what is allowed", body = ErrorAnswer)))]
 pub async fn search(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
     let version = data_version(&state).await?;
     let mut problems = check_names(
         &params,
-        &["q", "kind", "country", "narrow", "limit", "cursor"],
+        &[
+            "q", "kind", "country", "narrow", "limit", "cursor", "fields",
+        ],
     );
+    let keep = fields::parse::<SearchResultAnswer>(&params).unwrap_or_else(|p| {
+        problems.push(p);
+        None
+    });
     if let Some(v) = params
         .get("narrow")
         .filter(|v| *v != super::search::NARROW_OFF)
@@ -815,6 +962,14 @@ pub async fn search(State(state): State<AppState>, params: Params) -> Result<Res
     let ranked: Vec<(usize, &super::search::ResultView)> =
         v.results.iter().enumerate().skip(offset).collect();
     let page = paginate::Page::new(ranked, &page, |(i, _)| format!("rank:{i}"));
+    let english = EnglishIndex::of_slugs(
+        &state.pool,
+        page.items
+            .iter()
+            .filter(|(_, r)| Kind::from_singular(&r.kind).is_some())
+            .map(|(_, r)| r.slug.as_str()),
+    )
+    .await?;
     let results = page
         .items
         .iter()
@@ -825,7 +980,27 @@ pub async fn search(State(state): State<AppState>, params: Params) -> Result<Res
                 (None, Some(c)) => paragraph_api_url(&c.source, c.paragraph),
                 (None, None) => String::new(),
             };
+            let summary = match Kind::from_singular(&r.kind) {
+                Some(kind) => english.summary(kind, &r.slug),
+                None => english::summary_en(None),
+            };
+            let (snippet_en_text, snippet_en_matches) = match &summary.text {
+                Some(en) => {
+                    let (text, matches) = plain_snippet(&crate::search::highlight::snippet(
+                        en,
+                        &v.query.terms,
+                        SNIPPET_EN_CHARS,
+                    ));
+                    (Some(text), matches)
+                }
+                None => (None, Vec::new()),
+            };
             SearchResultAnswer {
+                summary_en: summary.text,
+                summary_en_basis: summary.basis,
+                summary_en_ref: summary.reference,
+                snippet_en_text,
+                snippet_en_matches,
                 kind: r.kind.clone(),
                 slug: r.slug.clone(),
                 title: r.title.clone(),
@@ -859,8 +1034,15 @@ pub async fn search(State(state): State<AppState>, params: Params) -> Result<Res
         suggestions: v.nearest.iter().map(record_link).collect(),
         narrowed_by: v.narrowed.as_ref().map(|n| n.word.clone()),
     };
-    Ok(paged(answer, next.as_deref()))
+    Ok(paged(
+        fields::apply(answer, "results", keep.as_deref()),
+        next.as_deref(),
+    ))
 }
+
+/// How wide the English snippet of a search result is, in characters: an
+/// English sentence is about three times as long as its Chinese.
+const SNIPPET_EN_CHARS: usize = 160;
 
 fn record_link(r: &super::views::RecordRef) -> RecordLink {
     RecordLink {

@@ -14,7 +14,7 @@ use utoipa::{PartialSchema, ToSchema};
 
 use super::super::views::ErratumView;
 
-use crate::model::Kind;
+use crate::model::{EnglishBasis, Kind};
 
 /// The kinds, as `kind` values say them (singular): a schema made from
 /// [`Kind::ALL`], so a new kind is described as soon as it exists.
@@ -51,6 +51,19 @@ fn string_enum<'a>(values: impl Iterator<Item = &'a str>) -> RefOr<Schema> {
         .into()
 }
 
+/// Where an English text comes from: `official` (quoted from an English
+/// text that a `*_ref` names) or `translation` (ours), from
+/// [`EnglishBasis::ALL`].
+pub struct EnglishBasisName;
+
+impl PartialSchema for EnglishBasisName {
+    fn schema() -> RefOr<Schema> {
+        string_enum(EnglishBasis::ALL.iter().map(|b| b.as_str()))
+    }
+}
+
+impl ToSchema for EnglishBasisName {}
+
 /// The API root: where everything else is.
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -68,6 +81,10 @@ pub struct IndexAnswer {
     pub search_api_url: String,
     /// Suggestions while typing: add `?q=`.
     pub suggest_api_url: String,
+    /// Every outcome that is a promise.
+    pub commitments_api_url: String,
+    /// The downloads: every table as CSV and JSON, and the SQLite file.
+    pub export_api_url: String,
     /// Every kind of record, with its list.
     pub kinds: Vec<KindEntry>,
 }
@@ -148,6 +165,7 @@ impl From<&ErratumView> for ErratumAnswer {
 pub struct CitationAnswer {
     /// The source's slug.
     pub source: String,
+    pub source_title: String,
     /// Who published the source, and when (`YYYY-MM-DD`).
     pub publisher: String,
     pub published: String,
@@ -175,6 +193,12 @@ pub struct CitingAnswer {
     pub slug: String,
     pub title: String,
     pub english: Option<String>,
+    /// The record's summary in English, where it has one (see
+    /// `RecordAnswer.summary_en`).
+    pub summary_en: Option<String>,
+    #[schema(value_type = Option<EnglishBasisName>)]
+    pub summary_en_basis: Option<&'static str>,
+    pub summary_en_ref: Option<ReferenceAnswer>,
     pub url: String,
     pub api_url: String,
     /// The words the record rests on, with their place in the paragraph.
@@ -325,6 +349,7 @@ pub struct RecordAnswer {
     pub title: String,
     pub english: Option<String>,
     /// `official` or `translation` (ours), whenever `english` is set.
+    #[schema(value_type = Option<EnglishBasisName>)]
     pub english_basis: Option<&'static str>,
     /// For an official name, the English text that uses it.
     pub english_ref: Option<ReferenceAnswer>,
@@ -332,6 +357,13 @@ pub struct RecordAnswer {
     pub english_note: Option<String>,
     pub aliases: Vec<String>,
     pub summary: String,
+    /// The summary in English, where there is one.
+    pub summary_en: Option<String>,
+    /// `official` or `translation` (ours), whenever `summary_en` is set.
+    #[schema(value_type = Option<EnglishBasisName>)]
+    pub summary_en_basis: Option<&'static str>,
+    /// For an official English summary, the English text it is quoted from.
+    pub summary_en_ref: Option<ReferenceAnswer>,
     /// Facts from outside the sources, each with its reference.
     pub editorial: Vec<EditorialAnswer>,
     pub url: String,
@@ -341,21 +373,159 @@ pub struct RecordAnswer {
     /// The kind's fields (`status`, `sector`, `date`, …), as strings.
     #[schema(value_type = std::collections::BTreeMap<String, String>)]
     pub fields: serde_json::Map<String, serde_json::Value>,
+    /// The English of the prose fields (`sector`, `place`, …), as stored;
+    /// codes, numbers, dates and the source's own words have none.
+    pub fields_en: std::collections::BTreeMap<String, String>,
+    /// `official` or `translation` (ours), whenever `fields_en` has any.
+    #[schema(value_type = Option<EnglishBasisName>)]
+    pub fields_en_basis: Option<&'static str>,
+    /// For official field English, the English text it is quoted from.
+    pub fields_en_ref: Option<ReferenceAnswer>,
     pub links: Vec<LinkAnswer>,
     pub backlinks: Vec<LinkAnswer>,
     pub citations: Vec<CitationAnswer>,
-    /// The status over time, oldest first: each `{status, date,
-    /// date_basis, citation}`; the last is `fields.status`.
-    #[schema(value_type = Vec<Object>)]
-    pub status_history: Vec<serde_json::Value>,
-    /// Fields two sources give differently: each `{field, values: [{value,
-    /// citation}]}`, never merged.
-    #[schema(value_type = Vec<Object>)]
-    pub disagreements: Vec<serde_json::Value>,
-    /// For an outcome that is a promise: who committed as the source says
-    /// it (`said_by`, `by`), the `verb`, any `deadline`, the latest status.
-    #[schema(value_type = Option<Object>)]
-    pub commitment: Option<serde_json::Value>,
+    /// The status over time, oldest first; the last is `fields.status`.
+    pub status_history: Vec<StatusAnswer>,
+    /// Fields two sources give differently, each value with its citation,
+    /// never merged.
+    pub disagreements: Vec<DisagreementAnswer>,
+    /// For an outcome that is a promise: who committed and how.
+    pub commitment: Option<CommitmentAnswer>,
+}
+
+/// A dated statement of a record's status, with the citation it rests on.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusAnswer {
+    /// The status as the cited source words it.
+    pub status: String,
+    /// YYYY-MM-DD.
+    pub date: String,
+    /// `published` (the cited source's day) or `stated` (in the span).
+    pub date_basis: String,
+    pub citation: CitationAnswer,
+}
+
+/// One source's value of a field the sources disagree on.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ValueAnswer {
+    pub value: String,
+    pub citation: CitationAnswer,
+}
+
+/// A field two sources give differently: both values, each with its citation.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DisagreementAnswer {
+    /// The field's name, as in `fields`.
+    pub field: String,
+    pub values: Vec<ValueAnswer>,
+}
+
+/// A record's latest status statement.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LatestStatusAnswer {
+    pub status: String,
+    /// YYYY-MM-DD.
+    pub date: String,
+    /// Who published the source of the statement.
+    pub publisher: String,
+}
+
+/// An outcome that is a promise: who committed as the source says it, the
+/// records that names, the verb as said, any deadline, the latest status.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommitmentAnswer {
+    #[schema(value_type = KindName)]
+    pub kind: Kind,
+    pub slug: String,
+    pub title: String,
+    pub english: Option<String>,
+    pub summary_en: Option<String>,
+    #[schema(value_type = Option<EnglishBasisName>)]
+    pub summary_en_basis: Option<&'static str>,
+    pub summary_en_ref: Option<ReferenceAnswer>,
+    pub url: String,
+    pub api_url: String,
+    /// Who committed, in the cited span's words (`中方`, `各方`).
+    pub said_by: String,
+    /// The records `said_by` names, where it names one.
+    pub by: Vec<RecordLink>,
+    /// The verb as said (`宣布`, `将`).
+    pub verb: String,
+    /// Only where the source gives one.
+    pub deadline: Option<String>,
+    /// `stated` or `derived`, when there is a deadline.
+    pub deadline_basis: Option<String>,
+    /// How a derived deadline was worked out from the source.
+    pub derivation: Option<String>,
+    pub status: Option<LatestStatusAnswer>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommitmentsAnswer {
+    pub data_version: String,
+    /// This page of commitments, in the records' order.
+    pub commitments: Vec<CommitmentAnswer>,
+    /// The next page (also in the `Link` header); null on the last.
+    pub next: Option<String>,
+}
+
+/// A file to download.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DownloadAnswer {
+    /// The file name after `/api/export/` (a search takes `?q=`).
+    pub name: String,
+    /// Its absolute address.
+    pub url: String,
+}
+
+/// What can be downloaded, with what every file says of itself.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExportIndexAnswer {
+    pub data_version: String,
+    /// Whose the source texts are.
+    pub source_attribution: String,
+    pub licence: String,
+    pub downloads: Vec<DownloadAnswer>,
+}
+
+/// One cell of a downloaded table: text, a whole number, or nothing.
+pub struct CellValue;
+
+impl PartialSchema for CellValue {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+                Type::String,
+                Type::Integer,
+                Type::Null,
+            ]))
+            .into()
+    }
+}
+
+impl ToSchema for CellValue {}
+
+/// A table of the dataset as JSON: the same rows as its CSV, each an object
+/// keyed by column.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExportTableAnswer {
+    /// `records`, `citations`, a kind's plural, or `search <query>`.
+    pub table: String,
+    pub data_version: String,
+    pub source_attribution: String,
+    pub licence: String,
+    pub columns: Vec<String>,
+    #[schema(value_type = Vec<std::collections::BTreeMap<String, CellValue>>)]
+    pub rows: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// A record in a list: everything but aliases, editorial notes and
@@ -370,10 +540,18 @@ pub struct RecordListItem {
     pub english: Option<String>,
     pub english_note: Option<String>,
     pub summary: String,
+    pub summary_en: Option<String>,
+    #[schema(value_type = Option<EnglishBasisName>)]
+    pub summary_en_basis: Option<&'static str>,
+    pub summary_en_ref: Option<ReferenceAnswer>,
     pub url: String,
     pub api_url: String,
     #[schema(value_type = std::collections::BTreeMap<String, String>)]
     pub fields: serde_json::Map<String, serde_json::Value>,
+    pub fields_en: std::collections::BTreeMap<String, String>,
+    #[schema(value_type = Option<EnglishBasisName>)]
+    pub fields_en_basis: Option<&'static str>,
+    pub fields_en_ref: Option<ReferenceAnswer>,
     pub links: Vec<LinkAnswer>,
     pub citations: Vec<CitationAnswer>,
 }
@@ -419,6 +597,16 @@ pub struct SearchResultAnswer {
     pub snippet_text: String,
     /// Where the matches are in `snippet_text`, in characters.
     pub snippet_matches: Vec<TextRange>,
+    /// A record's summary in English, where it has one.
+    pub summary_en: Option<String>,
+    #[schema(value_type = Option<EnglishBasisName>)]
+    pub summary_en_basis: Option<&'static str>,
+    pub summary_en_ref: Option<ReferenceAnswer>,
+    /// A plain-text snippet of `summary_en` around the first match (or its
+    /// start), with `…` where it was cut; null where there is no English.
+    pub snippet_en_text: Option<String>,
+    /// Where the matches are in `snippet_en_text`, in characters.
+    pub snippet_en_matches: Vec<TextRange>,
     /// What it matched that was not typed (a synonym, a corrected
     /// spelling, a name matched in order), as its text writes it; the HTML
     /// snippet then starts with a "也匹配" note.
