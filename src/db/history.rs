@@ -67,6 +67,7 @@ pub struct CommitmentRow {
     pub deadline_basis: Option<String>,
     pub derivation: Option<String>,
     pub status: Option<String>,
+    pub status_en: Option<String>,
     pub status_date: Option<String>,
     pub status_publisher: Option<String>,
 }
@@ -75,7 +76,7 @@ pub struct CommitmentRow {
 /// the highest position, with the publisher of the source it cites.
 const COMMITMENT_SELECT: &str = "SELECT r.id AS record_id, r.kind, r.slug, r.title, r.english, \
      c.said_by, c.verb, c.citation_position, c.deadline, c.deadline_basis, c.derivation, \
-     st.status, st.date AS status_date, so.publisher AS status_publisher \
+     st.status, st.status_en, st.date AS status_date, so.publisher AS status_publisher \
      FROM record_commitments c JOIN records r ON r.id = c.record_id \
      LEFT JOIN record_status st ON st.record_id = r.id AND st.position = \
        (SELECT MAX(position) FROM record_status WHERE record_id = r.id) \

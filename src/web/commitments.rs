@@ -35,6 +35,7 @@ pub struct CommitmentView {
 #[derive(Debug, Clone, Serialize)]
 pub struct LatestStatus {
     pub status: String,
+    pub status_en: Option<String>,
     pub date: String,
     pub publisher: String,
 }
@@ -44,6 +45,7 @@ impl CommitmentView {
         let status = match (row.status, row.status_date, row.status_publisher) {
             (Some(status), Some(date), Some(publisher)) => Some(LatestStatus {
                 status,
+                status_en: row.status_en,
                 date,
                 publisher,
             }),

@@ -15,6 +15,8 @@ use crate::model::FieldName;
 #[derive(Debug, Clone, Serialize)]
 pub struct StatusView {
     pub status: String,
+    /// Its English, where curated (the English edition shows it).
+    pub status_en: Option<String>,
     pub date: String,
     /// `published` or `stated`.
     pub date_basis: String,
@@ -85,6 +87,7 @@ impl RecordHistory {
             status.push(StatusView {
                 citation: cite(row.citation_position)?,
                 status: row.status,
+                status_en: row.status_en,
                 date: row.date,
                 date_basis: row.date_basis,
                 basis_zh,

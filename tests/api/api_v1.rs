@@ -818,11 +818,13 @@ async fn the_english_fields_are_added_beside_everything_that_was_there() {
     assert!(str_of(&record, "summary_en").starts_with(RAILWAY_EN));
     assert_eq!(record["summary_en_basis"], "translation");
     assert!(record["summary_en_ref"].is_null(), "ours, so no reference");
-    // The English of the prose fields, beside their Chinese; a field that
-    // takes none (the status, as stated) has none.
+    // The English of the prose fields, beside their Chinese; the status's
+    // English is its latest statement's.
     assert_eq!(record["fields_en"]["sector"], "Transport · railways");
     assert!(record["fields"]["sector"].is_string());
-    assert!(record["fields_en"].get("status").is_none());
+    let latest = record["status_history"].as_array().unwrap().last().unwrap();
+    assert!(str_of(latest, "status_en").starts_with("Push forward high-quality construction"));
+    assert_eq!(record["fields_en"]["status"], latest["status_en"]);
     assert_eq!(record["fields_en_basis"], "translation");
     assert!(record["fields_en_ref"].is_null());
     // Status history and commitments, typed, every citation with its
@@ -1039,7 +1041,7 @@ async fn fields_keeps_only_the_fields_named_on_every_page() {
             "/api/v1/commitments?limit=5&fields=said_by,verb,said_by".to_owned(),
             "commitments",
             vec!["said_by", "verb"],
-            13,
+            21,
         ),
     ] {
         let pages = all_pages(&app, &first).await;

@@ -51,6 +51,7 @@ pub fn commitment(c: &CommitmentView, english: &EnglishIndex) -> CommitmentAnswe
         derivation: c.derivation.clone(),
         status: c.status.as_ref().map(|s| LatestStatusAnswer {
             status: s.status.clone(),
+            status_en: s.status_en.clone(),
             date: s.date.clone(),
             publisher: s.publisher.clone(),
         }),

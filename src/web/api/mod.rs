@@ -631,6 +631,7 @@ pub async fn record(
             .iter()
             .map(|s| StatusAnswer {
                 status: s.status.clone(),
+                status_en: s.status_en.clone(),
                 date: s.date.clone(),
                 date_basis: s.date_basis.clone(),
                 citation: citation(&s.citation),

@@ -399,6 +399,9 @@ pub struct RecordAnswer {
 pub struct StatusAnswer {
     /// The status as the cited source words it.
     pub status: String,
+    /// Its English, our translation unless the record's `fields_en_basis`
+    /// says official; null where none is curated.
+    pub status_en: Option<String>,
     /// YYYY-MM-DD.
     pub date: String,
     /// `published` (the cited source's day) or `stated` (in the span).
@@ -428,6 +431,8 @@ pub struct DisagreementAnswer {
 #[serde(deny_unknown_fields)]
 pub struct LatestStatusAnswer {
     pub status: String,
+    /// Its English, where curated.
+    pub status_en: Option<String>,
     /// YYYY-MM-DD.
     pub date: String,
     /// Who published the source of the statement.
