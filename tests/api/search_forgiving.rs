@@ -8,7 +8,7 @@ use crate::helpers::{TestApp, copy_dir, enc, seeds_dir};
 use crate::search::{check_first, result_key as key};
 
 /// (query, expected first result: `kind/slug`).
-const FORGIVING: &[(&str, &str)] = &[
+pub(crate) const FORGIVING: &[(&str, &str)] = &[
     // Curated transliterations, each alias with its basis.
     ("Tokaev", "person/kassym-jomart-tokayev"),
     ("Toqaev", "person/kassym-jomart-tokayev"),
