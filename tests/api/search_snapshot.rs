@@ -124,3 +124,64 @@ async fn search_results_on_the_real_data_are_unchanged() {
         diffs.join("\n")
     );
 }
+
+/// Results as `kind/slug` (paragraphs by source and number), and the
+/// total, with no limit on the page.
+async fn found(pool: &sqlx::SqlitePool, q: &str) -> (usize, Vec<String>) {
+    let r = search(pool, &Query::parse(q), &Filters::default(), 100_000)
+        .await
+        .expect("search");
+    let keys = r
+        .hits
+        .iter()
+        .map(|h| match h {
+            Hit::Record { record, .. } => format!("{}/{}", record.kind.as_str(), record.slug),
+            Hit::Paragraph { source_slug, n, .. } => format!("paragraph/{source_slug}/{n}"),
+        })
+        .collect();
+    (r.total, keys)
+}
+
+/// Ten copies of the corpus (`SeedSet::scaled`): whatever a query finds in
+/// the real data it finds in every copy, each under its copy's slug, and
+/// the total is at least ten times the real one (a copy's titles carry its
+/// number, which some terms match too).
+#[tokio::test]
+async fn every_result_is_found_in_every_copy_at_10x() {
+    const COPIES: usize = 10;
+    let real = summitkb::db::open_read_only(&TestApp::shared().await.db)
+        .await
+        .expect("pool");
+    let big = TestApp::scaled(COPIES).await;
+    let big = summitkb::db::open_read_only(&big.db).await.expect("pool");
+    let mut misses = Vec::new();
+    for q in queries() {
+        let (total, keys) = found(&real, q).await;
+        let (big_total, big_keys) = found(&big, q).await;
+        if big_total < total * COPIES {
+            misses.push(format!("{q:?}: total {big_total} < {COPIES} × {total}"));
+        }
+        if big_total > 2000 {
+            // Past the candidates ranked: the totals alone are exact.
+            continue;
+        }
+        let big_keys: std::collections::HashSet<String> = big_keys.into_iter().collect();
+        for k in &keys {
+            for i in 0..COPIES {
+                let copy = if i == 0 {
+                    k.clone()
+                } else if let Some((head, n)) =
+                    k.rsplit_once('/').filter(|_| k.starts_with("paragraph/"))
+                {
+                    format!("{head}-x{i}/{n}")
+                } else {
+                    format!("{k}-x{i}")
+                };
+                if !big_keys.contains(&copy) {
+                    misses.push(format!("{q:?}: {copy} not found"));
+                }
+            }
+        }
+    }
+    assert!(misses.is_empty(), "{}", misses.join("\n"));
+}
