@@ -96,6 +96,12 @@ pub(crate) const LONG_TERMS: &str = "search_index MATCH ?";
 /// one or two characters), in one FTS5 expression: looked up, not scanned.
 pub(crate) const TERMS: &str =
     "rowid IN (SELECT rowid FROM search_terms WHERE search_terms MATCH ?)";
+/// [`TERMS`] beside a trigram `MATCH`: `+rowid`, so the rowids only
+/// filter what the trigram index finds. A bare `rowid IN` is handed to
+/// FTS5 with the `MATCH`, which then evaluates the phrase once per rowid:
+/// `铁路 哈萨克斯坦` at 100x took 196 ms of CPU that way, 4 ms this way.
+pub(crate) const TERMS_FILTER: &str =
+    "+rowid IN (SELECT rowid FROM search_terms WHERE search_terms MATCH ?)";
 /// Alternatives of a clause of mixed forms, each a set of rowids; a part
 /// made of these is rendered `rowid IN (a UNION b ...)`.
 pub(crate) const PHRASE_SET: &str = "SELECT rowid FROM search_index WHERE search_index MATCH ?";
@@ -117,9 +123,10 @@ pub(crate) const NOTHING: &str = "0";
 
 /// Every fragment a condition may hold.
 #[cfg(any(test, fuzzing))]
-pub(crate) const FRAGMENTS: [&str; 8] = [
+pub(crate) const FRAGMENTS: [&str; 9] = [
     LONG_TERMS,
     TERMS,
+    TERMS_FILTER,
     PHRASE_SET,
     TERM_SET,
     SHORT_SET,
@@ -168,7 +175,14 @@ pub(crate) fn condition_parts(plan: &Plan) -> (Vec<Vec<&'static str>>, Vec<Strin
         parts.push(group);
     }
     if !terms.is_empty() {
-        parts.insert(0, vec![TERMS]);
+        parts.insert(
+            0,
+            vec![if phrases.is_empty() {
+                TERMS
+            } else {
+                TERMS_FILTER
+            }],
+        );
         binds.insert(0, terms::all_of_any(&terms));
     }
     if !phrases.is_empty() {
@@ -237,9 +251,13 @@ fn each(tokens: Vec<String>) -> Vec<Vec<String>> {
 pub(crate) fn render(parts: &[Vec<&'static str>]) -> String {
     parts
         .iter()
-        .map(|p| match &p[..] {
+        .enumerate()
+        .map(|(i, p)| match &p[..] {
             [one] if !one.starts_with("SELECT") => (*one).to_owned(),
-            sets => format!("rowid IN ({})", sets.join(" UNION ")),
+            // The first part finds the rows; a later one only filters
+            // them (`+rowid`, see [`TERMS_FILTER`]).
+            sets if i == 0 => format!("rowid IN ({})", sets.join(" UNION ")),
+            sets => format!("+rowid IN ({})", sets.join(" UNION ")),
         })
         .collect::<Vec<_>>()
         .join(" AND ")
@@ -310,7 +328,7 @@ mod tests {
         let q = Query::parse("zhongjiwu 铁路");
         let (sql, binds) = match_condition(&Plan::exact(&q));
         assert_eq!(sql.matches('?').count(), binds.len());
-        assert_eq!(sql, format!("{LONG_TERMS} AND {TERMS}"));
+        assert_eq!(sql, format!("{LONG_TERMS} AND {TERMS_FILTER}"));
         assert_eq!(binds, ["\"zhongjiwu\"", "\"铁路\""]);
     }
 
