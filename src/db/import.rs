@@ -71,6 +71,10 @@ pub async fn import(pool: &SqlitePool, seeds: &SeedSet) -> Result<ImportOutcome,
             .execute(&mut *tx)
             .await?;
     }
+    // Contentless, the term index cannot delete rows, only all of them.
+    sqlx::query("INSERT INTO search_terms (search_terms) VALUES ('delete-all')")
+        .execute(&mut *tx)
+        .await?;
 
     let ids = Ids::of(seeds);
     write_content(&mut tx, seeds, &ids).await?;
@@ -423,6 +427,7 @@ async fn write_content(
         },
     )
     .await?;
+    write_term_index(tx).await?;
     insert_rows(
         tx,
         "suggest_labels (record_id, label, rank)",
@@ -501,6 +506,48 @@ async fn write_content(
         },
     )
     .await
+}
+
+/// Rows of `search_index` read back per statement for the term index.
+const TERM_BATCH: i64 = 1_000;
+
+/// Writes the term index (`search_terms`, [`crate::search::terms`]) from
+/// the folded columns of every `search_index` row, under the same rowid:
+/// read back from the table rather than recomputed, so a lookup sees the
+/// very text a scan would, a batch at a time.
+async fn write_term_index(tx: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+    let mut after = 0_i64;
+    loop {
+        let rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(
+            "SELECT rowid, names, pinyin, linked, body FROM search_index \
+             WHERE rowid > ?1 ORDER BY rowid LIMIT ?2",
+        )
+        .bind(after)
+        .bind(TERM_BATCH)
+        .fetch_all(&mut *tx)
+        .await?;
+        let Some(last) = rows.last() else {
+            return Ok(());
+        };
+        after = last.0;
+        insert_rows(
+            tx,
+            "search_terms (rowid, terms)",
+            rows.iter().map(|(id, names, pinyin, linked, body)| {
+                let terms = crate::search::terms::index_terms([
+                    names.as_str(),
+                    pinyin.as_str(),
+                    linked.as_str(),
+                    body.as_str(),
+                ]);
+                (*id, terms)
+            }),
+            |mut row, (id, terms)| {
+                row.push_bind(id).push_bind(terms);
+            },
+        )
+        .await?;
+    }
 }
 
 /// Most values bound in one statement: SQLite's limit is 32,766 (its

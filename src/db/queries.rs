@@ -289,6 +289,37 @@ pub async fn record_aliases(pool: &SqlitePool, record_id: i64) -> Result<Vec<Str
         .await
 }
 
+/// An alias with why it names its record, if the seeds say (a spelling
+/// the source does not use): its basis and note.
+#[derive(Debug, Clone, FromRow)]
+pub struct AliasRow {
+    pub alias: String,
+    pub basis: Option<String>,
+    pub note: Option<String>,
+}
+
+impl AliasRow {
+    /// The basis in Chinese and English, for the record page.
+    pub fn basis_label(&self) -> Option<(&'static str, &'static str)> {
+        match self.basis.as_deref()? {
+            "official" => Some(("官方", "official")),
+            "transliteration" => Some(("音译", "transliteration")),
+            "former" => Some(("旧称", "former name")),
+            "abbreviation" => Some(("简称", "abbreviation")),
+            _ => None,
+        }
+    }
+}
+
+pub async fn record_alias_bases(pool: &SqlitePool, record_id: i64) -> Result<Vec<AliasRow>> {
+    sqlx::query_as(
+        "SELECT alias, basis, note FROM record_aliases WHERE record_id = ? ORDER BY position",
+    )
+    .bind(record_id)
+    .fetch_all(pool)
+    .await
+}
+
 /// Where a record's English name comes from: its basis, and for an official
 /// name the English text that uses it.
 #[derive(Debug, Clone, FromRow)]

@@ -6,8 +6,10 @@
 //! columns per record or paragraph: `names` (title, aliases, English name),
 //! `pinyin` (of the names, with initials), `linked` (names of the records it
 //! links to) and `body` (summary, fields, quoted words, or the paragraph
-//! text). See [`query`] for how a query becomes SQL: trigram phrases,
-//! `LIKE` for short terms, whole-word `GLOB` for short Latin terms, with
+//! text). A second FTS5 table, the term index ([`terms`]), lists each row's
+//! Latin words and its one- and two-character substrings. See [`query`]
+//! for how a query becomes SQL: trigram phrases, term-index tokens for
+//! short terms and short Latin words, with
 //! synonyms ([`plan`]), corrected spellings ([`fuzzy`]) and, when nothing
 //! matches exactly, Chinese characters in order.
 
@@ -21,6 +23,7 @@ pub mod normalize;
 pub mod plan;
 pub mod query;
 pub mod rank;
+pub mod terms;
 
 pub use facets::{Facets, Filters};
 pub use normalize::{fold, pinyin};

@@ -324,7 +324,7 @@ fn locate(a: &Alternative, c: &Candidate) -> Option<(Place, usize, String)> {
 }
 
 /// Whether `word` stands in `hay` with no ASCII letter or digit on either
-/// side: the SQL `GLOB '*[^a-z0-9]word[^a-z0-9]*'` over the padded column.
+/// side: a word of the term index ([`super::terms`]).
 pub fn has_word(hay: &str, word: &str) -> bool {
     let bytes = hay.as_bytes();
     let is_alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();

@@ -755,6 +755,8 @@ pub struct RecordPage {
     pub editorial: Vec<EditorialView>,
     pub summary: String,
     pub aliases: Vec<String>,
+    /// The aliases with their basis and note, as shown.
+    pub alias_bases: Vec<queries::AliasRow>,
     pub words: Option<String>,
     pub fields: Vec<FieldView>,
     pub links: Vec<LinkGroup>,
@@ -830,6 +832,7 @@ pub async fn record(
             .collect(),
         summary: r.summary.clone(),
         aliases,
+        alias_bases: queries::record_alias_bases(pool, r.id).await?,
         words,
         fields,
         links: link_groups(&links),

@@ -24,6 +24,7 @@ mod pictures;
 mod robust;
 mod search;
 mod search_forgiving;
+mod search_snapshot;
 mod server;
 mod shutdown;
 mod sources;

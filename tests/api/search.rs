@@ -4,7 +4,7 @@
 use crate::helpers::{SOURCE, TestApp, enc};
 
 /// (query, expected first result: `kind/slug`, or `paragraph/N`).
-const FIRST: &[(&str, &str)] = &[
+pub(crate) const FIRST: &[(&str, &str)] = &[
     // Exact titles, any length.
     ("中吉乌铁路", "project/china-kyrgyzstan-uzbekistan-railway"),
     // 路 as the compatibility ideograph U+F937, as PDF text often has it.
