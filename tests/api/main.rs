@@ -20,6 +20,7 @@ mod negotiation;
 mod openapi;
 mod overload;
 mod pages;
+mod pagination;
 mod pictures;
 mod robust;
 mod search;
