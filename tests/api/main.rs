@@ -28,4 +28,5 @@ mod search_forgiving;
 mod server;
 mod shutdown;
 mod sources;
+mod static_export;
 mod timeouts;
