@@ -74,7 +74,31 @@ pub struct HomePage {
     pub scope: Vec<ScopeView>,
     pub sources: Vec<queries::SourceRow>,
     pub map: MapView,
+    /// How many of each group there are in all, for the links to the rest.
+    pub more: HomeMore,
 }
+
+/// The size of each home page group over the whole data.
+pub struct HomeMore {
+    pub glances: usize,
+    pub participants: usize,
+    pub mentioned: usize,
+    pub sources: usize,
+}
+
+/// How much of each group the home page shows: the top of each, with a
+/// link to the full list when there is more (the real data fits whole).
+struct HomeBound {
+    glances: usize,
+    countries: usize,
+    sources: usize,
+}
+
+const HOME_BOUND: HomeBound = HomeBound {
+    glances: 3,
+    countries: 30,
+    sources: 10,
+};
 
 /// Kinds shown as headline outcomes on the home page.
 const HEADLINE_KINDS: [Kind; 6] = [
@@ -90,7 +114,9 @@ pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
     let pool = &state.pool;
     let mut glances = Vec::new();
     let mut taking_part: Vec<String> = Vec::new();
-    for r in queries::subject_records(pool).await? {
+    let subjects = queries::subject_records(pool).await?;
+    let subjects_total = subjects.len();
+    for r in subjects.into_iter().take(HOME_BOUND.glances) {
         let links = queries::links_from(pool, r.id).await?;
         taking_part.extend(
             links
@@ -122,13 +148,17 @@ pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
             items: records.iter().map(RecordRef::from).collect(),
         });
     }
-    let (participants, mentioned): (Vec<RecordRef>, Vec<RecordRef>) =
+    let (mut participants, mut mentioned): (Vec<RecordRef>, Vec<RecordRef>) =
         queries::records_of_kind(pool, Kind::Country)
             .await?
             .iter()
             .map(RecordRef::from)
             .partition(|c| taking_part.contains(&c.slug));
+    let (participants_total, mentioned_total) = (participants.len(), mentioned.len());
+    participants.truncate(HOME_BOUND.countries);
+    mentioned.truncate(HOME_BOUND.countries);
     let sources = queries::all_sources(pool).await?;
+    let sources_total = sources.len();
     render(&HomePage {
         jsonld: jsonld::script_text(&jsonld::dataset(
             &state.base_url,
@@ -139,11 +169,17 @@ pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
         )),
         q: String::new(),
         glances,
+        more: HomeMore {
+            glances: subjects_total,
+            participants: participants_total,
+            mentioned: mentioned_total,
+            sources: sources_total,
+        },
         kinds,
         participants,
         mentioned,
         scope: all_scopes(pool).await?,
-        sources,
+        sources: sources.into_iter().take(HOME_BOUND.sources).collect(),
         map: load_map(&state).await?,
     })
 }

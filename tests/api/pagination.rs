@@ -341,3 +341,36 @@ async fn on_the_real_data_every_list_is_one_page() {
     assert!(res.body.contains("pages run from 1 to 1"));
     assert_eq!(app.get("/agreements?page=1").await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_home_page_shows_the_top_of_each_group_and_links_the_rest() {
+    let real = TestApp::shared().await;
+    let home = real.get_ok("/").await.body;
+    assert!(!home.contains("class=\"more\""), "the real data fits whole");
+    let big = TestApp::scaled(COPIES).await;
+    let home = big.get_ok("/").await.body;
+    let glances = home.matches("<section class=\"glance\"").count();
+    assert!((1..=3).contains(&glances), "{glances} glances");
+    let sources = big.get_ok("/api/v1/sources").await.json();
+    let n = sources["sources"].as_array().map_or(0, Vec::len);
+    let listed = home
+        .split("<h2 id=\"sources\">")
+        .nth(1)
+        .unwrap()
+        .split("</section>")
+        .next()
+        .unwrap()
+        .matches("<li>")
+        .count();
+    assert!(listed <= 10, "{listed} sources listed");
+    if n > 10 || sources["next"].is_string() {
+        assert!(
+            home.contains("href=\"/sources\">全部 "),
+            "a link to every source"
+        );
+    }
+    assert!(
+        home.contains("href=\"/events\">全部 "),
+        "a link to every event"
+    );
+}
