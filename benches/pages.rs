@@ -1,5 +1,7 @@
 //! Page rendering in-process, through the real router, on the real data and
-//! on synthetic corpora 10 and 100 times larger: import time, database size,
+//! on synthetic corpora 10, 100 and 1000 times larger (`PAGES_FACTORS`,
+//! default `1 10 100 1000`; `PAGES_DB_DIR` keeps the databases there, to
+//! serve them afterwards): import time, database size,
 //! and the latency of rendering each key page (the answer cache is bypassed
 //! with a query parameter that changes every request, so every request
 //! renders). Prints p50/p99 per page (over 200 renders on the real data, 20
@@ -36,6 +38,20 @@ fn pages() -> Vec<(&'static str, String)> {
         ),
         ("map", "/map".to_owned()),
         ("timeline", "/timeline".to_owned()),
+        ("list by country", "/projects?group=country".to_owned()),
+        ("search 铁路", "/search?q=%E9%93%81%E8%B7%AF".to_owned()),
+    ]
+}
+
+/// Pages that exist only on the larger corpora: a later page of a list
+/// and of a search.
+fn later_pages() -> Vec<(&'static str, String)> {
+    vec![
+        ("list page 3", "/projects?sort=status&page=3".to_owned()),
+        (
+            "search 铁路 page 2",
+            "/search?q=%E9%93%81%E8%B7%AF&page=2".to_owned(),
+        ),
     ]
 }
 
@@ -62,10 +78,22 @@ async fn render(app: &summitkb::App, path: &str, n: u64) -> usize {
 fn bench(c: &mut Criterion) {
     let rt = common::runtime();
     let dir = tempfile::tempdir().unwrap();
+    let db_dir = std::env::var_os("PAGES_DB_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| dir.path().to_path_buf());
+    let factors: Vec<usize> = std::env::var("PAGES_FACTORS")
+        .unwrap_or_else(|_| "1 10 100 1000".to_owned())
+        .split_whitespace()
+        .map(|f| f.parse().expect("PAGES_FACTORS: whole numbers"))
+        .collect();
     let mut n = 0u64;
-    for factor in [1, 10, 100] {
-        let app = rt.block_on(app_over(factor, dir.path()));
-        for (name, path) in pages() {
+    for factor in factors {
+        let app = rt.block_on(app_over(factor, &db_dir));
+        let mut all = pages();
+        if factor >= 10 {
+            all.extend(later_pages());
+        }
+        for (name, path) in all {
             // Fewer renders on the big corpora, where one can take a second.
             let runs = 200 / factor.min(20);
             let times: Vec<Duration> = (0..runs)

@@ -16,6 +16,7 @@ pub mod refs;
 pub mod search;
 pub mod seeds;
 pub mod serve;
+pub mod static_site;
 pub mod web;
 
 use std::path::{Path, PathBuf};

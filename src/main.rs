@@ -1,5 +1,5 @@
-//! The command line: `serve` (the default), `import`, `check`, `source add`
-//! and `gaps`.
+//! The command line: `serve` (the default), `import`, `export`, `check`,
+//! `source add` and `gaps`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -50,6 +50,32 @@ enum Command {
         /// Only this source's gaps.
         #[arg(long)]
         source: Option<String>,
+    },
+    /// Write every page and JSON answer of a database as files in DIR, with
+    /// .gz and .br beside each and the headers for nginx (nginx/summitkb.conf)
+    /// and for static hosts (_headers, headers.json); search stays live.
+    Export {
+        /// The directory to write; refused if it holds files, unless --force.
+        dir: PathBuf,
+        /// SQLite database file, as `summitkb import` builds it; opened read-only.
+        #[arg(long, env = "SUMMITKB_DB", default_value = "summitkb.sqlite")]
+        db: PathBuf,
+        /// Public base URL the pages are written for.
+        #[arg(
+            long,
+            env = "SUMMITKB_BASE_URL",
+            default_value = "http://127.0.0.1:3000"
+        )]
+        base_url: String,
+        /// Where the static host sends search and query-string requests.
+        #[arg(long, default_value = "http://127.0.0.1:3000")]
+        live_url: String,
+        /// Directory of static assets.
+        #[arg(long, env = "SUMMITKB_STATIC", default_value = "static")]
+        static_dir: PathBuf,
+        /// Replace DIR even if it holds files.
+        #[arg(long)]
+        force: bool,
     },
     /// Sources: add a new one to the seeds.
     Source {
@@ -215,6 +241,26 @@ fn main() -> ExitCode {
                 },
             ),
             Command::Import { db } => import(&db, &cli.seeds).await,
+            Command::Export {
+                dir,
+                db,
+                base_url,
+                live_url,
+                static_dir,
+                force,
+            } => {
+                export(
+                    &dir,
+                    &db,
+                    &static_dir,
+                    summitkb::static_site::Options {
+                        live_url,
+                        force,
+                        base_url,
+                    },
+                )
+                .await
+            }
             Command::Serve(args) => serve(args, &cli.seeds).await,
         }
     });
@@ -293,6 +339,38 @@ fn source_add(seeds_dir: &std::path::Path, new: &seeds::add::NewSource) -> anyho
 async fn import(db: &std::path::Path, seeds_dir: &std::path::Path) -> anyhow::Result<()> {
     let (set, outcome) = summitkb::prepare_database(db, seeds_dir).await?;
     report(db, &set, outcome);
+    Ok(())
+}
+
+async fn export(
+    dir: &std::path::Path,
+    db: &std::path::Path,
+    static_dir: &std::path::Path,
+    options: summitkb::static_site::Options,
+) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        db.is_file(),
+        "{}: no such database; build one with `summitkb import --db`",
+        db.display()
+    );
+    let app = summitkb::build_app(db, &options.base_url, static_dir).await?;
+    let r = summitkb::static_site::export(app, dir, &options).await?;
+    println!(
+        "exported {} answers ({:.1} MB before compression) into {}; {} addresses with a query string left to {}",
+        r.files,
+        r.bytes as f64 / 1e6,
+        dir.display(),
+        r.left_to_live,
+        options.live_url
+    );
+    for (path, status) in &r.broken {
+        eprintln!("broken link: {path} answered {status}");
+    }
+    anyhow::ensure!(
+        r.broken.is_empty(),
+        "{} internal links are broken",
+        r.broken.len()
+    );
     Ok(())
 }
 

@@ -14,6 +14,7 @@ mod export;
 mod feed;
 pub mod history;
 mod jsonld;
+mod pager;
 mod pages;
 mod paginate;
 mod params;

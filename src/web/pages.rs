@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::charts::load_map;
 use super::cite::{CiteBlock, Linker, WordLink, cited_of};
+use super::pager::{PAGE_SIZE, Pager, PagerView, with_page};
 use super::params::Params;
 use super::views::{
     CitationView, CitedParagraphView, EditorialView, EnglishBasisView, FieldView, LinkGroup,
@@ -73,7 +74,31 @@ pub struct HomePage {
     pub scope: Vec<ScopeView>,
     pub sources: Vec<queries::SourceRow>,
     pub map: MapView,
+    /// How many of each group there are in all, for the links to the rest.
+    pub more: HomeMore,
 }
+
+/// The size of each home page group over the whole data.
+pub struct HomeMore {
+    pub glances: usize,
+    pub participants: usize,
+    pub mentioned: usize,
+    pub sources: usize,
+}
+
+/// How much of each group the home page shows: the top of each, with a
+/// link to the full list when there is more (the real data fits whole).
+struct HomeBound {
+    glances: usize,
+    countries: usize,
+    sources: usize,
+}
+
+const HOME_BOUND: HomeBound = HomeBound {
+    glances: 3,
+    countries: 30,
+    sources: 10,
+};
 
 /// Kinds shown as headline outcomes on the home page.
 const HEADLINE_KINDS: [Kind; 6] = [
@@ -89,7 +114,9 @@ pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
     let pool = &state.pool;
     let mut glances = Vec::new();
     let mut taking_part: Vec<String> = Vec::new();
-    for r in queries::subject_records(pool).await? {
+    let subjects = queries::subject_records(pool).await?;
+    let subjects_total = subjects.len();
+    for r in subjects.into_iter().take(HOME_BOUND.glances) {
         let links = queries::links_from(pool, r.id).await?;
         taking_part.extend(
             links
@@ -121,13 +148,17 @@ pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
             items: records.iter().map(RecordRef::from).collect(),
         });
     }
-    let (participants, mentioned): (Vec<RecordRef>, Vec<RecordRef>) =
+    let (mut participants, mut mentioned): (Vec<RecordRef>, Vec<RecordRef>) =
         queries::records_of_kind(pool, Kind::Country)
             .await?
             .iter()
             .map(RecordRef::from)
             .partition(|c| taking_part.contains(&c.slug));
+    let (participants_total, mentioned_total) = (participants.len(), mentioned.len());
+    participants.truncate(HOME_BOUND.countries);
+    mentioned.truncate(HOME_BOUND.countries);
     let sources = queries::all_sources(pool).await?;
+    let sources_total = sources.len();
     render(&HomePage {
         jsonld: jsonld::script_text(&jsonld::dataset(
             &state.base_url,
@@ -138,11 +169,17 @@ pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
         )),
         q: String::new(),
         glances,
+        more: HomeMore {
+            glances: subjects_total,
+            participants: participants_total,
+            mentioned: mentioned_total,
+            sources: sources_total,
+        },
         kinds,
         participants,
         mentioned,
         scope: all_scopes(pool).await?,
-        sources,
+        sources: sources.into_iter().take(HOME_BOUND.sources).collect(),
         map: load_map(&state).await?,
     })
 }
@@ -312,7 +349,17 @@ pub struct TableGroup {
     /// Empty when the table is not grouped.
     pub label: String,
     pub id: String,
+    /// Rows in the group over every page.
+    pub total: usize,
+    /// The group's rows on this page.
     pub rows: Vec<RowView>,
+}
+
+/// A link to a group: to the page where it starts, with its size.
+pub struct ChipView {
+    pub label: String,
+    pub url: String,
+    pub count: usize,
 }
 
 /// A column header: its label, the link that sorts by it, and whether the
@@ -343,7 +390,11 @@ pub struct KindListPage {
     pub label_en: &'static str,
     pub count: usize,
     pub headers: Vec<HeaderView>,
+    /// The groups with rows on this page.
     pub groups: Vec<TableGroup>,
+    /// Every group, whichever page it is on.
+    pub chips: Vec<ChipView>,
+    pub pager: PagerView,
     pub switches: Vec<SwitchView>,
     /// Whether the rows are in the sources' order (no sort chosen).
     pub source_order: bool,
@@ -372,6 +423,12 @@ fn list_url(kind: Kind, group: Grouping, sort: Option<(&str, bool)>) -> String {
     } else {
         format!("{base}?{}", parts.join("&amp;").replace("&amp;", "&"))
     }
+}
+
+/// The sort a list is in, as its address names it: the column's key and
+/// whether descending; `None` for the sources' order.
+fn sort_now_of(sort: Option<Option<Column>>, desc: bool) -> Option<(&'static str, bool)> {
+    sort.map(|c| (c.map_or("title", Column::key), desc))
 }
 
 /// What sorts before what in a column: dates by time, numbers by value,
@@ -524,30 +581,26 @@ pub async fn kind_list(
         }
     };
 
-    let mut rows: Vec<(&RecordRow, RowView)> = records
-        .iter()
-        .map(|r| {
-            (
-                r,
-                RowView {
-                    record: RecordRef::from(r),
-                    cells: shown.iter().map(|c| cell(r, *c)).collect(),
-                },
-            )
-        })
-        .collect();
+    // The rows in the chosen order: stable, so ties keep the sources'
+    // order, which is unique; every page of a sort is then the same.
+    let mut ordered: Vec<&RecordRow> = records.iter().collect();
     if let Some(col) = sort {
-        let key_of = |r: &RecordRow, row: &RowView| {
+        let key_of = |r: &RecordRow| {
             let raw = match col {
                 Some(Column::Field(f)) => field(r, f),
                 _ => None,
             };
             // Computed apart from the row, so a column the grouping hides
             // still sorts.
-            sort_key(col, &row.record, col.map(|c| cell(r, c)).as_ref(), raw)
+            sort_key(
+                col,
+                &RecordRef::from(r),
+                col.map(|c| cell(r, c)).as_ref(),
+                raw,
+            )
         };
-        let mut keyed: Vec<(Option<SortKey>, (&RecordRow, RowView))> =
-            rows.into_iter().map(|x| (key_of(x.0, &x.1), x)).collect();
+        let mut keyed: Vec<(Option<SortKey>, &RecordRow)> =
+            ordered.into_iter().map(|r| (key_of(r), r)).collect();
         keyed.sort_by(|a, b| match (&a.0, &b.0) {
             (Some(x), Some(y)) => {
                 let o = x.partial_cmp(y).unwrap_or(std::cmp::Ordering::Equal);
@@ -557,15 +610,13 @@ pub async fn kind_list(
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (None, None) => std::cmp::Ordering::Equal,
         });
-        rows = keyed.into_iter().map(|(_, x)| x).collect();
+        ordered = keyed.into_iter().map(|(_, r)| r).collect();
     }
 
-    let groups: Vec<TableGroup> = match group {
-        Grouping::None => vec![TableGroup {
-            label: String::new(),
-            id: "all".to_owned(),
-            rows: rows.into_iter().map(|(_, row)| row).collect(),
-        }],
+    // The groups, each with its records in the chosen order; only the
+    // page's rows are built into cells, so a page costs its own rows.
+    let grouped: Vec<(String, String, Vec<&RecordRow>)> = match group {
+        Grouping::None => vec![(String::new(), "all".to_owned(), ordered)],
         Grouping::Field(f) => {
             // Groups in the order the sources first name them; rows inside
             // each in the chosen order.
@@ -576,19 +627,15 @@ pub async fn kind_list(
                     order.push(v);
                 }
             }
-            let mut grouped: Vec<TableGroup> = order
+            let mut grouped: Vec<(String, String, Vec<&RecordRow>)> = order
                 .iter()
                 .enumerate()
-                .map(|(i, label)| TableGroup {
-                    label: (*label).to_owned(),
-                    id: format!("g{}", i + 1),
-                    rows: Vec::new(),
-                })
+                .map(|(i, label)| ((*label).to_owned(), format!("g{}", i + 1), Vec::new()))
                 .collect();
-            for (r, row) in rows {
+            for r in ordered {
                 let v = field(r, f).unwrap_or(OTHER);
                 if let Some(i) = order.iter().position(|o| *o == v) {
-                    grouped[i].rows.push(row);
+                    grouped[i].2.push(r);
                 }
             }
             grouped
@@ -597,56 +644,91 @@ pub async fn kind_list(
             // A record stands under each country it belongs to (a party, a
             // country it involves), never under one it only mentions.
             let mut order: Vec<RecordRef> = Vec::new();
+            let mut index: HashMap<String, usize> = HashMap::new();
             for r in &records {
                 for c in linked(r, role, Some(Kind::Country)) {
-                    if !order.iter().any(|o| o.slug == c.slug) {
+                    if !index.contains_key(&c.slug) {
+                        index.insert(c.slug.clone(), order.len());
                         order.push(c);
                     }
                 }
             }
-            let mut grouped: Vec<TableGroup> = order
+            let mut grouped: Vec<(String, String, Vec<&RecordRow>)> = order
                 .iter()
-                .map(|c| TableGroup {
-                    label: c.title.clone(),
-                    id: format!("c-{}", c.slug),
-                    rows: Vec::new(),
-                })
+                .map(|c| (c.title.clone(), format!("c-{}", c.slug), Vec::new()))
                 .collect();
-            let mut none = TableGroup {
-                label: "无国家 No country".to_owned(),
-                id: "c-none".to_owned(),
-                rows: Vec::new(),
-            };
-            for (r, row) in rows {
+            let mut none = Vec::new();
+            for r in ordered {
                 let cs = linked(r, role, Some(Kind::Country));
                 if cs.is_empty() {
-                    none.rows.push(row);
-                    continue;
+                    none.push(r);
                 }
                 for c in cs {
-                    if let Some(i) = order.iter().position(|o| o.slug == c.slug) {
-                        grouped[i].rows.push(RowView {
-                            record: row.record.clone(),
-                            cells: row
-                                .cells
-                                .iter()
-                                .map(|x| CellView {
-                                    text: x.text.clone(),
-                                    records: x.records.clone(),
-                                })
-                                .collect(),
-                        });
+                    if let Some(i) = index.get(&c.slug) {
+                        grouped[*i].2.push(r);
                     }
                 }
             }
-            if !none.rows.is_empty() {
-                grouped.push(none);
+            if !none.is_empty() {
+                grouped.push(("无国家 No country".to_owned(), "c-none".to_owned(), none));
             }
             grouped
         }
     };
 
-    let sort_now = sort.map(|c| c.map_or("title", Column::key));
+    // The page: a slice of the groups' rows laid end to end.
+    let entries: usize = grouped.iter().map(|g| g.2.len()).sum();
+    let pager = match Pager::parse(params.get("page"), entries, PAGE_SIZE) {
+        Ok(p) => p,
+        Err((p, why)) => {
+            problems.push(why);
+            p
+        }
+    };
+    let range = pager.range();
+    let mut chips = Vec::new();
+    let mut groups: Vec<TableGroup> = Vec::new();
+    let mut on_page: std::collections::HashSet<i64> = std::collections::HashSet::new();
+    let mut at = 0;
+    for (label, id, rows) in &grouped {
+        let (start, end) = (at, at + rows.len());
+        at = end;
+        chips.push(ChipView {
+            label: label.clone(),
+            // A group on this page is a jump within it.
+            url: if pager.page_of(start) == pager.page {
+                format!("#{id}")
+            } else {
+                format!(
+                    "{}#{id}",
+                    with_page(
+                        &list_url(kind, group, sort_now_of(sort, desc)),
+                        pager.page_of(start)
+                    )
+                )
+            },
+            count: rows.len(),
+        });
+        let (from, to) = (start.max(range.start), end.min(range.end));
+        if from >= to && !(rows.is_empty() && range.is_empty()) {
+            continue;
+        }
+        on_page.extend(rows[from - start..to - start].iter().map(|r| r.id));
+        groups.push(TableGroup {
+            label: label.clone(),
+            id: id.clone(),
+            total: rows.len(),
+            rows: rows[from - start..to - start]
+                .iter()
+                .map(|r| RowView {
+                    record: RecordRef::from(*r),
+                    cells: shown.iter().map(|c| cell(r, *c)).collect(),
+                })
+                .collect(),
+        });
+    }
+
+    let sort_now = sort_now_of(sort, desc).map(|(k, _)| k);
     let header = |key: &'static str, (zh, en): (&'static str, &'static str)| {
         let active = sort_now == Some(key);
         HeaderView {
@@ -682,8 +764,10 @@ pub async fn kind_list(
         })
         .collect();
 
+    // The page's records, in the sources' order.
     let items: Vec<(String, String)> = records
         .iter()
+        .filter(|r| on_page.contains(&r.id))
         .map(|r| (r.title.clone(), crate::refs::record_url(kind, &r.slug)))
         .collect();
     let page = KindListPage {
@@ -698,6 +782,8 @@ pub async fn kind_list(
         count: records.len(),
         headers,
         groups,
+        chips,
+        pager: pager.view(|n| with_page(&list_url(kind, group, sort_now_of(sort, desc)), n)),
         switches,
         source_order: sort.is_none(),
         source_order_url: list_url(kind, group, None),

@@ -1,10 +1,11 @@
-//! The search page. The JSON API in `api.rs` shares [`run`], so both answer
+//! The search page. The JSON API in `api.rs` shares [`run_with`], so both answer
 //! the same results.
 
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 
+use super::pager::{Pager, PagerView, with_page};
 use super::params::Params;
 use super::views::{
     CitationView, ParagraphLink, RecordRef, errata_of_paragraph, kind_labels, paragraph_links,
@@ -86,11 +87,8 @@ pub struct Narrowed {
 /// `narrow=off` searches a kind word as text.
 pub const NARROW_OFF: &str = "off";
 
-pub async fn run(state: &AppState, params: &Params) -> Result<SearchView, AppError> {
-    run_with(state, params, PAGE_SIZE).await
-}
-
-/// [`run`], with up to `limit` results (the API pages through more).
+/// A search, with up to `limit` results, ranked (the pages and the API
+/// page through them).
 pub async fn run_with(
     state: &AppState,
     params: &Params,
@@ -371,11 +369,60 @@ pub struct SearchPage {
     pub view: SearchView,
     pub clear_kind_url: String,
     pub clear_country_url: String,
+    /// This page's place among the results.
+    pub pager: PagerView,
+    /// How many results the pages reach, when fewer than match.
+    pub shown_max: Option<String>,
+    /// What was wrong with the request's `page`, if anything.
+    pub problem: Option<String>,
 }
 
+/// Results the HTML pages reach, in ranked order: ranking reads a bounded
+/// number of candidates (`src/db/search.rs`); past it, the facets narrow.
+pub const SHOWN_MAX: usize = 2000;
+
 pub async fn page(State(state): State<AppState>, params: Params) -> Result<Response, AppError> {
-    let view = run(&state, &params).await?;
-    render(&SearchPage {
+    // The page asked for, if it is a number at all: the results up to it
+    // are ranked in one run, then checked against how many there are.
+    let asked = params.get("page");
+    let wanted = asked
+        .and_then(|p| p.parse::<usize>().ok())
+        .filter(|n| (1..=SHOWN_MAX.div_ceil(PAGE_SIZE)).contains(n))
+        .unwrap_or(1);
+    let limit = wanted * PAGE_SIZE;
+    let mut view = run_with(&state, &params, limit).await?;
+    // Ranking reads a bounded number of candidates; fewer results than
+    // asked for means these are all there are to page through.
+    let reachable = if view.results.len() < limit {
+        view.results.len()
+    } else {
+        view.total.min(SHOWN_MAX)
+    };
+    let (pager, problem) = match Pager::parse(asked, reachable, PAGE_SIZE) {
+        Ok(p) => (p, None),
+        Err((p, why)) => (p, Some(why)),
+    };
+    let range = pager.range();
+    view.results = view
+        .results
+        .drain(..)
+        .enumerate()
+        .filter(|(i, _)| range.contains(i))
+        .map(|(_, r)| r)
+        .collect();
+    let asked_filters = filters_of(&params);
+    let mut address = search_url(
+        params.get("q").unwrap_or(""),
+        asked_filters.kind.as_deref(),
+        asked_filters.country.as_deref(),
+    );
+    if params.get("narrow") == Some(NARROW_OFF) {
+        address.push_str("&narrow=off");
+    }
+    let mut pager = pager.view(|n| with_page(&address, n));
+    // The line counts every match; the pages reach the first SHOWN_MAX.
+    pager.total = super::pager::grouped(view.total);
+    let mut res = render(&SearchPage {
         jsonld: super::jsonld::script_text(&super::jsonld::web_page(
             &state.base_url,
             "/search",
@@ -384,6 +431,13 @@ pub async fn page(State(state): State<AppState>, params: Params) -> Result<Respo
         q: view.query.raw.clone(),
         clear_kind_url: search_url(&view.query.raw, None, view.filters.country.as_deref()),
         clear_country_url: search_url(&view.query.raw, view.filters.kind.as_deref(), None),
+        shown_max: (reachable < view.total).then(|| super::pager::grouped(reachable)),
         view,
-    })
+        pager,
+        problem: problem.clone(),
+    })?;
+    if problem.is_some() {
+        *res.status_mut() = axum::http::StatusCode::BAD_REQUEST;
+    }
+    Ok(res)
 }
