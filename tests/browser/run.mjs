@@ -501,6 +501,63 @@ await check("researchers: every citation's link to the cited words is matched an
   await context.close();
 });
 
+await check("sources over time: /commitments renders every commitment, its links work, and each record page's status history agrees", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await strictPage(context);
+  const api = await (await fetch(`${BASE}/api/commitments`)).json();
+  const expected = api.data ?? api.commitments ?? api;
+  await page.goto(`${BASE}/commitments`);
+  const items = await page.evaluate(() => [...document.querySelectorAll("ul.commitments > li")].map((li) => ({
+    href: li.querySelector("h2 a")?.getAttribute("href"),
+    title: li.querySelector("h2 a")?.textContent.trim(),
+    status: li.querySelector("dd time")?.getAttribute("datetime") ?? null,
+    statusText: [...li.querySelectorAll("dt")].find((dt) => dt.textContent.includes("最新进展"))?.nextElementSibling.textContent ?? null,
+    links: [...li.querySelectorAll("a[href]")].map((a) => a.getAttribute("href")),
+  })));
+  assert(items.length > 0 && items.length === (Array.isArray(expected) ? expected.length : items.length), `${items.length} commitments on the page, ${Array.isArray(expected) ? expected.length : "?"} in /api/commitments`);
+  const count = Number(await page.locator("h1 .count").innerText());
+  assert(count === items.length, `the heading counts ${count}, the list holds ${items.length}`);
+  for (const it of items) {
+    assert(it.href && it.title, `a commitment without its record link: ${JSON.stringify(it)}`);
+    for (const href of it.links) {
+      const r = await fetch(BASE + href);
+      assert(r.status === 200, `${href} from /commitments answers ${r.status}`);
+    }
+    // The record page shows the same latest status, last in its history, in date order.
+    await page.goto(BASE + it.href);
+    const history = await page.evaluate(() => [...document.querySelectorAll("section.status-history li")].map((li) => ({
+      date: li.querySelector("time")?.getAttribute("datetime"),
+      text: li.querySelector("p").textContent,
+      latest: li.classList.contains("latest"),
+      cite: li.querySelector("a")?.getAttribute("href"),
+    })));
+    if (it.status === null) {
+      assert(history.length === 0, `${it.href}: a status history but no latest status on /commitments`);
+      continue;
+    }
+    assert(history.length > 0, `${it.href}: /commitments gives a latest status, the record page no history`);
+    const last = history[history.length - 1];
+    assert(last.latest && history.filter((h) => h.latest).length === 1, `${it.href}: the latest is not the last statement`);
+    assert(last.date === it.status, `${it.href}: latest ${last.date} on the page, ${it.status} on /commitments`);
+    const quoted = /“([^”]+)”/.exec(it.statusText)?.[1];
+    assert(quoted && last.text.includes(`“${quoted}”`), `${it.href}: the status “${quoted}” is not the page's latest (${last.text})`);
+    const dates = history.map((h) => h.date);
+    assert(dates.every((d, i) => i === 0 || dates[i - 1] <= d), `${it.href}: statements not oldest first: ${dates}`);
+    for (const h of history) {
+      assert(h.cite && /\/sources\/[^/]+\/p\/\d+/.test(h.cite), `${it.href}: a statement without its paragraph: ${JSON.stringify(h)}`);
+      const r = await fetch(BASE + h.cite);
+      assert(r.status === 200, `${h.cite} answers ${r.status}`);
+    }
+  }
+  // A status statement's paragraph link lands on the paragraph page.
+  await page.goto(`${BASE}/projects/training-places-3000`);
+  await page.locator("section.status-history li.latest a").first().click();
+  await page.waitForURL(/\/sources\/[^/]+\/p\/\d+/);
+  assert(await page.locator("main").count(), "the status's paragraph page did not render");
+  assert(page.problems.length === 0, page.problems.join("\n"));
+  await context.close();
+});
+
 await check("journey: suggestions appear while typing and are chosen with the keyboard", async () => {
   const context = await browser.newContext();
   const page = await strictPage(context);
