@@ -119,6 +119,16 @@ pub struct MapCountry {
     pub label: Option<Label>,
     pub capital: Option<(f64, f64)>,
     pub capital_name: Option<String>,
+    /// The country's outcomes that have a status, each with its latest
+    /// statement, most recent first.
+    pub latest: Vec<OutcomeStatus>,
+}
+
+/// An outcome with its latest status statement and that statement's date.
+pub struct OutcomeStatus {
+    pub record: RecordRef,
+    pub status: String,
+    pub date: String,
 }
 
 impl MapCountry {
@@ -181,6 +191,32 @@ impl MapView {
                 .then(a.iso.cmp(&b.iso))
         });
         v
+    }
+
+    /// Gives each country its outcomes' latest statuses, from query rows
+    /// (`CountryStatusRow`s, most recent first per country).
+    pub fn with_statuses(mut self, rows: &[crate::db::history::CountryStatusRow]) -> MapView {
+        for c in &mut self.countries {
+            let Some(country) = &c.record else { continue };
+            c.latest = rows
+                .iter()
+                .filter(|r| r.country == country.slug)
+                .map(|r| OutcomeStatus {
+                    record: RecordRef::new(r.kind, &r.slug, &r.title, r.english.as_deref()),
+                    status: r.status.clone(),
+                    date: r.date.clone(),
+                })
+                .collect();
+        }
+        self
+    }
+
+    /// Countries with outcomes that have a status, in the list's order.
+    pub fn with_latest(&self) -> Vec<&MapCountry> {
+        self.ranked()
+            .into_iter()
+            .filter(|c| !c.latest.is_empty())
+            .collect()
     }
 
     /// Countries the outcomes only mention, for the caption.
@@ -265,6 +301,7 @@ pub fn build_map(
             mentions: r.mentions,
             capital,
             capital_name: r.capital_name.clone(),
+            latest: Vec::new(),
         });
     }
 

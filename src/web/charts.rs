@@ -14,7 +14,8 @@ pub async fn load_map(state: &AppState) -> Result<MapView, AppError> {
     let rows = queries::map_countries(&state.pool).await?;
     let projects = queries::project_countries(&state.pool).await?;
     let region_wide = queries::region_wide_outcomes(&state.pool).await?;
-    Ok(build_map(&rows, &projects, region_wide))
+    let statuses = crate::db::history::country_latest_statuses(&state.pool).await?;
+    Ok(build_map(&rows, &projects, region_wide).with_statuses(&statuses))
 }
 
 #[derive(Template)]

@@ -240,3 +240,46 @@ async fn record_pages_show_date_basis_and_derivation() {
         .body;
     assert!(summit.contains("原文所述 (stated)"));
 }
+
+/// The map's latest status by country, from `page`: the section's text.
+fn map_status(page: &str) -> &str {
+    let from = page
+        .find("id=\"map-status\"")
+        .expect("the map lists no latest status by country");
+    let to = page[from..].find("</section>").unwrap() + from;
+    &page[from..to]
+}
+
+#[tokio::test]
+async fn the_map_lists_each_countrys_outcomes_with_their_latest_status() {
+    let app = TestApp::shared().await;
+    let page = app.get_ok("/map").await.body;
+    let status = map_status(&page);
+    // Every status today is the 2025-06-18 source's; the railway is under
+    // Kyrgyzstan with it.
+    let kyrgyzstan = &status[status.find("/countries/kyrgyzstan\"").unwrap()..];
+    let kyrgyzstan = &kyrgyzstan[..kyrgyzstan.find("</div>").unwrap()];
+    assert!(
+        kyrgyzstan.contains("/projects/china-kyrgyzstan-uzbekistan-railway")
+            && kyrgyzstan.contains(
+                "“高质量推进中吉乌铁路建设，力争早日建成” <time datetime=\"2025-06-18\">"
+            ),
+        "{kyrgyzstan}"
+    );
+    assert!(!status.contains("2025-12-27"));
+
+    // A later source with a dated statement: the map shows that one.
+    let seeds = super::history::railway_progress();
+    let app = TestApp::with_seeds(&seeds.path()).await;
+    let page = app.get_ok("/map").await.body;
+    let status = map_status(&page);
+    for country in ["kyrgyzstan", "uzbekistan"] {
+        let at = &status[status.find(&format!("/countries/{country}\"")).unwrap()..];
+        let at = &at[..at.find("</div>").unwrap()];
+        assert!(
+            at.contains("“主体工程正式开工” <time datetime=\"2025-12-27\">")
+                && !at.contains("高质量推进中吉乌铁路建设，力争早日建成"),
+            "{country}: {at}"
+        );
+    }
+}
