@@ -145,3 +145,23 @@ pub async fn country_latest_statuses(pool: &SqlitePool) -> Result<Vec<CountrySta
     .fetch_all(pool)
     .await
 }
+
+/// A dated status statement of any record, with the record it is about:
+/// what the timeline marks on each record's row.
+#[derive(Debug, Clone, FromRow)]
+pub struct StatusPointRow {
+    pub kind: crate::model::Kind,
+    pub slug: String,
+    pub status: String,
+    pub date: String,
+}
+
+/// Every record's status statements, each record's oldest first.
+pub async fn status_points(pool: &SqlitePool) -> Result<Vec<StatusPointRow>> {
+    sqlx::query_as(
+        "SELECT r.kind, r.slug, st.status, st.date FROM record_status st \
+         JOIN records r ON r.id = st.record_id ORDER BY r.position, st.position",
+    )
+    .fetch_all(pool)
+    .await
+}

@@ -68,6 +68,7 @@ pub struct TimelinePage {
 
 pub async fn timeline_page(State(state): State<AppState>) -> Result<Response, AppError> {
     let rows = queries::dated_records(&state.pool).await?;
+    let statuses = crate::db::history::status_points(&state.pool).await?;
     render(&TimelinePage {
         jsonld: super::jsonld::script_text(&super::jsonld::web_page(
             &state.base_url,
@@ -75,6 +76,6 @@ pub async fn timeline_page(State(state): State<AppState>) -> Result<Response, Ap
             "时间线 Timeline: every dated record",
         )),
         q: String::new(),
-        timeline: build_timeline(&rows),
+        timeline: build_timeline(&rows, &statuses),
     })
 }
