@@ -4,7 +4,8 @@
 # tests/browser/package-lock.json) and runs tests/browser/run.mjs against
 # Debian's Chromium. Needs: node + npm, java, and
 #   apt-get install chromium chromium-driver fonts-noto-cjk
-# Screenshots land in target/screenshots/.
+# Screenshots land in target/screenshots/. Then the downloads as pandas
+# reads them (scripts/export-roundtrip.sh, which needs python3-venv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --locked --quiet
@@ -13,4 +14,7 @@ if [ ! -d tests/browser/node_modules ] || [ tests/browser/package-lock.json -nt 
   # machine's Java runs the checker.
   (cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 fi
-exec node tests/browser/run.mjs
+status=0
+node tests/browser/run.mjs || status=$?
+scripts/export-roundtrip.sh || status=$?
+exit $status

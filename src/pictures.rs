@@ -17,6 +17,7 @@
 use std::collections::BTreeMap;
 
 use crate::dates::{Basis, DateSpan};
+use crate::db::history::StatusPointRow;
 use crate::db::queries::{DatedRow, MapCountryRow, ProjectCountryRow};
 use crate::model::Kind;
 use crate::refs::{RecordRef, paragraph_url};
@@ -119,6 +120,16 @@ pub struct MapCountry {
     pub label: Option<Label>,
     pub capital: Option<(f64, f64)>,
     pub capital_name: Option<String>,
+    /// The country's outcomes that have a status, each with its latest
+    /// statement, most recent first.
+    pub latest: Vec<OutcomeStatus>,
+}
+
+/// An outcome with its latest status statement and that statement's date.
+pub struct OutcomeStatus {
+    pub record: RecordRef,
+    pub status: String,
+    pub date: String,
 }
 
 impl MapCountry {
@@ -181,6 +192,32 @@ impl MapView {
                 .then(a.iso.cmp(&b.iso))
         });
         v
+    }
+
+    /// Gives each country its outcomes' latest statuses, from query rows
+    /// (`CountryStatusRow`s, most recent first per country).
+    pub fn with_statuses(mut self, rows: &[crate::db::history::CountryStatusRow]) -> MapView {
+        for c in &mut self.countries {
+            let Some(country) = &c.record else { continue };
+            c.latest = rows
+                .iter()
+                .filter(|r| r.country == country.slug)
+                .map(|r| OutcomeStatus {
+                    record: RecordRef::new(r.kind, &r.slug, &r.title, r.english.as_deref()),
+                    status: r.status.clone(),
+                    date: r.date.clone(),
+                })
+                .collect();
+        }
+        self
+    }
+
+    /// Countries with outcomes that have a status, in the list's order.
+    pub fn with_latest(&self) -> Vec<&MapCountry> {
+        self.ranked()
+            .into_iter()
+            .filter(|c| !c.latest.is_empty())
+            .collect()
     }
 
     /// Countries the outcomes only mention, for the caption.
@@ -265,6 +302,7 @@ pub fn build_map(
             mentions: r.mentions,
             capital,
             capital_name: r.capital_name.clone(),
+            latest: Vec::new(),
         });
     }
 
@@ -392,6 +430,8 @@ pub struct TimelineEntry {
     pub paragraph: Option<(i64, String)>,
     pub start: f64,
     pub end: f64,
+    /// The record's status statements: (date, status, year fraction).
+    pub statuses: Vec<(String, String, f64)>,
     sort_key: String,
 }
 
@@ -419,6 +459,16 @@ pub struct Mark {
     pub label_anchor: &'static str,
     /// The row: top and height.
     pub row_y: f64,
+    /// The record's dated status statements, as points on its row.
+    pub statuses: Vec<StatusPoint>,
+}
+
+/// A status statement on a record's row: where its date falls, and what
+/// it says (for the point's title and the list).
+pub struct StatusPoint {
+    pub x: f64,
+    pub date: String,
+    pub status: String,
 }
 
 pub struct Tick {
@@ -479,8 +529,9 @@ fn fit(s: &str, room: f64) -> String {
 
 /// Builds the timeline from dated records; records whose date does not parse
 /// (the loader refuses them, so only an old database could hold one) are
-/// left out rather than guessed at.
-pub fn build_timeline(rows: &[DatedRow]) -> TimelineView {
+/// left out rather than guessed at. `statuses` are the records' dated
+/// status statements (only those that exist: no row gets one it lacks).
+pub fn build_timeline(rows: &[DatedRow], statuses: &[StatusPointRow]) -> TimelineView {
     let mut entries: Vec<TimelineEntry> = rows
         .iter()
         .filter_map(|r| {
@@ -505,20 +556,29 @@ pub fn build_timeline(rows: &[DatedRow]) -> TimelineView {
                 },
                 start: span.start.as_year_fraction(),
                 end: span.end_point().end_as_year_fraction(),
+                statuses: statuses
+                    .iter()
+                    .filter(|st| st.kind == r.kind && st.slug == r.slug)
+                    .filter_map(|st| {
+                        let at = DateSpan::parse(&st.date).ok()?.start.as_year_fraction();
+                        Some((st.date.clone(), st.status.clone(), at))
+                    })
+                    .collect(),
                 sort_key: span.sort_key(),
             })
         })
         .collect();
     entries.sort_by(|a, b| a.sort_key.cmp(&b.sort_key));
 
+    // The axis spans the records' dates and their statuses' dates.
     let first = entries
         .iter()
-        .map(|e| e.start)
+        .flat_map(|e| std::iter::once(e.start).chain(e.statuses.iter().map(|s| s.2)))
         .fold(f64::MAX, f64::min)
         .floor();
     let last = entries
         .iter()
-        .map(|e| e.end)
+        .flat_map(|e| std::iter::once(e.end).chain(e.statuses.iter().map(|s| s.2)))
         .fold(f64::MIN, f64::max)
         .ceil();
     let (first, last) = if entries.is_empty() {
@@ -558,6 +618,15 @@ pub fn build_timeline(rows: &[DatedRow]) -> TimelineView {
                 label_x: round1(label_x),
                 label_anchor,
                 row_y: round1(row_y),
+                statuses: e
+                    .statuses
+                    .iter()
+                    .map(|(date, status, at)| StatusPoint {
+                        x: round1(x_of(*at)),
+                        date: date.clone(),
+                        status: status.clone(),
+                    })
+                    .collect(),
             }
         })
         .collect();
@@ -715,6 +784,35 @@ mod tests {
     }
 
     #[test]
+    fn status_statements_are_points_on_their_records_row() {
+        let point = |slug: &str, date: &str| StatusPointRow {
+            kind: Kind::Event,
+            slug: slug.into(),
+            status: format!("{slug} {date}"),
+            date: date.into(),
+        };
+        let t = build_timeline(
+            &[
+                dated("a", "2013", "derived"),
+                dated("c", "2025-06-16/2025-06-18", "stated"),
+            ],
+            &[
+                point("c", "2025-06-18"),
+                point("c", "2026-01-05"),
+                point("gone", "2025-06-18"),
+            ],
+        );
+        assert!(t.marks[0].statuses.is_empty());
+        let c = &t.marks[1];
+        assert_eq!(c.statuses.len(), 2);
+        assert!(c.statuses[0].x < c.statuses[1].x);
+        // The later statement stretches the axis to 2027's tick, inside the chart.
+        assert_eq!(t.ticks.last().and_then(|k| k.label), Some(2027));
+        assert!(c.statuses.iter().all(|p| p.x > 0.0 && p.x < t.width));
+        assert_eq!(t.years[1].entries[0].statuses.len(), 2);
+    }
+
+    #[test]
     fn long_labels_are_cut_to_their_room() {
         assert_eq!(fit("2025年 短", 200.0), "2025年 短");
         let cut = fit("一二三四五六七八九十", 60.0);
@@ -749,12 +847,15 @@ mod tests {
 
     #[test]
     fn timeline_orders_groups_and_stacks_overlaps() {
-        let t = build_timeline(&[
-            dated("c", "2025-06-16/2025-06-18", "stated"),
-            dated("a", "2013", "derived"),
-            dated("b", "2025", "derived"),
-            dated("bad", "June", "stated"),
-        ]);
+        let t = build_timeline(
+            &[
+                dated("c", "2025-06-16/2025-06-18", "stated"),
+                dated("a", "2013", "derived"),
+                dated("b", "2025", "derived"),
+                dated("bad", "June", "stated"),
+            ],
+            &[],
+        );
         let order: Vec<&str> = t
             .years
             .iter()

@@ -120,3 +120,51 @@ pub async fn commitment_parties(pool: &SqlitePool) -> Result<Vec<PartyRow>> {
     .fetch_all(pool)
     .await
 }
+
+/// An outcome naming a country (as a party or a country involved) with the
+/// outcome's latest status statement: what the map lists per country.
+#[derive(Debug, Clone, FromRow)]
+pub struct CountryStatusRow {
+    pub country: String,
+    pub kind: crate::model::Kind,
+    pub slug: String,
+    pub title: String,
+    pub english: Option<String>,
+    pub status: String,
+    pub date: String,
+}
+
+/// Every country's outcomes that have a status, the latest statement of
+/// each (highest position), most recent first.
+pub async fn country_latest_statuses(pool: &SqlitePool) -> Result<Vec<CountryStatusRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{} SELECT DISTINCT c.slug AS country, o.kind, o.slug, o.title, o.english, st.status, st.date \
+         FROM member m JOIN records c ON c.id = m.c JOIN records o ON o.id = m.o \
+         JOIN record_status st ON st.record_id = o.id AND st.position = \
+           (SELECT MAX(position) FROM record_status WHERE record_id = o.id) \
+         ORDER BY c.slug, st.date DESC, o.position",
+        super::queries::OUTCOME_MEMBERS
+    )))
+    .fetch_all(pool)
+    .await
+}
+
+/// A dated status statement of any record, with the record it is about:
+/// what the timeline marks on each record's row.
+#[derive(Debug, Clone, FromRow)]
+pub struct StatusPointRow {
+    pub kind: crate::model::Kind,
+    pub slug: String,
+    pub status: String,
+    pub date: String,
+}
+
+/// Every record's status statements, each record's oldest first.
+pub async fn status_points(pool: &SqlitePool) -> Result<Vec<StatusPointRow>> {
+    sqlx::query_as(
+        "SELECT r.kind, r.slug, st.status, st.date FROM record_status st \
+         JOIN records r ON r.id = st.record_id ORDER BY r.position, st.position",
+    )
+    .fetch_all(pool)
+    .await
+}

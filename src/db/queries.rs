@@ -549,7 +549,7 @@ const OUTCOME_KINDS: &str = "('agreement', 'project', 'initiative')";
 
 /// Which outcome names which country as its own (parties, countries
 /// involved), and how many countries each outcome names.
-const OUTCOME_MEMBERS: &str = "WITH member AS (        SELECT l.from_id AS o, l.to_id AS c FROM record_links l          JOIN records o ON o.id = l.from_id JOIN records t ON t.id = l.to_id         WHERE o.kind IN ('agreement', 'project', 'initiative')           AND l.role IN ('parties', 'countries') AND t.kind = 'country'),      size AS (SELECT o, COUNT(DISTINCT c) AS n FROM member GROUP BY o),      widest AS (SELECT COALESCE(MAX(n), 0) AS n FROM size)";
+pub(crate) const OUTCOME_MEMBERS: &str = "WITH member AS (        SELECT l.from_id AS o, l.to_id AS c FROM record_links l          JOIN records o ON o.id = l.from_id JOIN records t ON t.id = l.to_id         WHERE o.kind IN ('agreement', 'project', 'initiative')           AND l.role IN ('parties', 'countries') AND t.kind = 'country'),      size AS (SELECT o, COUNT(DISTINCT c) AS n FROM member GROUP BY o),      widest AS (SELECT COALESCE(MAX(n), 0) AS n FROM size)";
 
 pub async fn map_countries(pool: &SqlitePool) -> Result<Vec<MapCountryRow>> {
     let sql = format!(

@@ -14,7 +14,8 @@ pub async fn load_map(state: &AppState) -> Result<MapView, AppError> {
     let rows = queries::map_countries(&state.pool).await?;
     let projects = queries::project_countries(&state.pool).await?;
     let region_wide = queries::region_wide_outcomes(&state.pool).await?;
-    Ok(build_map(&rows, &projects, region_wide))
+    let statuses = crate::db::history::country_latest_statuses(&state.pool).await?;
+    Ok(build_map(&rows, &projects, region_wide).with_statuses(&statuses))
 }
 
 #[derive(Template)]
@@ -67,6 +68,7 @@ pub struct TimelinePage {
 
 pub async fn timeline_page(State(state): State<AppState>) -> Result<Response, AppError> {
     let rows = queries::dated_records(&state.pool).await?;
+    let statuses = crate::db::history::status_points(&state.pool).await?;
     render(&TimelinePage {
         jsonld: super::jsonld::script_text(&super::jsonld::web_page(
             &state.base_url,
@@ -74,6 +76,6 @@ pub async fn timeline_page(State(state): State<AppState>) -> Result<Response, Ap
             "时间线 Timeline: every dated record",
         )),
         q: String::new(),
-        timeline: build_timeline(&rows),
+        timeline: build_timeline(&rows, &statuses),
     })
 }

@@ -24,12 +24,19 @@ use crate::model::{FieldName, Kind};
 use crate::refs::{paragraph_url, record_url};
 use crate::search::Query;
 
-/// What the project says of the curated data's licence: it declares none.
-/// Said plainly rather than guessed, so no one reuses the data on a
-/// licence that was never granted.
-pub const LICENCE: &str = "No licence is declared for the curated data (records, citations, \
-     links). The source texts are their publishers', quoted for citation, and are not \
-     licensed by summitkb.";
+/// The licence of the curated data, and what it leaves out: the source
+/// texts are their publishers', quoted, and no licence of ours can cover
+/// them. Word for word as `LICENSE-DATA.md` states it (a test holds them
+/// together), in every download, feed and the Dataset's JSON-LD.
+pub const LICENCE: &str = "The curated data (records, citations, links, aliases, translations) \
+     is released under CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/). The source \
+     texts are not summitkb's: they remain the copyright of their publishers (Xinhua News \
+     Agency), are reproduced for citation and research, and are excluded from the licence. \
+     See LICENSE-DATA.md.";
+
+/// The licence's own address, where a format has a field for one
+/// (schema.org `license`).
+pub const LICENCE_URL: &str = "https://creativecommons.org/licenses/by/4.0/";
 
 /// The tables of the whole dataset.
 pub const DATASETS: [&str; 5] = ["records", "citations", "links", "sources", "paragraphs"];

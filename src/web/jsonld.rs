@@ -262,6 +262,7 @@ pub fn dataset(
         "description": "Curated records of summit outcomes (agreements, projects, initiatives, events, figures, quotes, people, countries, organizations), each citing the paragraph and the verbatim words of its source.",
         "version": data_version,
         "inLanguage": ["zh-Hans", "en"],
+        "license": super::export::LICENCE_URL,
         "usageInfo": licence,
         "isBasedOn": sources.iter().map(|s| json!({
             "@type": "NewsArticle",

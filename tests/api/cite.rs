@@ -501,6 +501,17 @@ async fn every_link_to_the_cited_words_finds_them_once_in_their_paragraph() {
                 1,
                 "{page}: {probe} once in the page"
             );
+            // Chromium matches only at ICU word boundaries: the directive's
+            // outer edges fall on them (a note's bracket is one on the page).
+            if end.is_none() {
+                let bounds = summitkb::cite::fragment::word_boundaries(para);
+                let at = para[..para.find(&probe).unwrap()].chars().count();
+                let to = at + probe.chars().count();
+                assert!(
+                    bounds[at] && bounds[to],
+                    "{page}: {probe:?} [{at},{to}) is not on word boundaries"
+                );
+            }
             if prefix.is_some() || suffix.is_some() {
                 with_context += 1;
             }

@@ -85,14 +85,8 @@ async fn round_trip(app: &TestApp, stem: &str) -> Vec<Vec<String>> {
         attribution.contains("新华社") && attribution.contains("Xinhua News Agency"),
         "{stem}: {attribution}"
     );
-    // The project declares no licence for its data, and the file says so.
-    assert!(
-        json["licence"]
-            .as_str()
-            .unwrap()
-            .starts_with("No licence is declared"),
-        "{stem}"
-    );
+    // The curated data is CC BY 4.0; the source texts are excluded.
+    assert_licence(json["licence"].as_str().unwrap(), stem);
     rows
 }
 
@@ -259,4 +253,43 @@ async fn the_snapshot_is_the_database_itself() {
         assert!(names.contains(&format!("{stem}.json").as_str()), "{stem}");
     }
     assert!(names.contains(&"summitkb.sqlite"));
+}
+
+/// The licence statement every file carries: CC BY 4.0 for the curated
+/// data, the source texts excluded and left to their publisher, word for
+/// word as LICENSE-DATA.md says it.
+pub fn assert_licence(licence: &str, what: &str) {
+    assert!(
+        licence.contains("CC BY 4.0")
+            && licence.contains("https://creativecommons.org/licenses/by/4.0/")
+            && licence.contains("records, citations, links, aliases, translations")
+            && licence.contains("Xinhua News Agency")
+            && licence.contains("excluded from the licence"),
+        "{what}: {licence}"
+    );
+    let file = include_str!("../../LICENSE-DATA.md").replace('\n', " ");
+    assert!(
+        file.contains(licence),
+        "{what}: LICENSE-DATA.md does not state {licence:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_export_index_and_the_feeds_state_the_licence() {
+    let app = TestApp::shared().await;
+    let index = app.get_ok("/api/export").await.json();
+    assert_licence(index["licence"].as_str().unwrap(), "/api/export");
+    for feed in [
+        "/feeds/records.atom",
+        "/feeds/projects.atom",
+        "/feeds/countries/kyrgyzstan.atom",
+    ] {
+        let xml = app.get_ok(feed).await.body;
+        let rights = xml
+            .split_once("<rights>")
+            .and_then(|(_, r)| r.split_once("</rights>"))
+            .map(|(r, _)| r.replace("&#39;", "'").replace("&apos;", "'"))
+            .unwrap_or_else(|| panic!("{feed}: no <rights>"));
+        assert_licence(&rights, feed);
+    }
 }

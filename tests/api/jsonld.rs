@@ -128,12 +128,11 @@ async fn sources_paragraphs_lists_and_the_site_have_theirs() {
     assert_eq!(ld["@type"], "Dataset");
     let version = app.get_ok("/healthz").await.body;
     assert_eq!(ld["version"], version.trim().strip_prefix("ok ").unwrap());
-    assert!(
-        ld["usageInfo"]
-            .as_str()
-            .unwrap()
-            .starts_with("No licence is declared")
+    assert_eq!(
+        ld["license"],
+        "https://creativecommons.org/licenses/by/4.0/"
     );
+    super::export::assert_licence(ld["usageInfo"].as_str().unwrap(), "Dataset");
     let downloads = ld["distribution"].as_array().unwrap();
     assert!(downloads.len() >= 29, "{}", downloads.len());
     for d in downloads {

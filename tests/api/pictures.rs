@@ -240,3 +240,88 @@ async fn record_pages_show_date_basis_and_derivation() {
         .body;
     assert!(summit.contains("原文所述 (stated)"));
 }
+
+/// The map's latest status by country, from `page`: the section's text.
+fn map_status(page: &str) -> &str {
+    let from = page
+        .find("id=\"map-status\"")
+        .expect("the map lists no latest status by country");
+    let to = page[from..].find("</section>").unwrap() + from;
+    &page[from..to]
+}
+
+#[tokio::test]
+async fn the_map_lists_each_countrys_outcomes_with_their_latest_status() {
+    let app = TestApp::shared().await;
+    let page = app.get_ok("/map").await.body;
+    let status = map_status(&page);
+    // Every status today is the 2025-06-18 source's; the railway is under
+    // Kyrgyzstan with it.
+    let kyrgyzstan = &status[status.find("/countries/kyrgyzstan\"").unwrap()..];
+    let kyrgyzstan = &kyrgyzstan[..kyrgyzstan.find("</div>").unwrap()];
+    assert!(
+        kyrgyzstan.contains("/projects/china-kyrgyzstan-uzbekistan-railway")
+            && kyrgyzstan.contains(
+                "“高质量推进中吉乌铁路建设，力争早日建成” <time datetime=\"2025-06-18\">"
+            ),
+        "{kyrgyzstan}"
+    );
+    assert!(!status.contains("2025-12-27"));
+
+    // A later source with a dated statement: the map shows that one.
+    let seeds = super::history::railway_progress();
+    let app = TestApp::with_seeds(&seeds.path()).await;
+    let page = app.get_ok("/map").await.body;
+    let status = map_status(&page);
+    for country in ["kyrgyzstan", "uzbekistan"] {
+        let at = &status[status.find(&format!("/countries/{country}\"")).unwrap()..];
+        let at = &at[..at.find("</div>").unwrap()];
+        assert!(
+            at.contains("“主体工程正式开工” <time datetime=\"2025-12-27\">")
+                && !at.contains("高质量推进中吉乌铁路建设，力争早日建成"),
+            "{country}: {at}"
+        );
+    }
+}
+
+/// The status points on the timeline row that links `url`.
+fn row_points(page: &str, url: &str) -> usize {
+    let svg = &page[page.find("<svg").unwrap()..page.find("</svg>").unwrap()];
+    let row = &svg[svg
+        .find(&format!("<a href=\"{url}\">"))
+        .unwrap_or_else(|| panic!("no row for {url}"))..];
+    row[..row.find("</a>").unwrap()]
+        .matches("class=\"status-point\"")
+        .count()
+}
+
+#[tokio::test]
+async fn the_timeline_marks_each_dated_status_statement_on_its_records_row() {
+    const TIANJIN: &str = "/events/sco-tianjin-summit-2025";
+    let app = TestApp::shared().await;
+    let page = app.get_ok("/timeline").await.body;
+    // Today every status is the one 2025-06-18 source's: one point per
+    // dated record that has a status, none on a record without one.
+    assert_eq!(row_points(&page, TIANJIN), 1);
+    assert_eq!(row_points(&page, "/initiatives/silk-road-economic-belt"), 0);
+    let points = page.matches("class=\"status-point\"").count();
+    assert!(points >= 10, "{points}");
+    assert!(page.contains("<title>进展 Status 2025-06-18：“筹办中”</title>"));
+
+    // A later source states that the summit was held: two points, in order.
+    let seeds = super::history::Seeds::copy();
+    seeds.add_fixture("tianjin-summit-held", "2025-09-01");
+    seeds.insert_after(
+        "records/events.toml",
+        "status = \"筹办中\"",
+        "progress = [{ status = \"在天津闭幕\", date = \"2025-09-01\", cite = { source = \"tianjin-summit-held\", p = 1, span = \"2025年9月1日，上海合作组织天津峰会在天津闭幕\" } }]",
+    );
+    let app = TestApp::with_seeds(&seeds.path()).await;
+    let page = app.get_ok("/timeline").await.body;
+    assert_eq!(row_points(&page, TIANJIN), 2);
+    let first = page.find("进展 Status 2025-06-18：“筹办中”").unwrap();
+    let second = page.find("进展 Status 2025-09-01：“在天津闭幕”").unwrap();
+    assert!(first < second);
+    assert!(page.contains("<time datetime=\"2025-09-01\">2025-09-01</time>：“在天津闭幕”"));
+    assert_eq!(points + 1, page.matches("class=\"status-point\"").count());
+}

@@ -406,23 +406,6 @@ await check("journey: a link to the cited words scrolls to and highlights them; 
   await page.waitForTimeout(300);
   const fallbackY = await page.evaluate(() => window.scrollY);
   assert(Math.abs(fallbackY - at.scrollY) > 20, `the text directive did not match: scrolled as for #p10 (${at.scrollY} vs ${fallbackY})`);
-  // Every citation's link, as the citations download gives it: how many
-  // Chromium matches (CJK words are matched at ICU word boundaries).
-  const cites = await (await fetch(`${BASE}/api/export/citations.json`)).json();
-  let matched = 0;
-  const missed = [];
-  for (const c of cites.rows) {
-    const url = c.text_fragment_url.replace(/^https?:\/\/[^/]+/, BASE);
-    await page.goto(`${BASE}/sources/${SOURCE}#p${c.paragraph}`);
-    const plainY = await page.evaluate(() => window.scrollY);
-    await page.goto("about:blank");
-    await page.goto(url);
-    await page.waitForTimeout(50);
-    const y = await page.evaluate(() => window.scrollY);
-    if (Math.abs(y - plainY) > 20) matched += 1;
-    else missed.push(`¶${c.paragraph} ${c.span.slice(0, 20)}`);
-  }
-  console.log(`      ${matched} of ${cites.rows.length} citation links matched by Chromium${missed.length ? `; not: ${missed.slice(0, 8).join(" | ")}` : ""}`);
   // Words that are not in the text: the browser goes to the paragraph.
   await page.goto("about:blank");
   await page.goto(`${BASE}/sources/${SOURCE}#p12:~:text=${encodeURIComponent("这句话不在原文里")}`);
@@ -434,6 +417,143 @@ await check("journey: a link to the cited words scrolls to and highlights them; 
   });
   // Chromium itself neither scrolls nor marks: static/fragment.js does.
   assert(fallback.marked && fallback.inView && fallback.scrollY > 0 && fallback.bg !== fallback.bodyBg, `no fallback to ¶12: ${JSON.stringify(fallback)}`);
+  assert(page.problems.length === 0, page.problems.join("\n"));
+  await context.close();
+});
+
+// Chromium exposes no script API saying a text directive matched
+// (document.fragmentDirective is an empty object), but it paints the match
+// as ::target-text. So each link is opened with that highlight styled a
+// colour nothing else uses, and the screenshot is read back at the first
+// and the last cited character: both must be painted, which means the link
+// matched, matched where the words are, and highlights them all.
+const TARGET_TEXT = "::target-text{background-color:#ff00ff!important;color:#ff00ff!important}";
+async function fragmentHighlights(page, url, n, from, to) {
+  await page.goto("about:blank");
+  await page.goto(url);
+  await page.addStyleTag({ content: TARGET_TEXT });
+  let last = "";
+  for (let attempt = 0; attempt < 6; attempt++) {
+    await page.waitForTimeout(attempt ? 250 : 150);
+    const shot = (await page.screenshot()).toString("base64");
+    last = await page.evaluate(async ({ n, from, to, shot }) => {
+      const para = document.querySelector(`#p${n} > p`);
+      // The rectangle of code point k of the paragraph's text (the page's
+      // [sic: …] notes are not part of it).
+      const rect = (k) => {
+        const walker = document.createTreeWalker(para, NodeFilter.SHOW_TEXT, {
+          acceptNode: (t) => (t.parentElement.closest(".sic") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+        });
+        let seen = 0;
+        for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+          const cps = Array.from(t.data);
+          if (k < seen + cps.length) {
+            const at = cps.slice(0, k - seen).join("").length;
+            const range = document.createRange();
+            range.setStart(t, at);
+            range.setEnd(t, at + cps[k - seen].length);
+            return range.getBoundingClientRect();
+          }
+          seen += cps.length;
+        }
+        return null;
+      };
+      const img = new Image();
+      img.src = "data:image/png;base64," + shot;
+      await img.decode();
+      const canvas = document.createElement("canvas");
+      canvas.width = img.width;
+      canvas.height = img.height;
+      const g = canvas.getContext("2d");
+      g.drawImage(img, 0, 0);
+      for (const [which, k] of [["first", from], ["last", to - 1]]) {
+        const r = rect(k);
+        if (!r) return `no character ${k} in ¶${n}`;
+        if (r.top < 0 || r.bottom > innerHeight) return `the ${which} cited character is out of view`;
+        const px = g.getImageData(Math.round(r.left + 1), Math.round(r.top + 2), Math.max(1, Math.round(r.width - 2)), Math.max(1, Math.round(r.height - 4))).data;
+        let painted = 0;
+        for (let i = 0; i < px.length; i += 4) if (px[i] > 200 && px[i + 1] < 80 && px[i + 2] > 200) painted += 1;
+        if (painted < px.length / 8) return `the ${which} cited character is not highlighted`;
+      }
+      return "";
+    }, { n, from, to, shot });
+    if (!last) return "";
+  }
+  return last;
+}
+
+await check("researchers: every citation's link to the cited words is matched and highlighted by Chromium", async () => {
+  // bypassCSP: the page's CSP (style-src 'self') would refuse the test's style.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
+  const page = await context.newPage();
+  const cites = await (await fetch(`${BASE}/api/export/citations.json`)).json();
+  const annotations = await (await fetch(`${BASE}/sources/${SOURCE}/annotations`)).json();
+  const total = annotations.total ?? annotations.items?.length ?? annotations.first?.items?.length;
+  assert(cites.rows.length === total, `${cites.rows.length} citations in the download, ${total} annotations`);
+  const missed = [];
+  for (const c of cites.rows) {
+    const url = c.text_fragment_url.replace(/^https?:\/\/[^/]+/, BASE);
+    const why = await fragmentHighlights(page, url, c.paragraph, c.span_start, c.span_end);
+    if (why) missed.push(`${c.record_kind}/${c.record_slug} ¶${c.paragraph} [${c.span_start},${c.span_end}) “${c.span}”: ${why} (${decodeURIComponent(url.split(":~:")[1])})`);
+  }
+  console.log(`      ${cites.rows.length - missed.length} of ${cites.rows.length} citation links matched and highlighted by Chromium`);
+  assert(missed.length === 0, `${missed.length} not:\n${missed.join("\n")}`);
+  await context.close();
+});
+
+await check("sources over time: /commitments renders every commitment, its links work, and each record page's status history agrees", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await strictPage(context);
+  const api = await (await fetch(`${BASE}/api/commitments`)).json();
+  const expected = api.data ?? api.commitments ?? api;
+  await page.goto(`${BASE}/commitments`);
+  const items = await page.evaluate(() => [...document.querySelectorAll("ul.commitments > li")].map((li) => ({
+    href: li.querySelector("h2 a")?.getAttribute("href"),
+    title: li.querySelector("h2 a")?.textContent.trim(),
+    status: li.querySelector("dd time")?.getAttribute("datetime") ?? null,
+    statusText: [...li.querySelectorAll("dt")].find((dt) => dt.textContent.includes("最新进展"))?.nextElementSibling.textContent ?? null,
+    links: [...li.querySelectorAll("a[href]")].map((a) => a.getAttribute("href")),
+  })));
+  assert(items.length > 0 && items.length === (Array.isArray(expected) ? expected.length : items.length), `${items.length} commitments on the page, ${Array.isArray(expected) ? expected.length : "?"} in /api/commitments`);
+  const count = Number(await page.locator("h1 .count").innerText());
+  assert(count === items.length, `the heading counts ${count}, the list holds ${items.length}`);
+  for (const it of items) {
+    assert(it.href && it.title, `a commitment without its record link: ${JSON.stringify(it)}`);
+    for (const href of it.links) {
+      const r = await fetch(BASE + href);
+      assert(r.status === 200, `${href} from /commitments answers ${r.status}`);
+    }
+    // The record page shows the same latest status, last in its history, in date order.
+    await page.goto(BASE + it.href);
+    const history = await page.evaluate(() => [...document.querySelectorAll("section.status-history li")].map((li) => ({
+      date: li.querySelector("time")?.getAttribute("datetime"),
+      text: li.querySelector("p").textContent,
+      latest: li.classList.contains("latest"),
+      cite: li.querySelector("a")?.getAttribute("href"),
+    })));
+    if (it.status === null) {
+      assert(history.length === 0, `${it.href}: a status history but no latest status on /commitments`);
+      continue;
+    }
+    assert(history.length > 0, `${it.href}: /commitments gives a latest status, the record page no history`);
+    const last = history[history.length - 1];
+    assert(last.latest && history.filter((h) => h.latest).length === 1, `${it.href}: the latest is not the last statement`);
+    assert(last.date === it.status, `${it.href}: latest ${last.date} on the page, ${it.status} on /commitments`);
+    const quoted = /“([^”]+)”/.exec(it.statusText)?.[1];
+    assert(quoted && last.text.includes(`“${quoted}”`), `${it.href}: the status “${quoted}” is not the page's latest (${last.text})`);
+    const dates = history.map((h) => h.date);
+    assert(dates.every((d, i) => i === 0 || dates[i - 1] <= d), `${it.href}: statements not oldest first: ${dates}`);
+    for (const h of history) {
+      assert(h.cite && /\/sources\/[^/]+\/p\/\d+/.test(h.cite), `${it.href}: a statement without its paragraph: ${JSON.stringify(h)}`);
+      const r = await fetch(BASE + h.cite);
+      assert(r.status === 200, `${h.cite} answers ${r.status}`);
+    }
+  }
+  // A status statement's paragraph link lands on the paragraph page.
+  await page.goto(`${BASE}/projects/training-places-3000`);
+  await page.locator("section.status-history li.latest a").first().click();
+  await page.waitForURL(/\/sources\/[^/]+\/p\/\d+/);
+  assert(await page.locator("main").count(), "the status's paragraph page did not render");
   assert(page.problems.length === 0, page.problems.join("\n"));
   await context.close();
 });
