@@ -32,13 +32,40 @@ pub async fn open_writable(path: &Path) -> Result<SqlitePool, sqlx::Error> {
 /// Opens an existing database for serving. The connections are read-only at
 /// the SQLite level, so no code path reachable from HTTP can write, and any
 /// number of replicas can serve one snapshot file.
+///
+/// A snapshot built by an older summitkb lacks the tables and columns later
+/// migrations add (a search index, an English column), and serving it would
+/// fail request by request; it is refused here, whole, with what to do.
 pub async fn open_read_only(path: &Path) -> Result<SqlitePool, sqlx::Error> {
     let opts = base_options(path)?.read_only(true);
-    SqlitePoolOptions::new()
+    let pool = SqlitePoolOptions::new()
         .max_connections(8)
         .min_connections(1)
         .connect_with(opts)
-        .await
+        .await?;
+    let needed = sqlx::migrate!("./migrations")
+        .iter()
+        .map(|m| m.version)
+        .max()
+        .unwrap_or(0);
+    let applied: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+            .fetch_one(&pool)
+            .await
+            .unwrap_or(None);
+    if applied.unwrap_or(0) < needed {
+        pool.close().await;
+        return Err(sqlx::Error::Configuration(
+            format!(
+                "{}: built by an older summitkb (schema at migration {}, this build needs {needed}); \
+                 rebuild it with `summitkb import --db`",
+                path.display(),
+                applied.unwrap_or(0)
+            )
+            .into(),
+        ));
+    }
+    Ok(pool)
 }
 
 fn base_options(path: &Path) -> Result<SqliteConnectOptions, sqlx::Error> {

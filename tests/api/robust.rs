@@ -52,3 +52,29 @@ proptest! {
         prop_assert!(!status.is_server_error(), "{uri} -> {status}");
     }
 }
+
+/// A snapshot built by an older summitkb (a migration short) is refused when
+/// served read-only, with what to do, instead of failing search by search.
+#[tokio::test]
+async fn an_older_snapshot_is_refused_whole_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kb.sqlite");
+    summitkb::prepare_database(&db, &crate::helpers::seeds_dir())
+        .await
+        .expect("the seeds import");
+    let pool = summitkb::db::open_writable(&db).await.unwrap();
+    sqlx::query(
+        "DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    let err = summitkb::db::open_read_only(&db)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("built by an older summitkb"), "{err}");
+    assert!(err.contains("summitkb import --db"), "{err}");
+    assert!(err.contains(&db.display().to_string()), "{err}");
+}
