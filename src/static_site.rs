@@ -336,6 +336,9 @@ pub fn links_in(content_type: &str, body: &[u8], base: &str) -> Vec<String> {
             }
         }
     }
+    // An absolute `src`/`href` is found by both passes: each link once.
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|l| seen.insert(l.clone()));
     out
 }
 
