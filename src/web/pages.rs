@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::charts::load_map;
 use super::cite::{CiteBlock, Linker, WordLink, cited_of};
+use super::lang::Lang;
 use super::params::Params;
 use super::views::{
     CitationView, CitedParagraphView, EditorialView, EnglishBasisView, FieldView, LinkGroup,
@@ -53,6 +54,7 @@ pub struct KindSummary {
 pub struct Glance {
     pub record: RecordRef,
     pub summary: String,
+    pub summary_en: Option<String>,
     pub fields: Vec<FieldView>,
     pub links: Vec<LinkGroup>,
 }
@@ -60,6 +62,7 @@ pub struct Glance {
 #[derive(Template)]
 #[template(path = "home.html")]
 pub struct HomePage {
+    pub lang: Lang,
     pub q: String,
     /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
     pub jsonld: String,
@@ -85,7 +88,7 @@ const HEADLINE_KINDS: [Kind; 6] = [
     Kind::Event,
 ];
 
-pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
+pub async fn home(State(state): State<AppState>, lang: Lang) -> Result<Response, AppError> {
     let pool = &state.pool;
     let mut glances = Vec::new();
     let mut taking_part: Vec<String> = Vec::new();
@@ -105,6 +108,7 @@ pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
         glances.push(Glance {
             record: RecordRef::from(&r),
             summary: r.summary.clone(),
+            summary_en: r.summary_en.clone(),
             fields: fields_of(pool, r.id).await?,
             links: link_groups(&links),
         });
@@ -136,6 +140,7 @@ pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
             &super::export::downloads(),
             super::export::LICENCE,
         )),
+        lang,
         q: String::new(),
         glances,
         kinds,
@@ -153,7 +158,7 @@ async fn fields_of(pool: &sqlx::SqlitePool, id: i64) -> Result<Vec<FieldView>, A
     let mut fields: Vec<FieldView> = FieldName::ALL
         .into_iter()
         .filter_map(|f| rows.iter().find(|r| r.name == f.as_str()))
-        .map(|r| FieldView::new(&r.name, &r.value))
+        .map(|r| FieldView::with_english(&r.name, &r.value, r.value_en.as_deref()))
         .collect();
     fields.dedup_by(|a, b| a.name == b.name);
     Ok(fields)
@@ -300,6 +305,8 @@ fn groupings(kind: Kind) -> Vec<Grouping> {
 /// One cell: text, or records as links.
 pub struct CellView {
     pub text: String,
+    /// The text for the English edition, where it has English.
+    pub text_en: Option<String>,
     pub records: Vec<RecordRef>,
 }
 
@@ -311,6 +318,8 @@ pub struct RowView {
 pub struct TableGroup {
     /// Empty when the table is not grouped.
     pub label: String,
+    /// The label for the English edition, where it has English.
+    pub label_en: Option<String>,
     pub id: String,
     pub rows: Vec<RowView>,
 }
@@ -336,6 +345,7 @@ pub struct SwitchView {
 #[derive(Template)]
 #[template(path = "kind_list.html")]
 pub struct KindListPage {
+    pub lang: Lang,
     pub q: String,
     /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
     pub jsonld: String,
@@ -423,6 +433,7 @@ pub async fn kind_list(
     State(state): State<AppState>,
     path: Result<Path<String>, axum::extract::rejection::PathRejection>,
     params: Params,
+    lang: Lang,
 ) -> Result<Response, AppError> {
     let Ok(Path(plural)) = path else {
         return Err(AppError::NotFound);
@@ -458,19 +469,29 @@ pub async fn kind_list(
             .map(|l| RecordRef::new(l.kind, &l.slug, &l.title, l.english.as_deref()))
             .collect()
     };
+    let field_en = |r: &RecordRow, name: FieldName| {
+        fields_of
+            .get(&r.id)
+            .and_then(|fs| fs.iter().find(|x| x.name == name.as_str()))
+            .and_then(|x| x.value_en.as_deref())
+    };
     let cell = |r: &RecordRow, col: Column| match col {
-        Column::Field(f) => CellView {
-            text: field(r, f)
-                .map(|v| FieldView::new(f.as_str(), v).value)
-                .unwrap_or_default(),
-            records: Vec::new(),
-        },
+        Column::Field(f) => {
+            let view = field(r, f).map(|v| FieldView::with_english(f.as_str(), v, field_en(r, f)));
+            CellView {
+                text_en: view.as_ref().and_then(|v| v.value_en.clone()),
+                text: view.map(|v| v.value).unwrap_or_default(),
+                records: Vec::new(),
+            }
+        }
         Column::Links(role) => CellView {
             text: String::new(),
+            text_en: None,
             records: linked(r, role, None),
         },
         Column::Mentioned => CellView {
             text: String::new(),
+            text_en: None,
             records: linked(r, LinkRole::Related, Some(Kind::Country)),
         },
     };
@@ -486,7 +507,10 @@ pub async fn kind_list(
             .copied()
             .find(|o| o.key() == g)
             .unwrap_or_else(|| {
-                problems.push(format!("没有“{g}”这种分组 (no grouping “{g}”)"));
+                problems.push(match lang {
+                    Lang::Zh => format!("没有“{g}”这种分组 (no grouping “{g}”)"),
+                    Lang::En => format!("There is no grouping “{g}”"),
+                });
                 offered[0]
             }),
     };
@@ -508,7 +532,10 @@ pub async fn kind_list(
         Some(k) => match columns(kind).iter().copied().find(|c| c.key() == k) {
             Some(c) => Some(Some(c)),
             None => {
-                problems.push(format!("不能按“{k}”排序 (cannot sort by “{k}”)"));
+                problems.push(match lang {
+                    Lang::Zh => format!("不能按“{k}”排序 (cannot sort by “{k}”)"),
+                    Lang::En => format!("This list cannot be sorted by “{k}”"),
+                });
                 None
             }
         },
@@ -517,9 +544,12 @@ pub async fn kind_list(
         None | Some("asc") => false,
         Some("desc") => true,
         Some(d) => {
-            problems.push(format!(
-                "排序方向只能是 asc 或 desc (direction “{d}” is not asc or desc)"
-            ));
+            problems.push(match lang {
+                Lang::Zh => {
+                    format!("排序方向只能是 asc 或 desc (direction “{d}” is not asc or desc)")
+                }
+                Lang::En => format!("The direction “{d}” is not asc or desc"),
+            });
             false
         }
     };
@@ -563,6 +593,7 @@ pub async fn kind_list(
     let groups: Vec<TableGroup> = match group {
         Grouping::None => vec![TableGroup {
             label: String::new(),
+            label_en: None,
             id: "all".to_owned(),
             rows: rows.into_iter().map(|(_, row)| row).collect(),
         }],
@@ -581,6 +612,15 @@ pub async fn kind_list(
                 .enumerate()
                 .map(|(i, label)| TableGroup {
                     label: (*label).to_owned(),
+                    label_en: if *label == OTHER {
+                        Some(OTHER_EN.to_owned())
+                    } else {
+                        records
+                            .iter()
+                            .find(|r| field(r, f) == Some(label))
+                            .and_then(|r| field_en(r, f))
+                            .map(str::to_owned)
+                    },
                     id: format!("g{}", i + 1),
                     rows: Vec::new(),
                 })
@@ -608,12 +648,14 @@ pub async fn kind_list(
                 .iter()
                 .map(|c| TableGroup {
                     label: c.title.clone(),
+                    label_en: c.english.clone(),
                     id: format!("c-{}", c.slug),
                     rows: Vec::new(),
                 })
                 .collect();
             let mut none = TableGroup {
                 label: "无国家 No country".to_owned(),
+                label_en: Some("No country".to_owned()),
                 id: "c-none".to_owned(),
                 rows: Vec::new(),
             };
@@ -632,6 +674,7 @@ pub async fn kind_list(
                                 .iter()
                                 .map(|x| CellView {
                                     text: x.text.clone(),
+                                    text_en: x.text_en.clone(),
                                     records: x.records.clone(),
                                 })
                                 .collect(),
@@ -692,6 +735,7 @@ pub async fn kind_list(
             &format!("{} {}", kind.label_zh(), kind.label_en()),
             &items,
         )),
+        lang,
         q: String::new(),
         label_zh: kind.label_zh(),
         label_en: kind.label_en(),
@@ -701,7 +745,7 @@ pub async fn kind_list(
         switches,
         source_order: sort.is_none(),
         source_order_url: list_url(kind, group, None),
-        problem: (!problems.is_empty()).then(|| problems.join("；")),
+        problem: (!problems.is_empty()).then(|| problems.join(lang.pick("；", "; "))),
         scope: scope_of_kind(pool, kind).await?,
     };
     let status = if page.problem.is_some() {
@@ -737,10 +781,12 @@ async fn scope_of_kind(pool: &sqlx::SqlitePool, kind: Kind) -> Result<Vec<ScopeV
 
 /// The group of records without a value for the grouping field.
 const OTHER: &str = "其他";
+const OTHER_EN: &str = "Other";
 
 #[derive(Template)]
 #[template(path = "record.html")]
 pub struct RecordPage {
+    pub lang: Lang,
     pub q: String,
     /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
     pub jsonld: String,
@@ -754,6 +800,9 @@ pub struct RecordPage {
     /// What the record adds from outside its sources, shown apart.
     pub editorial: Vec<EditorialView>,
     pub summary: String,
+    pub summary_en: Option<String>,
+    /// Whether the English summary is quoted from an official text.
+    pub summary_en_official: bool,
     pub aliases: Vec<String>,
     pub words: Option<String>,
     pub fields: Vec<FieldView>,
@@ -785,6 +834,7 @@ pub(super) async fn record_at(
 pub async fn record(
     State(state): State<AppState>,
     path: Result<Path<(String, String)>, axum::extract::rejection::PathRejection>,
+    lang: Lang,
 ) -> Result<Response, AppError> {
     let pool = &state.pool;
     let (kind, r) = record_at(pool, path).await?;
@@ -794,6 +844,7 @@ pub async fn record(
         .iter()
         .position(|f| f.name == "words")
         .map(|i| fields.remove(i).value);
+    let sources = queries::all_sources(pool).await?;
     let errata = queries::errata(pool).await?;
     let rows = queries::record_citations(pool, r.id).await?;
     let cite = record_cite_block(&state, kind, &rows, &r.slug).await?;
@@ -829,12 +880,18 @@ pub async fn record(
             .map(EditorialView::from)
             .collect(),
         summary: r.summary.clone(),
+        summary_en: r.summary_en.clone(),
+        summary_en_official: r.summary_en_basis == Some(crate::model::EnglishBasis::Official),
+        lang,
         aliases,
         words,
         fields,
         links: link_groups(&links),
         backlinks: backlink_groups(&queries::links_to(pool, r.id).await?),
-        cited: cited_paragraphs(&rows, &r.slug, &errata),
+        cited: cited_paragraphs(&rows, &r.slug, &errata)
+            .into_iter()
+            .map(|c| super::views::in_english(c, &sources))
+            .collect(),
         history,
         record: RecordRef::from(&r),
     })
