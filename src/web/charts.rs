@@ -89,7 +89,7 @@ fn in_english(mut view: TimelineView, rows: &[queries::DatedRow]) -> TimelineVie
             }
         }
         e.kind_label = e.record.kind.label_en();
-        let name = e.record.english.as_deref().unwrap_or(&e.record.title);
+        let name = e.record.english_label();
         mark.title = format!("{}: {name} ({})", e.date, e.basis_en);
         // A Chinese character is about twice as wide as a Latin letter.
         let room = 2 * mark.label.chars().count();

@@ -91,25 +91,19 @@ impl Lang {
     /// A text that may be English or Chinese (an English derivation, or the
     /// Chinese where there is none): marked `lang="zh-Hans"` on English
     /// pages only when it holds Han characters.
-    pub fn auto<'a>(self, text: &'a str) -> Chinese<'a> {
-        match self {
-            Lang::En if !has_han(text) => Chinese {
-                lang: Lang::Zh,
-                text,
-            },
-            _ => self.zh(text),
-        }
+    pub fn auto<'a>(self, text: &'a str) -> Mixed<'a> {
+        Mixed { lang: self, text }
     }
 
     /// A record-bound English text if there is one, else the Chinese marked
     /// as Chinese: what an English page shows for a name or a value.
-    pub fn either<'a>(self, zh: &'a str, en: Option<&'a str>) -> Chinese<'a> {
+    pub fn either<'a>(self, zh: &'a str, en: Option<&'a str>) -> Mixed<'a> {
         match (self, en) {
-            (Lang::En, Some(en)) => Chinese {
-                lang: Lang::Zh,
-                text: en,
+            (Lang::En, Some(en)) => self.auto(en),
+            _ => Mixed {
+                lang: self,
+                text: zh,
             },
-            _ => self.zh(zh),
         }
     }
 
@@ -203,8 +197,83 @@ impl fmt::Display for Chinese<'_> {
     }
 }
 
+/// English text that may quote Chinese (a summary giving a saying in the
+/// original): escaped, each run of Chinese in it marked `lang="zh-Hans"`.
+pub struct Runs<'a>(&'a str);
+
+/// [`Runs`] of `text`.
+pub fn runs(text: &str) -> Runs<'_> {
+    Runs(text)
+}
+
+impl fmt::Display for Runs<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&runs_html(&Escaped(self.0).to_string()))
+    }
+}
+
+/// Escapes its own text.
+impl askama::filters::HtmlSafe for Runs<'_> {}
+
+/// Punctuation that joins two runs of Chinese into one (“平‘语’近人”).
+fn joins_chinese(c: char) -> bool {
+    matches!(c, '“' | '”' | '‘' | '’' | '—' | '·' | '…')
+}
+
+/// HTML with each run of Chinese in its text (never inside a tag) wrapped
+/// in `<span lang="zh-Hans">`: English prose, or a snippet of it with its
+/// marks, that quotes Chinese.
+pub fn runs_html(html: &str) -> String {
+    let chars: Vec<char> = html.chars().collect();
+    let mut out = String::with_capacity(html.len() + 32);
+    let mut in_tag = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if in_tag || c == '<' || !is_han(c) {
+            in_tag = (in_tag || c == '<') && c != '>';
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        // A run: Han characters, and joining punctuation between them.
+        let mut end = i;
+        let mut j = i;
+        while j < chars.len() && (is_han(chars[j]) || joins_chinese(chars[j])) {
+            if is_han(chars[j]) {
+                end = j + 1;
+            }
+            j += 1;
+        }
+        out.push_str("<span lang=\"zh-Hans\">");
+        out.extend(&chars[i..end]);
+        out.push_str("</span>");
+        i = end;
+    }
+    out
+}
+
 /// Escapes its own text.
 impl askama::filters::HtmlSafe for Chinese<'_> {}
+
+/// Text in either language: on an English page its Chinese runs are marked
+/// ([`runs`]); on a Chinese page it is as it is.
+pub struct Mixed<'a> {
+    lang: Lang,
+    text: &'a str,
+}
+
+impl fmt::Display for Mixed<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.lang {
+            Lang::En => write!(f, "{}", runs(self.text)),
+            Lang::Zh => write!(f, "{}", Escaped(self.text)),
+        }
+    }
+}
+
+/// Escapes its own text.
+impl askama::filters::HtmlSafe for Mixed<'_> {}
 
 /// Text escaped for HTML content and attribute values.
 struct Escaped<'a>(&'a str);
@@ -213,12 +282,13 @@ impl fmt::Display for Escaped<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut last = 0;
         for (i, c) in self.0.char_indices() {
+            // The entities askama writes, so a page escapes alike throughout.
             let rep = match c {
-                '&' => "&amp;",
-                '<' => "&lt;",
-                '>' => "&gt;",
-                '"' => "&quot;",
-                '\'' => "&#x27;",
+                '&' => "&#38;",
+                '<' => "&#60;",
+                '>' => "&#62;",
+                '"' => "&#34;",
+                '\'' => "&#39;",
                 _ => continue,
             };
             f.write_str(&self.0[last..i])?;
@@ -243,7 +313,7 @@ pub struct Edition {
 impl Edition {
     /// The edition of a request to `path_and_query`.
     pub fn of(path_and_query: &str, base: &str) -> Edition {
-        let lang = Lang::of_path(path_and_query);
+        let lang = Lang::of_path(path_and_query.split('?').next().unwrap_or(""));
         let zh = match lang {
             Lang::Zh => path_and_query.to_owned(),
             Lang::En => {
@@ -308,7 +378,7 @@ pub fn sync_scoped<R>(edition: Edition, f: impl FnOnce() -> R) -> R {
 /// The English address of a Chinese one, when that page has an English
 /// edition: pages, not files, feeds, JSON or the plain-text citations.
 fn localize_path(path: &str) -> Option<String> {
-    if Lang::of_path(path).is_en() {
+    if Lang::of_path(path.split(['?', '#']).next().unwrap_or("")).is_en() {
         return Some(path.to_owned());
     }
     let bare = path.split(['?', '#']).next().unwrap_or("");
@@ -420,14 +490,26 @@ mod tests {
     fn pairs_escape_and_choose() {
         assert_eq!(
             Lang::Zh.t("原文", "A & B").to_string(),
-            "原文 <span lang=\"en\">A &amp; B</span>"
+            "原文 <span lang=\"en\">A &#38; B</span>"
         );
-        assert_eq!(Lang::En.t("原文", "A & B").to_string(), "A &amp; B");
+        assert_eq!(Lang::En.t("原文", "A & B").to_string(), "A &#38; B");
         assert_eq!(
             Lang::En.zh("<中>").to_string(),
-            "<span lang=\"zh-Hans\">&lt;中&gt;</span>"
+            "<span lang=\"zh-Hans\">&#60;中&#62;</span>"
         );
         assert_eq!(Lang::En.either("中", Some("China")).to_string(), "China");
+        assert_eq!(
+            Lang::En.either("中", None).to_string(),
+            "<span lang=\"zh-Hans\">中</span>"
+        );
+        assert_eq!(
+            runs("the programme 《平“语”近人》 (a <pun>)").to_string(),
+            "the programme <span lang=\"zh-Hans\">《平“语”近人》</span> (a &#60;pun&#62;)"
+        );
+        assert_eq!(
+            runs_html("x <mark>中</mark>“a”"),
+            "x <mark><span lang=\"zh-Hans\">中</span></mark>“a”"
+        );
         assert_eq!(Lang::Zh.either("中", Some("China")).to_string(), "中");
     }
 }

@@ -801,6 +801,10 @@ pub struct RecordPage {
     pub editorial: Vec<EditorialView>,
     pub summary: String,
     pub summary_en: Option<String>,
+    /// What the English page's title says: the English name, or for a
+    /// record without one (a quote) its kind and the opening of its English
+    /// summary, since a `<title>` cannot mark Chinese as Chinese.
+    pub title_en: String,
     /// Whether the English summary is quoted from an official text.
     pub summary_en_official: bool,
     pub aliases: Vec<String>,
@@ -880,6 +884,7 @@ pub async fn record(
             .map(EditorialView::from)
             .collect(),
         summary: r.summary.clone(),
+        title_en: english_title(&r),
         summary_en: r.summary_en.clone(),
         summary_en_official: r.summary_en_basis == Some(crate::model::EnglishBasis::Official),
         lang,
@@ -895,6 +900,35 @@ pub async fn record(
         history,
         record: RecordRef::from(&r),
     })
+}
+
+/// A record's title in English: its English name, or its kind and the
+/// first words of its English summary.
+fn english_title(r: &RecordRow) -> String {
+    if let Some(en) = &r.english {
+        return en.clone();
+    }
+    let singular = r.kind.as_str();
+    let kind = format!("{}{}", singular[..1].to_uppercase(), &singular[1..]);
+    match &r.summary_en {
+        Some(s) => {
+            // Up to ten words, and none in Chinese, which a title cannot
+            // mark as Chinese.
+            let words: Vec<&str> = s.split_whitespace().collect();
+            let kept: Vec<&str> = words
+                .iter()
+                .take(10)
+                .take_while(|w| !super::lang::has_han(w))
+                .copied()
+                .collect();
+            let mut gist = kept.join(" ");
+            if kept.len() < words.len() {
+                gist.push('…');
+            }
+            format!("{kind}: {gist}")
+        }
+        None => format!("{kind} {}", r.slug),
+    }
 }
 
 /// A record's copy controls: its citations in every style, and a link to

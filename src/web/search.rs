@@ -300,7 +300,8 @@ fn result_view(hit: &Hit, q: &Query, errata: &[ErratumRow]) -> ResultView {
                     "{}{}",
                     also_note(&also, Lang::En),
                     match &record.summary_en {
-                        Some(en) => snippet(en, &marks, 120),
+                        // An English summary may quote the Chinese.
+                        Some(en) => super::lang::runs_html(&snippet(en, &marks, 120)),
                         None => format!(
                             "<span lang=\"zh-Hans\">{}</span>",
                             snippet(&record.summary, &marks, 120)
