@@ -62,10 +62,18 @@ PAGES=(
   "source|/sources/$SRC"
   "paragraph|/sources/$SRC/p/10"
   "search|/search?q=%E4%B8%AD%E5%90%89%E4%B9%8C%E9%93%81%E8%B7%AF"
+  # The English edition's pages, held to the same targets in the same run.
+  "home-en|/en/"
+  "record-en|/en/projects/china-kyrgyzstan-uzbekistan-railway"
+  "source-en|/en/sources/$SRC"
+  "paragraph-en|/en/sources/$SRC/p/10"
+  "search-en|/en/search?q=China-Kyrgyzstan-Uzbekistan+railway"
   # As browsers ask for them: gzip-compressed, against nginx's gzip_static
   # serving the same compressed bytes.
   "home-gzip|/|gzip"
   "source-gzip|/sources/$SRC|gzip"
+  "home-en-gzip|/en/|gzip"
+  "source-en-gzip|/en/sources/$SRC|gzip"
 )
 # The file nginx serves for a page: compressed pages are NAME.html.gz.
 file_of() { if [ -n "$2" ]; then echo "$WORK/root/$1.html.gz"; else echo "$WORK/root/$1.html"; fi; }

@@ -129,6 +129,7 @@ pub struct MapCountry {
 pub struct OutcomeStatus {
     pub record: RecordRef,
     pub status: String,
+    pub status_en: Option<String>,
     pub date: String,
 }
 
@@ -205,6 +206,7 @@ impl MapView {
                 .map(|r| OutcomeStatus {
                     record: RecordRef::new(r.kind, &r.slug, &r.title, r.english.as_deref()),
                     status: r.status.clone(),
+                    status_en: r.status_en.clone(),
                     date: r.date.clone(),
                 })
                 .collect();

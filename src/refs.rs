@@ -49,6 +49,21 @@ impl RecordRef {
     pub fn kind_label(&self) -> &'static str {
         self.kind.label_zh()
     }
+
+    /// The English name, or where there is none the words of the record's
+    /// address (`china-tajikistan-highway-phase-2`: “China tajikistan
+    /// highway phase 2”): for English text that cannot mark Chinese as
+    /// Chinese, such as an SVG title.
+    pub fn english_label(&self) -> String {
+        if let Some(en) = &self.english {
+            return en.clone();
+        }
+        let words = self.slug.replace('-', " ");
+        let mut cs = words.chars();
+        cs.next()
+            .map(|c| c.to_uppercase().chain(cs).collect())
+            .unwrap_or_default()
+    }
 }
 
 impl From<&RecordRow> for RecordRef {

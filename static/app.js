@@ -56,23 +56,33 @@
     if (i >= 0) input.setAttribute("aria-activedescendant", items[i].id);
   }
 
+  // The English edition: suggestions lead to English pages, named in
+  // English where the record has an English name.
+  var english = input.dataset.edition === "en";
+
   function show(suggestions) {
     close();
     if (!suggestions.length) return;
     suggestions.forEach(function (s, i) {
       var li = document.createElement("li");
+      var url = english && s.url.charAt(0) === "/" ? "/en" + s.url : s.url;
       li.id = "suggestion-" + i;
       li.setAttribute("role", "option");
-      li.dataset.url = s.url;
-      li.textContent = s.title;
-      if (s.english) {
+      li.dataset.url = url;
+      if (english) {
+        li.textContent = s.english || s.title;
+        if (!s.english) li.lang = "zh-Hans";
+      } else {
+        li.textContent = s.title;
+      }
+      if (s.english && !english) {
         var en = document.createElement("span");
         en.className = "en";
         en.lang = "en";
         en.textContent = " " + s.english;
         li.appendChild(en);
       }
-      li.addEventListener("mousedown", function (e) { e.preventDefault(); window.location.href = s.url; });
+      li.addEventListener("mousedown", function (e) { e.preventDefault(); window.location.href = url; });
       list.appendChild(li);
       items.push(li);
     });

@@ -230,7 +230,9 @@ pub fn gbt7714(c: &Cited, accessed: Option<&str>) -> String {
     s
 }
 
-const MONTHS: [&str; 12] = [
+/// English month names, for the styles that write dates in English (and the
+/// English edition's dates).
+pub const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",

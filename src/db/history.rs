@@ -131,6 +131,7 @@ pub struct CountryStatusRow {
     pub title: String,
     pub english: Option<String>,
     pub status: String,
+    pub status_en: Option<String>,
     pub date: String,
 }
 
@@ -138,7 +139,7 @@ pub struct CountryStatusRow {
 /// each (highest position), most recent first.
 pub async fn country_latest_statuses(pool: &SqlitePool) -> Result<Vec<CountryStatusRow>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{} SELECT DISTINCT c.slug AS country, o.kind, o.slug, o.title, o.english, st.status, st.date \
+        "{} SELECT DISTINCT c.slug AS country, o.kind, o.slug, o.title, o.english, st.status, st.status_en, st.date \
          FROM member m JOIN records c ON c.id = m.c JOIN records o ON o.id = m.o \
          JOIN record_status st ON st.record_id = o.id AND st.position = \
            (SELECT MAX(position) FROM record_status WHERE record_id = o.id) \

@@ -202,6 +202,21 @@ pub async fn citations_into_source(pool: &SqlitePool, source_id: i64) -> Result<
     .await
 }
 
+/// The English summary of every record citing a source, by slug: what the
+/// English source and paragraph pages show beside each paragraph.
+pub async fn summaries_en_citing_source(
+    pool: &SqlitePool,
+    source_id: i64,
+) -> Result<Vec<(String, Option<String>)>> {
+    sqlx::query_as(
+        "SELECT DISTINCT r.slug, r.summary_en FROM citations c JOIN records r ON r.id = c.record_id \
+         WHERE c.source_id = ?",
+    )
+    .bind(source_id)
+    .fetch_all(pool)
+    .await
+}
+
 pub async fn citations_into_paragraph(
     pool: &SqlitePool,
     source_id: i64,

@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
+use super::lang::Lang;
 use super::{AppError, AppState, render};
 use crate::db::queries;
 use crate::pictures::{MapView, TimelineView, build_map, build_timeline};
@@ -21,13 +22,14 @@ pub async fn load_map(state: &AppState) -> Result<MapView, AppError> {
 #[derive(Template)]
 #[template(path = "map.html")]
 pub struct MapPage {
+    pub lang: Lang,
     pub q: String,
     /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
     pub jsonld: String,
     pub map: MapView,
 }
 
-pub async fn map_page(State(state): State<AppState>) -> Result<Response, AppError> {
+pub async fn map_page(State(state): State<AppState>, lang: Lang) -> Result<Response, AppError> {
     let map = load_map(&state).await?;
     render(&MapPage {
         jsonld: super::jsonld::script_text(&super::jsonld::web_page(
@@ -35,6 +37,7 @@ pub async fn map_page(State(state): State<AppState>) -> Result<Response, AppErro
             "/map",
             "地图 Map: the outcomes by country",
         )),
+        lang,
         q: String::new(),
         map,
     })
@@ -44,12 +47,18 @@ pub async fn map_page(State(state): State<AppState>) -> Result<Response, AppErro
 #[derive(Template)]
 #[template(path = "map.svg")]
 pub struct MapSvg {
+    /// The picture as a file is in the Chinese edition's words.
+    pub lang: Lang,
     pub map: MapView,
 }
 
 pub async fn map_svg(State(state): State<AppState>) -> Result<Response, AppError> {
     let map = load_map(&state).await?;
-    let body = MapSvg { map }.render()?;
+    let body = MapSvg {
+        lang: Lang::Zh,
+        map,
+    }
+    .render()?;
     Ok((
         [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
         body,
@@ -57,16 +66,60 @@ pub async fn map_svg(State(state): State<AppState>) -> Result<Response, AppError
         .into_response())
 }
 
+/// The timeline for the English edition: dates in English, the English of
+/// each derivation, English names in the marks. The layout is the Chinese
+/// one's, so both editions draw the same picture.
+fn in_english(mut view: TimelineView, rows: &[queries::DatedRow]) -> TimelineView {
+    use crate::dates::DateSpan;
+    for (e, mark) in view
+        .years
+        .iter_mut()
+        .flat_map(|g| g.entries.iter_mut())
+        .zip(view.marks.iter_mut())
+    {
+        let row = rows.iter().find(|r| {
+            r.slug == e.record.slug
+                && DateSpan::parse(&r.date).is_ok_and(|d| d.to_string() == e.date)
+        });
+        if let Some(r) = row {
+            if let Ok(d) = DateSpan::parse(&r.date) {
+                e.date = super::views::english_date(&d);
+            }
+            if e.derivation.is_some() {
+                e.derivation = r.derivation_en.clone().or(e.derivation.take());
+            }
+        }
+        e.kind_label = e.record.kind.label_en();
+        let name = e.record.english_label();
+        mark.title = format!("{}: {name} ({})", e.date, e.basis_en);
+        // A Chinese character is about twice as wide as a Latin letter.
+        let room = 2 * mark.label.chars().count();
+        let text = format!("{} {name}", e.date);
+        mark.label = if text.chars().count() <= room {
+            text
+        } else {
+            let mut cut: String = text.chars().take(room.saturating_sub(1)).collect();
+            cut.push('…');
+            cut
+        };
+    }
+    view
+}
+
 #[derive(Template)]
 #[template(path = "timeline.html")]
 pub struct TimelinePage {
+    pub lang: Lang,
     pub q: String,
     /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
     pub jsonld: String,
     pub timeline: TimelineView,
 }
 
-pub async fn timeline_page(State(state): State<AppState>) -> Result<Response, AppError> {
+pub async fn timeline_page(
+    State(state): State<AppState>,
+    lang: Lang,
+) -> Result<Response, AppError> {
     let rows = queries::dated_records(&state.pool).await?;
     let statuses = crate::db::history::status_points(&state.pool).await?;
     render(&TimelinePage {
@@ -75,7 +128,11 @@ pub async fn timeline_page(State(state): State<AppState>) -> Result<Response, Ap
             "/timeline",
             "时间线 Timeline: every dated record",
         )),
+        timeline: match lang {
+            Lang::Zh => build_timeline(&rows, &statuses),
+            Lang::En => in_english(build_timeline(&rows, &statuses), &rows),
+        },
+        lang,
         q: String::new(),
-        timeline: build_timeline(&rows, &statuses),
     })
 }

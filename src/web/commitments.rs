@@ -10,6 +10,7 @@ use serde::Serialize;
 use sqlx::SqlitePool;
 
 use super::error::AppError;
+use super::lang::Lang;
 use super::{AppState, render};
 use crate::db::history::{self, CommitmentRow, PartyRow};
 use crate::refs::RecordRef;
@@ -90,13 +91,14 @@ pub async fn all(pool: &SqlitePool) -> Result<Vec<CommitmentView>, AppError> {
 #[derive(Template)]
 #[template(path = "commitments.html")]
 pub struct CommitmentsPage {
+    pub lang: Lang,
     pub q: String,
     /// schema.org JSON-LD: the commitments as a list of their records.
     pub jsonld: String,
     pub commitments: Vec<CommitmentView>,
 }
 
-pub async fn page(State(state): State<AppState>) -> Result<Response, AppError> {
+pub async fn page(State(state): State<AppState>, lang: Lang) -> Result<Response, AppError> {
     let commitments = all(&state.pool).await?;
     let items: Vec<(String, String)> = commitments
         .iter()
@@ -108,6 +110,7 @@ pub async fn page(State(state): State<AppState>) -> Result<Response, AppError> {
             "承诺 Commitments",
             &items,
         )),
+        lang,
         q: String::new(),
         commitments,
     })

@@ -58,10 +58,12 @@ impl AppError {
 #[derive(Template)]
 #[template(path = "error.html")]
 pub struct ErrorPage {
+    pub lang: super::lang::Lang,
     pub status: u16,
     pub title_zh: &'static str,
     pub title_en: &'static str,
     pub message: &'static str,
+    pub message_en: &'static str,
     pub q: String,
     /// An error page describes nothing: no JSON-LD.
     pub jsonld: String,
@@ -71,20 +73,23 @@ impl ErrorPage {
     pub fn for_status(status: StatusCode) -> Self {
         let (title_zh, title_en, message) = describe(status);
         ErrorPage {
+            lang: super::lang::current().lang,
             status: status.as_u16(),
             title_zh,
             title_en,
             message,
+            message_en: describe_en(status),
             q: String::new(),
             jsonld: String::new(),
         }
     }
 }
 
-/// An HTML error page for `status`.
+/// An HTML error page for `status`, in the edition of the request.
 fn error_page(status: StatusCode) -> Response {
     let body = ErrorPage::for_status(status)
         .render()
+        .map(super::localized)
         .unwrap_or_else(|_| status.to_string());
     (status, Html(body)).into_response()
 }
@@ -147,6 +152,28 @@ fn describe(status: StatusCode) -> (&'static str, &'static str, &'static str) {
             status.canonical_reason().unwrap_or("Bad request"),
             "无法处理这个请求。",
         ),
+    }
+}
+
+/// What an error page says to a reader of the English edition.
+fn describe_en(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::NOT_FOUND => "There is no page at this address. Check the link, or search.",
+        StatusCode::METHOD_NOT_ALLOWED => "This address takes GET and HEAD requests only.",
+        StatusCode::NOT_ACCEPTABLE => {
+            "The request refused every content coding the server can give."
+        }
+        StatusCode::PRECONDITION_FAILED => {
+            "The request's If-Match does not match this page's current version."
+        }
+        StatusCode::URI_TOO_LONG => "The address is too long. Shorten the search and try again.",
+        StatusCode::SERVICE_UNAVAILABLE => {
+            "The server is busy or took too long. Please try again shortly."
+        }
+        _ if status.is_server_error() => {
+            "Something went wrong on the server; it has been logged. Please try again later."
+        }
+        _ => "This request cannot be handled.",
     }
 }
 

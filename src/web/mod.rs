@@ -14,6 +14,7 @@ mod export;
 mod feed;
 pub mod history;
 mod jsonld;
+pub mod lang;
 mod pager;
 mod pages;
 mod paginate;
@@ -76,7 +77,18 @@ impl Default for Limits {
 
 /// The whole application router over `state`.
 pub fn router(state: AppState, static_dir: &std::path::Path, limits: &Limits) -> Router {
-    with_policies(routes(static_dir), limits).with_state(state)
+    let base = state.base_url.clone();
+    with_policies(routes(static_dir), limits)
+        // Outermost: the edition holds for everything inside, the error
+        // pages the layers shape included.
+        .layer(middleware::from_fn(move |req: Request, next: Next| {
+            let edition = lang::Edition::of(
+                req.uri().path_and_query().map_or("/", |p| p.as_str()),
+                &base,
+            );
+            lang::scoped(edition, next.run(req))
+        }))
+        .with_state(state)
 }
 
 /// Every page, API answer and static file, by path.
@@ -86,25 +98,39 @@ fn routes(static_dir: &std::path::Path) -> Router<AppState> {
         // (`api::endpoints`, which the OpenAPI document is built from too);
         // unknown API paths answer JSON, not the HTML 404 page.
         .merge(api::routes())
-        .route("/", get(pages::home))
-        .route("/healthz", get(pages::healthz))
-        .route("/map", get(charts::map_page))
-        .route("/map.svg", get(charts::map_svg))
-        .route("/timeline", get(charts::timeline_page))
-        .route("/commitments", get(commitments::page))
-        .route("/search", get(search::page))
-        .route("/sources", get(sources::list))
-        .route("/sources/{slug}", get(sources::source))
-        .route("/sources/{slug}/p/{n}", get(sources::paragraph))
-        .route("/sources/{slug}/p/{n}/cite", get(cite::paragraph))
-        .route("/sources/{slug}/annotations", get(annotations::collection))
         .route("/feeds/{name}", get(feed::of_kind))
         .route("/feeds/countries/{name}", get(feed::of_country))
-        .route("/{kind}", get(pages::kind_list))
-        .route("/{kind}/{slug}", get(pages::record))
+        .route("/healthz", get(pages::healthz))
+        .route("/map.svg", get(charts::map_svg))
+        .route("/sources/{slug}/p/{n}/cite", get(cite::paragraph))
+        .route("/sources/{slug}/annotations", get(annotations::collection))
         .route("/{kind}/{slug}/cite", get(cite::record))
+        .merge(pages(""))
+        .merge(pages(lang::EN_PREFIX))
+        .route(
+            lang::EN_PREFIX,
+            get(|| async { axum::response::Redirect::permanent("/en/") }),
+        )
         .nest_service("/static", ServeDir::new(static_dir))
         .fallback(not_found)
+}
+
+/// The HTML pages, one table for both editions: at `prefix` "" the Chinese
+/// edition, at `/en` the English one. Handlers take their [`lang::Lang`]
+/// from the address.
+fn pages(prefix: &str) -> Router<AppState> {
+    let at = |path: &str| format!("{prefix}{path}");
+    Router::new()
+        .route(&at("/"), get(pages::home))
+        .route(&at("/map"), get(charts::map_page))
+        .route(&at("/timeline"), get(charts::timeline_page))
+        .route(&at("/commitments"), get(commitments::page))
+        .route(&at("/search"), get(search::page))
+        .route(&at("/sources"), get(sources::list))
+        .route(&at("/sources/{slug}"), get(sources::source))
+        .route(&at("/sources/{slug}/p/{n}"), get(sources::paragraph))
+        .route(&at("/{kind}"), get(pages::kind_list))
+        .route(&at("/{kind}/{slug}"), get(pages::record))
 }
 
 /// What every answer goes through, innermost first. `Router::layer` wraps
@@ -204,7 +230,7 @@ fn secure(headers: &mut HeaderMap) {
 /// answer the cache layer gives for the errors it answers itself.
 pub fn error_response(status: StatusCode, path: &str) -> Response {
     let api = error::is_api(path);
-    let mut res = error::shaped(status, api);
+    let mut res = lang::sync_scoped(lang::Edition::of(path, ""), || error::shaped(status, api));
     if api {
         api::cors::allow_reading(res.headers_mut());
     }
@@ -256,9 +282,19 @@ async fn not_found() -> Response {
     StatusCode::NOT_FOUND.into_response()
 }
 
-/// Renders a page template into a response.
+/// Renders a page template into a response; on an English page, its links
+/// to pages stay in the English edition ([`lang::localize_links`]).
 pub(crate) fn render(t: &impl Template) -> Result<Response, AppError> {
-    Ok(Html(t.render()?).into_response())
+    Ok(Html(localized(t.render()?)).into_response())
+}
+
+/// A rendered page as its edition serves it.
+pub(crate) fn localized(html: String) -> String {
+    if lang::current().lang.is_en() {
+        lang::localize_links(&html)
+    } else {
+        html
+    }
 }
 
 #[cfg(test)]

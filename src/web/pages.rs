@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::charts::load_map;
 use super::cite::{CiteBlock, Linker, WordLink, cited_of};
+use super::lang::Lang;
 use super::pager::{PAGE_SIZE, Pager, PagerView, with_page};
 use super::params::Params;
 use super::views::{
@@ -54,6 +55,7 @@ pub struct KindSummary {
 pub struct Glance {
     pub record: RecordRef,
     pub summary: String,
+    pub summary_en: Option<String>,
     pub fields: Vec<FieldView>,
     pub links: Vec<LinkGroup>,
 }
@@ -61,6 +63,7 @@ pub struct Glance {
 #[derive(Template)]
 #[template(path = "home.html")]
 pub struct HomePage {
+    pub lang: Lang,
     pub q: String,
     /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
     pub jsonld: String,
@@ -110,7 +113,7 @@ const HEADLINE_KINDS: [Kind; 6] = [
     Kind::Event,
 ];
 
-pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
+pub async fn home(State(state): State<AppState>, lang: Lang) -> Result<Response, AppError> {
     let pool = &state.pool;
     let mut glances = Vec::new();
     let mut taking_part: Vec<String> = Vec::new();
@@ -132,6 +135,7 @@ pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
         glances.push(Glance {
             record: RecordRef::from(&r),
             summary: r.summary.clone(),
+            summary_en: r.summary_en.clone(),
             fields: fields_of(pool, r.id).await?,
             links: link_groups(&links),
         });
@@ -167,6 +171,7 @@ pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
             &super::export::downloads(),
             super::export::LICENCE,
         )),
+        lang,
         q: String::new(),
         glances,
         more: HomeMore {
@@ -190,7 +195,7 @@ async fn fields_of(pool: &sqlx::SqlitePool, id: i64) -> Result<Vec<FieldView>, A
     let mut fields: Vec<FieldView> = FieldName::ALL
         .into_iter()
         .filter_map(|f| rows.iter().find(|r| r.name == f.as_str()))
-        .map(|r| FieldView::new(&r.name, &r.value))
+        .map(|r| FieldView::with_english(&r.name, &r.value, r.value_en.as_deref()))
         .collect();
     fields.dedup_by(|a, b| a.name == b.name);
     Ok(fields)
@@ -337,6 +342,8 @@ fn groupings(kind: Kind) -> Vec<Grouping> {
 /// One cell: text, or records as links.
 pub struct CellView {
     pub text: String,
+    /// The text for the English edition, where it has English.
+    pub text_en: Option<String>,
     pub records: Vec<RecordRef>,
 }
 
@@ -348,6 +355,8 @@ pub struct RowView {
 pub struct TableGroup {
     /// Empty when the table is not grouped.
     pub label: String,
+    /// The label for the English edition, where it has English.
+    pub label_en: Option<String>,
     pub id: String,
     /// Rows in the group over every page.
     pub total: usize,
@@ -358,6 +367,7 @@ pub struct TableGroup {
 /// A link to a group: to the page where it starts, with its size.
 pub struct ChipView {
     pub label: String,
+    pub label_en: Option<String>,
     pub url: String,
     pub count: usize,
 }
@@ -383,6 +393,7 @@ pub struct SwitchView {
 #[derive(Template)]
 #[template(path = "kind_list.html")]
 pub struct KindListPage {
+    pub lang: Lang,
     pub q: String,
     /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
     pub jsonld: String,
@@ -480,6 +491,7 @@ pub async fn kind_list(
     State(state): State<AppState>,
     path: Result<Path<String>, axum::extract::rejection::PathRejection>,
     params: Params,
+    lang: Lang,
 ) -> Result<Response, AppError> {
     let Ok(Path(plural)) = path else {
         return Err(AppError::NotFound);
@@ -515,19 +527,29 @@ pub async fn kind_list(
             .map(|l| RecordRef::new(l.kind, &l.slug, &l.title, l.english.as_deref()))
             .collect()
     };
+    let field_en = |r: &RecordRow, name: FieldName| {
+        fields_of
+            .get(&r.id)
+            .and_then(|fs| fs.iter().find(|x| x.name == name.as_str()))
+            .and_then(|x| x.value_en.as_deref())
+    };
     let cell = |r: &RecordRow, col: Column| match col {
-        Column::Field(f) => CellView {
-            text: field(r, f)
-                .map(|v| FieldView::new(f.as_str(), v).value)
-                .unwrap_or_default(),
-            records: Vec::new(),
-        },
+        Column::Field(f) => {
+            let view = field(r, f).map(|v| FieldView::with_english(f.as_str(), v, field_en(r, f)));
+            CellView {
+                text_en: view.as_ref().and_then(|v| v.value_en.clone()),
+                text: view.map(|v| v.value).unwrap_or_default(),
+                records: Vec::new(),
+            }
+        }
         Column::Links(role) => CellView {
             text: String::new(),
+            text_en: None,
             records: linked(r, role, None),
         },
         Column::Mentioned => CellView {
             text: String::new(),
+            text_en: None,
             records: linked(r, LinkRole::Related, Some(Kind::Country)),
         },
     };
@@ -543,7 +565,10 @@ pub async fn kind_list(
             .copied()
             .find(|o| o.key() == g)
             .unwrap_or_else(|| {
-                problems.push(format!("没有“{g}”这种分组 (no grouping “{g}”)"));
+                problems.push(match lang {
+                    Lang::Zh => format!("没有“{g}”这种分组 (no grouping “{g}”)"),
+                    Lang::En => format!("There is no grouping “{g}”"),
+                });
                 offered[0]
             }),
     };
@@ -565,7 +590,10 @@ pub async fn kind_list(
         Some(k) => match columns(kind).iter().copied().find(|c| c.key() == k) {
             Some(c) => Some(Some(c)),
             None => {
-                problems.push(format!("不能按“{k}”排序 (cannot sort by “{k}”)"));
+                problems.push(match lang {
+                    Lang::Zh => format!("不能按“{k}”排序 (cannot sort by “{k}”)"),
+                    Lang::En => format!("This list cannot be sorted by “{k}”"),
+                });
                 None
             }
         },
@@ -574,9 +602,12 @@ pub async fn kind_list(
         None | Some("asc") => false,
         Some("desc") => true,
         Some(d) => {
-            problems.push(format!(
-                "排序方向只能是 asc 或 desc (direction “{d}” is not asc or desc)"
-            ));
+            problems.push(match lang {
+                Lang::Zh => {
+                    format!("排序方向只能是 asc 或 desc (direction “{d}” is not asc or desc)")
+                }
+                Lang::En => format!("The direction “{d}” is not asc or desc"),
+            });
             false
         }
     };
@@ -615,8 +646,8 @@ pub async fn kind_list(
 
     // The groups, each with its records in the chosen order; only the
     // page's rows are built into cells, so a page costs its own rows.
-    let grouped: Vec<(String, String, Vec<&RecordRow>)> = match group {
-        Grouping::None => vec![(String::new(), "all".to_owned(), ordered)],
+    let grouped: Vec<Grouped> = match group {
+        Grouping::None => vec![(String::new(), None, "all".to_owned(), ordered)],
         Grouping::Field(f) => {
             // Groups in the order the sources first name them; rows inside
             // each in the chosen order.
@@ -627,15 +658,31 @@ pub async fn kind_list(
                     order.push(v);
                 }
             }
-            let mut grouped: Vec<(String, String, Vec<&RecordRow>)> = order
+            let mut grouped: Vec<Grouped> = order
                 .iter()
                 .enumerate()
-                .map(|(i, label)| ((*label).to_owned(), format!("g{}", i + 1), Vec::new()))
+                .map(|(i, label)| {
+                    let label_en = if *label == OTHER {
+                        Some(OTHER_EN.to_owned())
+                    } else {
+                        records
+                            .iter()
+                            .find(|r| field(r, f) == Some(label))
+                            .and_then(|r| field_en(r, f))
+                            .map(str::to_owned)
+                    };
+                    (
+                        (*label).to_owned(),
+                        label_en,
+                        format!("g{}", i + 1),
+                        Vec::new(),
+                    )
+                })
                 .collect();
             for r in ordered {
                 let v = field(r, f).unwrap_or(OTHER);
                 if let Some(i) = order.iter().position(|o| *o == v) {
-                    grouped[i].2.push(r);
+                    grouped[i].3.push(r);
                 }
             }
             grouped
@@ -653,9 +700,16 @@ pub async fn kind_list(
                     }
                 }
             }
-            let mut grouped: Vec<(String, String, Vec<&RecordRow>)> = order
+            let mut grouped: Vec<Grouped> = order
                 .iter()
-                .map(|c| (c.title.clone(), format!("c-{}", c.slug), Vec::new()))
+                .map(|c| {
+                    (
+                        c.title.clone(),
+                        c.english.clone(),
+                        format!("c-{}", c.slug),
+                        Vec::new(),
+                    )
+                })
                 .collect();
             let mut none = Vec::new();
             for r in ordered {
@@ -665,19 +719,24 @@ pub async fn kind_list(
                 }
                 for c in cs {
                     if let Some(i) = index.get(&c.slug) {
-                        grouped[*i].2.push(r);
+                        grouped[*i].3.push(r);
                     }
                 }
             }
             if !none.is_empty() {
-                grouped.push(("无国家 No country".to_owned(), "c-none".to_owned(), none));
+                grouped.push((
+                    "无国家 No country".to_owned(),
+                    Some("No country".to_owned()),
+                    "c-none".to_owned(),
+                    none,
+                ));
             }
             grouped
         }
     };
 
     // The page: a slice of the groups' rows laid end to end.
-    let entries: usize = grouped.iter().map(|g| g.2.len()).sum();
+    let entries: usize = grouped.iter().map(|g| g.3.len()).sum();
     let pager = match Pager::parse(params.get("page"), entries, PAGE_SIZE) {
         Ok(p) => p,
         Err((p, why)) => {
@@ -690,11 +749,12 @@ pub async fn kind_list(
     let mut groups: Vec<TableGroup> = Vec::new();
     let mut on_page: std::collections::HashSet<i64> = std::collections::HashSet::new();
     let mut at = 0;
-    for (label, id, rows) in &grouped {
+    for (label, label_en, id, rows) in &grouped {
         let (start, end) = (at, at + rows.len());
         at = end;
         chips.push(ChipView {
             label: label.clone(),
+            label_en: label_en.clone(),
             // A group on this page is a jump within it.
             url: if pager.page_of(start) == pager.page {
                 format!("#{id}")
@@ -716,6 +776,7 @@ pub async fn kind_list(
         on_page.extend(rows[from - start..to - start].iter().map(|r| r.id));
         groups.push(TableGroup {
             label: label.clone(),
+            label_en: label_en.clone(),
             id: id.clone(),
             total: rows.len(),
             rows: rows[from - start..to - start]
@@ -776,6 +837,7 @@ pub async fn kind_list(
             &format!("{} {}", kind.label_zh(), kind.label_en()),
             &items,
         )),
+        lang,
         q: String::new(),
         label_zh: kind.label_zh(),
         label_en: kind.label_en(),
@@ -787,7 +849,7 @@ pub async fn kind_list(
         switches,
         source_order: sort.is_none(),
         source_order_url: list_url(kind, group, None),
-        problem: (!problems.is_empty()).then(|| problems.join("；")),
+        problem: (!problems.is_empty()).then(|| problems.join(lang.pick("；", "; "))),
         scope: scope_of_kind(pool, kind).await?,
     };
     let status = if page.problem.is_some() {
@@ -799,6 +861,9 @@ pub async fn kind_list(
     *res.status_mut() = status;
     Ok(res)
 }
+
+/// A group of the list: its label, its English, its anchor, its records in order.
+type Grouped<'a> = (String, Option<String>, String, Vec<&'a RecordRow>);
 
 /// The scope of every source, read for the home and source pages.
 pub async fn all_scopes(pool: &sqlx::SqlitePool) -> Result<Vec<ScopeView>, AppError> {
@@ -823,10 +888,12 @@ async fn scope_of_kind(pool: &sqlx::SqlitePool, kind: Kind) -> Result<Vec<ScopeV
 
 /// The group of records without a value for the grouping field.
 const OTHER: &str = "其他";
+const OTHER_EN: &str = "Other";
 
 #[derive(Template)]
 #[template(path = "record.html")]
 pub struct RecordPage {
+    pub lang: Lang,
     pub q: String,
     /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
     pub jsonld: String,
@@ -840,6 +907,13 @@ pub struct RecordPage {
     /// What the record adds from outside its sources, shown apart.
     pub editorial: Vec<EditorialView>,
     pub summary: String,
+    pub summary_en: Option<String>,
+    /// What the English page's title says: the English name, or for a
+    /// record without one (a quote) its kind and the opening of its English
+    /// summary, since a `<title>` cannot mark Chinese as Chinese.
+    pub title_en: String,
+    /// Whether the English summary is quoted from an official text.
+    pub summary_en_official: bool,
     pub aliases: Vec<String>,
     /// The aliases with their basis and note, as shown.
     pub alias_bases: Vec<queries::AliasRow>,
@@ -873,6 +947,7 @@ pub(super) async fn record_at(
 pub async fn record(
     State(state): State<AppState>,
     path: Result<Path<(String, String)>, axum::extract::rejection::PathRejection>,
+    lang: Lang,
 ) -> Result<Response, AppError> {
     let pool = &state.pool;
     let (kind, r) = record_at(pool, path).await?;
@@ -882,6 +957,7 @@ pub async fn record(
         .iter()
         .position(|f| f.name == "words")
         .map(|i| fields.remove(i).value);
+    let sources = queries::all_sources(pool).await?;
     let errata = queries::errata(pool).await?;
     let rows = queries::record_citations(pool, r.id).await?;
     let cite = record_cite_block(&state, kind, &rows, &r.slug).await?;
@@ -917,16 +993,52 @@ pub async fn record(
             .map(EditorialView::from)
             .collect(),
         summary: r.summary.clone(),
+        title_en: english_title(&r),
+        summary_en: r.summary_en.clone(),
+        summary_en_official: r.summary_en_basis == Some(crate::model::EnglishBasis::Official),
+        lang,
         aliases,
         alias_bases: queries::record_alias_bases(pool, r.id).await?,
         words,
         fields,
         links: link_groups(&links),
         backlinks: backlink_groups(&queries::links_to(pool, r.id).await?),
-        cited: cited_paragraphs(&rows, &r.slug, &errata),
+        cited: cited_paragraphs(&rows, &r.slug, &errata)
+            .into_iter()
+            .map(|c| super::views::in_english(c, &sources))
+            .collect(),
         history,
         record: RecordRef::from(&r),
     })
+}
+
+/// A record's title in English: its English name, or its kind and the
+/// first words of its English summary.
+fn english_title(r: &RecordRow) -> String {
+    if let Some(en) = &r.english {
+        return en.clone();
+    }
+    let singular = r.kind.as_str();
+    let kind = format!("{}{}", singular[..1].to_uppercase(), &singular[1..]);
+    match &r.summary_en {
+        Some(s) => {
+            // Up to ten words, and none in Chinese, which a title cannot
+            // mark as Chinese.
+            let words: Vec<&str> = s.split_whitespace().collect();
+            let kept: Vec<&str> = words
+                .iter()
+                .take(10)
+                .take_while(|w| !super::lang::has_han(w))
+                .copied()
+                .collect();
+            let mut gist = kept.join(" ");
+            if kept.len() < words.len() {
+                gist.push('…');
+            }
+            format!("{kind}: {gist}")
+        }
+        None => format!("{kind} {}", r.slug),
+    }
 }
 
 /// A record's copy controls: its citations in every style, and a link to

@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 
+use super::lang::Lang;
 use super::pager::{Pager, PagerView, with_page};
 use super::params::Params;
 use super::views::{
@@ -25,12 +26,18 @@ pub const PAGE_SIZE: usize = 50;
 pub struct ResultView {
     pub kind: String,
     pub kind_label: &'static str,
+    pub kind_label_en: &'static str,
     pub slug: String,
     pub title_html: String,
     pub title: String,
     pub english: Option<String>,
+    /// The English name with the matched words marked.
+    pub english_html: Option<String>,
     pub url: String,
     pub snippet_html: String,
+    /// The snippet for the English edition: from the record's English
+    /// summary, the matched words marked where they are in it.
+    pub snippet_en_html: String,
     pub citations: Vec<CitationView>,
     /// The page's ¶ links: one per cited paragraph, in reading order.
     pub paragraphs: Vec<ParagraphLink>,
@@ -42,6 +49,7 @@ pub struct ResultView {
 pub struct Facet {
     pub value: String,
     pub label: String,
+    pub label_en: Option<String>,
     pub count: usize,
     pub url: String,
     pub active: bool,
@@ -171,6 +179,7 @@ pub async fn run_with(
         .iter()
         .map(|(k, count)| Facet {
             label: kind_labels(k).0.to_owned(),
+            label_en: Some(kind_labels(k).1.to_owned()),
             count: *count,
             active: filters.kind.as_deref() == Some(k.as_str()),
             url: link(
@@ -190,6 +199,10 @@ pub async fn run_with(
                 .find(|c| &c.slug == slug)
                 .map(|c| c.title.clone())
                 .unwrap_or_else(|| slug.clone()),
+            label_en: countries
+                .iter()
+                .find(|c| &c.slug == slug)
+                .and_then(|c| c.english.clone()),
             count: *count,
             active: filters.country.as_deref() == Some(slug.as_str()),
             url: link(
@@ -235,16 +248,31 @@ fn as_written(also: &str, texts: &[&str]) -> String {
     also.to_owned()
 }
 
-/// The "也匹配" note put before a result's snippet.
-fn also_note(also: &[String]) -> String {
+/// The "也匹配" note put before a result's snippet; on English pages in
+/// English, each matched text marked with its language.
+fn also_note(also: &[String], lang: Lang) -> String {
     if also.is_empty() {
         return String::new();
     }
-    let list: Vec<String> = also.iter().map(|a| escape(a)).collect();
-    format!(
-        "<span class=\"also\">也匹配 <span lang=\"en\">also matched</span>: {}</span> ",
-        list.join("、")
-    )
+    let list: Vec<String> = also
+        .iter()
+        .map(|a| match lang {
+            Lang::En if super::lang::has_han(a) => {
+                format!("<span lang=\"zh-Hans\">{}</span>", escape(a))
+            }
+            _ => escape(a),
+        })
+        .collect();
+    match lang {
+        Lang::Zh => format!(
+            "<span class=\"also\">也匹配 <span lang=\"en\">also matched</span>: {}</span> ",
+            list.join("、")
+        ),
+        Lang::En => format!(
+            "<span class=\"also\">also matched: {}</span> ",
+            list.join(", ")
+        ),
+    }
 }
 
 fn result_view(hit: &Hit, q: &Query, errata: &[ErratumRow]) -> ResultView {
@@ -265,14 +293,28 @@ fn result_view(hit: &Hit, q: &Query, errata: &[ErratumRow]) -> ResultView {
             ResultView {
                 kind: record.kind.as_str().to_owned(),
                 kind_label: record.kind.label_zh(),
+                kind_label_en: record.kind.label_en(),
+                snippet_en_html: format!(
+                    "{}{}",
+                    also_note(&also, Lang::En),
+                    match &record.summary_en {
+                        // An English summary may quote the Chinese.
+                        Some(en) => super::lang::runs_html(&snippet(en, &marks, 120)),
+                        None => format!(
+                            "<span lang=\"zh-Hans\">{}</span>",
+                            snippet(&record.summary, &marks, 120)
+                        ),
+                    }
+                ),
                 slug: record.slug.clone(),
                 title_html: snippet(&record.title, &marks, 200),
                 title: record.title.clone(),
                 english: record.english.clone(),
+                english_html: record.english.as_ref().map(|e| snippet(e, &marks, 200)),
                 url: record_url(record.kind, &record.slug),
                 snippet_html: format!(
                     "{}{}",
-                    also_note(&also),
+                    also_note(&also, Lang::Zh),
                     snippet(&record.summary, &marks, 120)
                 ),
                 citations: citations
@@ -298,24 +340,28 @@ fn result_view(hit: &Hit, q: &Query, errata: &[ErratumRow]) -> ResultView {
             let marks = marked_terms(q, &also);
             let url = paragraph_url(source_slug, *n);
             let title = format!("{source_title} ¶{n}");
+            let window = paragraph_snippet(
+                text,
+                &marks,
+                &errata_of_paragraph(errata, source_slug, *n),
+                120,
+            );
             ResultView {
                 kind: "paragraph".to_owned(),
                 kind_label: kind_labels("paragraph").0,
+                kind_label_en: kind_labels("paragraph").1,
+                // The source's words stay as published, marked as Chinese.
+                snippet_en_html: format!(
+                    "{}<span lang=\"zh-Hans\">{window}</span>",
+                    also_note(&also, Lang::En)
+                ),
                 slug: format!("{source_slug}#p{n}"),
                 title_html: escape(&title),
                 title,
                 english: None,
+                english_html: None,
                 url: format!("{url}?q={}", encode(&q.raw)),
-                snippet_html: format!(
-                    "{}{}",
-                    also_note(&also),
-                    paragraph_snippet(
-                        text,
-                        &marks,
-                        &errata_of_paragraph(errata, source_slug, *n),
-                        120,
-                    )
-                ),
+                snippet_html: format!("{}{window}", also_note(&also, Lang::Zh)),
                 citations: vec![CitationView {
                     source: source_slug.clone(),
                     source_title: source_title.clone(),
@@ -362,6 +408,7 @@ pub fn search_url(q: &str, kind: Option<&str>, country: Option<&str>) -> String 
 #[derive(Template)]
 #[template(path = "search.html")]
 pub struct SearchPage {
+    pub lang: Lang,
     /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
     pub jsonld: String,
 
@@ -381,7 +428,11 @@ pub struct SearchPage {
 /// number of candidates (`src/db/search.rs`); past it, the facets narrow.
 pub const SHOWN_MAX: usize = 2000;
 
-pub async fn page(State(state): State<AppState>, params: Params) -> Result<Response, AppError> {
+pub async fn page(
+    State(state): State<AppState>,
+    params: Params,
+    lang: Lang,
+) -> Result<Response, AppError> {
     // The page asked for, if it is a number at all: the results up to it
     // are ranked in one run, then checked against how many there are.
     let asked = params.get("page");
@@ -428,6 +479,7 @@ pub async fn page(State(state): State<AppState>, params: Params) -> Result<Respo
             "/search",
             "搜索 Search",
         )),
+        lang,
         q: view.query.raw.clone(),
         clear_kind_url: search_url(&view.query.raw, None, view.filters.country.as_deref()),
         clear_country_url: search_url(&view.query.raw, view.filters.kind.as_deref(), None),

@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 
 use super::cite::{CiteBlock, Linker, WordLink, paragraph_cited, work_of};
+use super::lang::Lang;
 use super::params::{Params, canonical_number};
 use super::views::{
     CitingView, ScopeView, distinct_citing, errata_of_paragraph, paragraph_html, paragraph_url,
@@ -19,6 +20,7 @@ use crate::search::highlight::{match_ranges, render_with_notes};
 #[derive(Template)]
 #[template(path = "sources.html")]
 pub struct SourcesPage {
+    pub lang: Lang,
     pub q: String,
     /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
     pub jsonld: String,
@@ -26,7 +28,7 @@ pub struct SourcesPage {
     pub sources: Vec<(SourceRow, i64)>,
 }
 
-pub async fn list(State(state): State<AppState>) -> Result<Response, AppError> {
+pub async fn list(State(state): State<AppState>, lang: Lang) -> Result<Response, AppError> {
     let mut sources = Vec::new();
     for s in queries::all_sources(&state.pool).await? {
         let n = queries::paragraph_count(&state.pool, s.id).await?;
@@ -38,8 +40,22 @@ pub async fn list(State(state): State<AppState>) -> Result<Response, AppError> {
         .collect();
     render(&SourcesPage {
         jsonld: jsonld::script_text(&jsonld::item_list(&state.base_url, "原文 Sources", &items)),
+        lang,
         q: String::new(),
         sources,
+    })
+}
+
+/// The English summaries of the records citing a source, read only for the
+/// English edition, which shows them beside each paragraph.
+async fn english_summaries(
+    pool: &sqlx::SqlitePool,
+    lang: Lang,
+    source_id: i64,
+) -> Result<Vec<(String, Option<String>)>, AppError> {
+    Ok(match lang {
+        Lang::En => queries::summaries_en_citing_source(pool, source_id).await?,
+        Lang::Zh => Vec::new(),
     })
 }
 
@@ -73,6 +89,7 @@ pub struct BlockView {
 #[derive(Template)]
 #[template(path = "source.html")]
 pub struct SourcePage {
+    pub lang: Lang,
     pub q: String,
     /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
     pub jsonld: String,
@@ -104,12 +121,14 @@ pub(super) async fn source_at(
 pub async fn source(
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
+    lang: Lang,
 ) -> Result<Response, AppError> {
     let pool = &state.pool;
     let source = source_at(pool, path).await?;
     let blocks = queries::source_blocks(pool, source.id).await?;
     let citations = queries::citations_into_source(pool, source.id).await?;
     let errata = queries::errata(pool).await?;
+    let summaries = english_summaries(pool, lang, source.id).await?;
     let views: Vec<BlockView> = blocks
         .into_iter()
         .enumerate()
@@ -130,6 +149,9 @@ pub async fn source(
                 },
                 citing: if b.n.is_some() {
                     distinct_citing(&cites)
+                        .into_iter()
+                        .map(|c| c.with_summary(&summaries))
+                        .collect()
                 } else {
                     Vec::new()
                 },
@@ -158,6 +180,7 @@ pub async fn source(
         )),
         scope,
         citation_template: citation_text(&state.base_url, &source, "{n}"),
+        lang,
         q: String::new(),
         source,
         blocks: views,
@@ -169,6 +192,7 @@ pub async fn source(
 #[derive(Template)]
 #[template(path = "paragraph.html")]
 pub struct ParagraphPage {
+    pub lang: Lang,
     pub q: String,
     /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
     pub jsonld: String,
@@ -210,9 +234,11 @@ pub async fn paragraph(
     State(state): State<AppState>,
     path: Result<Path<(String, String)>, PathRejection>,
     params: Params,
+    lang: Lang,
 ) -> Result<Response, AppError> {
     let pool = &state.pool;
     let (source, n) = source_and_number(pool, path).await?;
+    let summaries = english_summaries(pool, lang, source.id).await?;
     let around = queries::paragraphs_between(pool, source.id, n - 1, n + 1).await?;
     let this = around
         .iter()
@@ -277,7 +303,11 @@ pub async fn paragraph(
             .find(|b| b.n == Some(n + 1))
             .map(|b| b.text.clone()),
         from: from_cites.first().map(|c| CitingView::from(*c)),
-        citing: distinct_citing(&all),
+        citing: distinct_citing(&all)
+            .into_iter()
+            .map(|c| c.with_summary(&summaries))
+            .collect(),
+        lang,
         html,
         source,
         n,

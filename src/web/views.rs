@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::cite::MONTHS;
 use crate::dates::{Basis, DateSpan};
 use crate::db::queries::{
     CitationRow, CitingRow, EditorialRow, EnglishBasisRow, ErratumRow, LinkedRow, OutcomeClaimRow,
@@ -18,6 +19,11 @@ pub struct FieldView {
     pub label_zh: String,
     pub label_en: String,
     pub value: String,
+    /// The value for the English edition: the field's curated English, a
+    /// date or a fixed label in English; `None` for the source's own words
+    /// (a status, a quote), which English pages show as published.
+    #[serde(skip)]
+    pub value_en: Option<String>,
 }
 
 impl FieldView {
@@ -30,8 +36,61 @@ impl FieldView {
             label_zh: zh.to_owned(),
             label_en: en.to_owned(),
             value: display_field_value(name, value),
+            value_en: english_field_value(name, value),
         }
     }
+
+    /// A field with its curated English, if it has any.
+    pub fn with_english(name: &str, value: &str, value_en: Option<&str>) -> Self {
+        let mut f = FieldView::new(name, value);
+        if let Some(en) = value_en {
+            f.value_en = Some(en.to_owned());
+        }
+        f
+    }
+}
+
+/// A field value in English where it needs no curating: dates, the fixed
+/// labels, codes and numbers.
+fn english_field_value(name: &str, value: &str) -> Option<String> {
+    match name {
+        "date" => DateSpan::parse(value).ok().map(|d| english_date(&d)),
+        "date_basis" => Basis::parse(value).map(|b| b.labels().1.to_owned()),
+        "quote_type" => match value {
+            "direct" => Some("direct quote".to_owned()),
+            "paraphrase" => Some("paraphrase".to_owned()),
+            "allusion" => Some("classical allusion".to_owned()),
+            _ => None,
+        },
+        _ if !value.chars().any(crate::web::lang::is_han) => Some(value.to_owned()),
+        _ => None,
+    }
+}
+
+/// A date as English prose: “17 June 2025”, “16–18 June 2025”, “2025–2026”.
+pub fn english_date(d: &DateSpan) -> String {
+    let point = |p: &crate::dates::Point| {
+        let month = p
+            .month
+            .and_then(|m| MONTHS.get(usize::from(m).wrapping_sub(1)));
+        match (p.day, month) {
+            (Some(day), Some(m)) => format!("{day} {m} {}", p.year),
+            (None, Some(m)) => format!("{m} {}", p.year),
+            _ => p.year.to_string(),
+        }
+    };
+    let s = &d.start;
+    let Some(e) = &d.end else {
+        return point(s);
+    };
+    if s.year == e.year && s.month == e.month && s.month.is_some() {
+        if let (Some(a), Some(b)) = (s.day, e.day) {
+            let m = MONTHS[usize::from(s.month.unwrap_or(1)).saturating_sub(1) % 12];
+            return format!("{a}–{b} {m} {}", s.year);
+        }
+        return point(s);
+    }
+    format!("{}–{}", point(s), point(e))
 }
 
 fn display_field_value(name: &str, value: &str) -> String {
@@ -312,6 +371,21 @@ pub struct CitingView {
     #[serde(flatten)]
     pub record: RecordRef,
     pub span: String,
+    /// The record's English summary, for the English edition.
+    #[serde(skip)]
+    pub summary_en: Option<String>,
+}
+
+impl CitingView {
+    /// The same, with its record's English summary from `summaries` (slug,
+    /// summary) when it has one.
+    pub fn with_summary(mut self, summaries: &[(String, Option<String>)]) -> Self {
+        self.summary_en = summaries
+            .iter()
+            .find(|(slug, _)| *slug == self.record.slug)
+            .and_then(|(_, s)| s.clone());
+        self
+    }
 }
 
 impl From<&CitingRow> for CitingView {
@@ -319,6 +393,7 @@ impl From<&CitingRow> for CitingView {
         CitingView {
             record: RecordRef::new(c.kind, &c.slug, &c.title, c.english.as_deref()),
             span: c.span.clone(),
+            summary_en: None,
         }
     }
 }
@@ -360,6 +435,9 @@ pub struct CitedParagraphView {
     pub publisher: String,
     pub published: String,
     pub paragraph: i64,
+    /// The source's English title and publisher, for the English edition.
+    pub source_title_en: Option<String>,
+    pub publisher_en: Option<String>,
     /// The cited spans, in the record's order.
     pub spans: Vec<String>,
     pub url: String,
@@ -400,6 +478,8 @@ pub fn cited_paragraphs(
                 publisher: first.publisher.clone(),
                 published: first.published.clone(),
                 paragraph: first.paragraph,
+                source_title_en: None,
+                publisher_en: None,
                 spans: all.iter().map(|c| c.span.clone()).collect(),
                 from_url: format!("{url}?from={from_slug}"),
                 url,
@@ -407,6 +487,15 @@ pub fn cited_paragraphs(
             }
         })
         .collect()
+}
+
+/// A cited paragraph with its source's English title and publisher.
+pub fn in_english(mut c: CitedParagraphView, sources: &[SourceRow]) -> CitedParagraphView {
+    if let Some(s) = sources.iter().find(|s| s.slug == c.source) {
+        c.source_title_en = s.title_en.clone();
+        c.publisher_en = s.publisher_en.clone();
+    }
+    c
 }
 
 /// A link to a cited paragraph, as a list of results shows it.

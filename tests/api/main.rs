@@ -7,6 +7,7 @@ mod cite;
 mod commitments;
 mod coverage;
 mod english;
+mod english_pages;
 mod errors;
 mod export;
 mod feeds;

@@ -50,6 +50,11 @@ const PAGE_KINDS = {
   "not-found": "/no-such-page",
 };
 
+// The same page kinds in the English edition, which axe, the crawl and the
+// reading checks cover as well.
+const EN_PAGE_KINDS = Object.fromEntries(Object.entries(PAGE_KINDS).map(([k, u]) => [`${k}-en`, u === "/" ? "/en/" : `/en${u}`]));
+const BOTH_EDITIONS = { ...PAGE_KINDS, ...EN_PAGE_KINDS };
+
 for (const [file, what] of [[BIN, "the release binary (cargo build --release)"], [CHROMIUM, "Chromium (apt-get install chromium chromium-driver fonts-noto-cjk)"]]) {
   if (!fs.existsSync(file)) {
     console.error(`missing ${file}: install ${what}`);
@@ -124,7 +129,7 @@ async function strictPage(context) {
 const decode = (s) => s.replace(/&#38;|&amp;/g, "&").replace(/&#34;|&quot;/g, '"').replace(/&#39;/g, "'");
 const pages = new Map(); // url → { status, type, body, ids }
 await check("crawl: every internal link and fragment resolves", async () => {
-  const queue = ["/", ...Object.values(PAGE_KINDS)];
+  const queue = ["/", "/en/", ...Object.values(BOTH_EDITIONS)];
   const links = []; // [from, href]
   while (queue.length) {
     const url = queue.shift();
@@ -195,7 +200,7 @@ for (const scheme of ["light", "dark"]) {
     const context = await browser.newContext({ bypassCSP: true, colorScheme: scheme });
     const page = await context.newPage();
     const found = [];
-    for (const [kind, url] of Object.entries(PAGE_KINDS)) {
+    for (const [kind, url] of Object.entries(BOTH_EDITIONS)) {
       await page.goto(BASE + url);
       await page.addScriptTag({ content: axeSource });
       const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
@@ -224,6 +229,42 @@ await check("document language, English names, headings in order, landmarks", as
     facts.levels.forEach((l, i) => assert(i === 0 || l <= facts.levels[i - 1] + 1, `${kind}: h${facts.levels[i - 1]} then h${l}`));
     assert(facts.landmarks.length === 4, `${kind}: landmarks ${facts.landmarks}`);
     assert(facts.english > 0, `${kind}: no lang="en" English`);
+  }
+  await context.close();
+});
+
+await check("English edition: lang=\"en\", Chinese only inside lang=\"zh-Hans\", headings in order, landmarks, a switch to the same page", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  for (const [kind, url] of Object.entries(EN_PAGE_KINDS)) {
+    await page.goto(BASE + url);
+    const facts = await page.evaluate(() => {
+      const han = /[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uff65]/;
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      const stray = [];
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const el = n.parentElement;
+        if (!han.test(n.data) || el.closest("script, style")) continue;
+        const lang = el.closest("[lang]").getAttribute("lang");
+        if (!lang.startsWith("zh")) stray.push(n.data.trim().slice(0, 40));
+      }
+      const sw = document.querySelector('nav a[hreflang="zh-Hans"]');
+      return {
+        lang: document.documentElement.lang,
+        stray,
+        switchTo: sw && sw.getAttribute("href"),
+        levels: [...document.querySelectorAll("h1,h2,h3,h4")].map((h) => Number(h.tagName[1])),
+        landmarks: ["header", "nav", "main", "footer"].filter((s) => document.querySelector(s)),
+      };
+    });
+    assert(facts.lang === "en", `${kind}: lang=${facts.lang}`);
+    assert(facts.stray.length === 0, `${kind}: Chinese outside lang="zh-Hans": ${facts.stray.slice(0, 5)}`);
+    // An address with no page has no twin to switch to.
+    const zh = kind === "not-found-en" ? null : url.replace(/^\/en/, "") || "/";
+    assert(facts.switchTo === zh, `${kind}: the switch goes to ${facts.switchTo}, not ${zh}`);
+    assert(facts.levels[0] === 1, `${kind}: first heading is h${facts.levels[0]}`);
+    facts.levels.forEach((l, i) => assert(i === 0 || l <= facts.levels[i - 1] + 1, `${kind}: h${facts.levels[i - 1]} then h${l}`));
+    assert(facts.landmarks.length === 4, `${kind}: landmarks ${facts.landmarks}`);
   }
   await context.close();
 });
@@ -317,6 +358,36 @@ await check("journey: home → search 中吉乌铁路 → project → ¶ citatio
   assert(marked.some((t) => t.includes("中吉乌铁路")), `marked: ${marked}`);
   const bg = await page.locator(".para.focus mark").first().evaluate((m) => getComputedStyle(m).backgroundColor);
   assert(bg !== "rgba(0, 0, 0, 0)", "the supporting words are not highlighted");
+  assert(page.problems.length === 0, page.problems.join("\n"));
+  await context.close();
+});
+
+await check("journey in English: /en/ → search China-Kyrgyzstan-Uzbekistan railway → project → ¶ citation → marked words", async () => {
+  const context = await browser.newContext();
+  const page = await strictPage(context);
+  await page.goto(BASE + "/en/");
+  await page.fill("header input[name=q]", "China-Kyrgyzstan-Uzbekistan railway");
+  await page.press("header input[name=q]", "Enter");
+  await page.waitForURL(/\/en\/search\?q=/);
+  assert((await page.locator("html").getAttribute("lang")) === "en", "the results page is not English");
+  const first = page.locator("ol.results > li").first();
+  assert((await first.getAttribute("class")).includes("project"), "first result is not a project");
+  const snippet = await first.locator("p.snippet").innerText();
+  assert(!/[\u4e00-\u9fff]/.test(snippet), `the snippet is not English: ${snippet}`);
+  await first.locator("h2 a").click();
+  await page.waitForURL(/\/en\/projects\/china-kyrgyzstan-uzbekistan-railway$/);
+  const title = await page.locator("h1").innerText();
+  assert(/Railway/i.test(title), `project page title: ${title}`);
+  await page.locator("figure.citation figcaption a").first().click();
+  await page.waitForURL(/\/en\/sources\/.*\/p\/10\?from=/);
+  const marked = await page.locator(".para.focus mark").allInnerTexts();
+  assert(marked.some((t) => t.includes("中吉乌铁路")), `marked: ${marked}`);
+  const lang = await page.locator(".para.focus mark").first().evaluate((m) => m.closest("[lang]").getAttribute("lang"));
+  assert(lang === "zh-Hans", `the source's words are marked lang=${lang}`);
+  const bg = await page.locator(".para.focus mark").first().evaluate((m) => getComputedStyle(m).backgroundColor);
+  assert(bg !== "rgba(0, 0, 0, 0)", "the supporting words are not highlighted");
+  await page.locator('nav a[hreflang="zh-Hans"]').click();
+  await page.waitForURL((u) => u.pathname === `/sources/${SOURCE}/p/10` && u.search.startsWith("?from="));
   assert(page.problems.length === 0, page.problems.join("\n"));
   await context.close();
 });
