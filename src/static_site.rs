@@ -409,8 +409,10 @@ pub fn extension(content_type: &str) -> String {
 pub fn file_name(path: &str, content_type: &str) -> String {
     let ext = extension(content_type);
     let rel = path.trim_start_matches('/');
-    if rel.is_empty() {
-        return format!("index.{ext}");
+    // `/` and a directory-like address such as `/en/`: its index file, which
+    // static hosts serve for the directory.
+    if rel.is_empty() || rel.ends_with('/') {
+        return format!("{rel}index.{ext}");
     }
     if rel.ends_with(&format!(".{ext}")) {
         rel.to_owned()
@@ -548,7 +550,8 @@ fn nginx_conf(
         quote(&options.live_url)
     ));
     let exts: Vec<String> = types.keys().map(|e| format!("$uri.{e}")).collect();
-    let try_files = format!("try_files $uri {} =404;", exts.join(" "));
+    // `${uri}index.html` for a directory-like address (`/en/`), as `file_name` writes it.
+    let try_files = format!("try_files $uri {} ${{uri}}index.html =404;", exts.join(" "));
     // The 404 page with the headers of the live one.
     out.push_str("location = /404.html {\n    internal;\n");
     add_headers(
@@ -645,6 +648,7 @@ mod tests {
             "api/v1/records/projects.json"
         );
         assert_eq!(file_name("/map.svg", "image/svg+xml"), "map.svg");
+        assert_eq!(file_name("/en/", "text/html"), "en/index.html");
         assert_eq!(file_name("/x", "application/x-bibtex"), "x.x-bibtex");
     }
 

@@ -157,13 +157,14 @@ pub struct StatusPointRow {
     pub kind: crate::model::Kind,
     pub slug: String,
     pub status: String,
+    pub status_en: Option<String>,
     pub date: String,
 }
 
 /// Every record's status statements, each record's oldest first.
 pub async fn status_points(pool: &SqlitePool) -> Result<Vec<StatusPointRow>> {
     sqlx::query_as(
-        "SELECT r.kind, r.slug, st.status, st.date FROM record_status st \
+        "SELECT r.kind, r.slug, st.status, st.status_en, st.date FROM record_status st \
          JOIN records r ON r.id = st.record_id ORDER BY r.position, st.position",
     )
     .fetch_all(pool)

@@ -69,7 +69,11 @@ pub async fn map_svg(State(state): State<AppState>) -> Result<Response, AppError
 /// The timeline for the English edition: dates in English, the English of
 /// each derivation, English names in the marks. The layout is the Chinese
 /// one's, so both editions draw the same picture.
-fn in_english(mut view: TimelineView, rows: &[queries::DatedRow]) -> TimelineView {
+fn in_english(
+    mut view: TimelineView,
+    rows: &[queries::DatedRow],
+    statuses: &[crate::db::history::StatusPointRow],
+) -> TimelineView {
     use crate::dates::DateSpan;
     for (e, mark) in view
         .years
@@ -87,6 +91,25 @@ fn in_english(mut view: TimelineView, rows: &[queries::DatedRow]) -> TimelineVie
             }
             if e.derivation.is_some() {
                 e.derivation = r.derivation_en.clone().or(e.derivation.take());
+            }
+        }
+        // Each status statement in its English, where it has one.
+        let english = |date: &str, status: &str| {
+            statuses
+                .iter()
+                .find(|s| s.slug == e.record.slug && s.date == date && s.status == status)
+                .and_then(|s| s.status_en.clone())
+        };
+        for p in &mut mark.statuses {
+            if let Some(en) = english(&p.date, &p.status) {
+                p.status = en;
+            }
+        }
+        let translated: Vec<Option<String>> =
+            e.statuses.iter().map(|(d, s, _)| english(d, s)).collect();
+        for ((_, s, _), en) in e.statuses.iter_mut().zip(translated) {
+            if let Some(en) = en {
+                *s = en;
             }
         }
         e.kind_label = e.record.kind.label_en();
@@ -130,7 +153,7 @@ pub async fn timeline_page(
         )),
         timeline: match lang {
             Lang::Zh => build_timeline(&rows, &statuses),
-            Lang::En => in_english(build_timeline(&rows, &statuses), &rows),
+            Lang::En => in_english(build_timeline(&rows, &statuses), &rows, &statuses),
         },
         lang,
         q: String::new(),

@@ -87,8 +87,8 @@ impl ErrorPage {
 
 /// An HTML error page for `status`, in the edition of the request.
 fn error_page(status: StatusCode) -> Response {
-    let body = ErrorPage::for_status(status)
-        .render()
+    let edition = super::lang::current().without_alternates();
+    let body = super::lang::sync_scoped(edition, || ErrorPage::for_status(status).render())
         .map(super::localized)
         .unwrap_or_else(|_| status.to_string());
     (status, Html(body)).into_response()

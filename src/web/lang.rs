@@ -308,6 +308,8 @@ pub struct Edition {
     zh: String,
     /// The public base URL, for absolute alternates (empty when unknown).
     base: String,
+    /// Whether the page has a twin in the other edition to switch to.
+    alternates: bool,
 }
 
 impl Edition {
@@ -329,7 +331,16 @@ impl Edition {
             lang,
             zh,
             base: base.trim_end_matches('/').to_owned(),
+            alternates: true,
         }
+    }
+
+    /// This edition for a page that is the same at every address, such as
+    /// an error page: no switch and no alternates, which would name the
+    /// address asked for (and a static host's one 404 file could not).
+    pub fn without_alternates(mut self) -> Edition {
+        self.alternates = false;
+        self
     }
 
     /// This page in the Chinese edition.
@@ -340,7 +351,7 @@ impl Edition {
     /// This page in the English edition, if it has one (the API page has
     /// not: it is written in English in both).
     pub fn en_href(&self) -> Option<String> {
-        localize_path(&self.zh)
+        self.alternates.then(|| localize_path(&self.zh)).flatten()
     }
 
     /// Absolute address of a path, for `hreflang` alternates.

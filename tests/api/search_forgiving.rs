@@ -505,7 +505,7 @@ async fn record_page_shows_each_alias_with_its_basis() {
     ] {
         let b = app.get_ok(page).await.body;
         let at = b
-            .find(&format!("<span>{alias} <small class=\"alias-basis\">"))
+            .find(&format!(">{alias}</span> <small class=\"alias-basis\">"))
             .unwrap_or_else(|| panic!("{page}: no {alias} with a basis"));
         let end = b[at..].find("</small>").map_or(b.len(), |e| at + e);
         let shown = &b[at..end];
