@@ -791,6 +791,7 @@ mod tests {
             kind: Kind::Event,
             slug: slug.into(),
             status: format!("{slug} {date}"),
+            status_en: None,
             date: date.into(),
         };
         let t = build_timeline(
