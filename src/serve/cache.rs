@@ -96,15 +96,21 @@ impl quick_cache::Weighter<CacheKey, Arc<Cached>> for ByteWeighter {
 /// Answers kept in memory, bounded in bytes with eviction, so arbitrary
 /// search URLs cannot grow memory without limit.
 #[derive(Clone)]
-struct PageCache(Arc<quick_cache::sync::Cache<CacheKey, Arc<Cached>, ByteWeighter>>);
+struct PageCache(
+    Arc<quick_cache::sync::Cache<CacheKey, Arc<Cached>, ByteWeighter>>,
+    super::sendfile::Budget,
+);
 
 impl PageCache {
     fn new() -> Self {
-        PageCache(Arc::new(quick_cache::sync::Cache::with_weighter(
-            4096,
-            PAGE_CACHE_BYTES,
-            ByteWeighter,
-        )))
+        PageCache(
+            Arc::new(quick_cache::sync::Cache::with_weighter(
+                4096,
+                PAGE_CACHE_BYTES,
+                ByteWeighter,
+            )),
+            super::sendfile::Budget::default(),
+        )
     }
 }
 
@@ -446,7 +452,7 @@ where
                     Arc::new(Cached {
                         headers: parts.headers.clone(),
                         body: bytes.clone(),
-                        _file: FileBacked::new(&bytes).map(Arc::new),
+                        _file: FileBacked::new(&bytes, &cache.1).map(Arc::new),
                     }),
                 );
             }

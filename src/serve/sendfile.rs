@@ -31,10 +31,16 @@ use tokio::net::TcpStream;
 /// descriptor.
 pub const MIN_FILE_BACKED: usize = 16 * 1024;
 
-/// Files kept at once. Each holds a descriptor; the answer cache holds at most
-/// 16 MB, so this is reached only by many large distinct answers (broad
-/// searches), after which further large bodies are simply copied.
+/// Files kept at once by one answer cache. Each holds a descriptor; the cache
+/// holds at most 16 MB, so this is reached only by many large distinct
+/// answers (broad searches), after which further large bodies are simply
+/// copied. Counted per cache ([`Budget`]), not per process: several apps in
+/// one process (the test suite's) would otherwise take each other's share.
 const MAX_FILES: usize = 256;
+
+/// How many in-memory files one answer cache may hold at once.
+#[derive(Clone, Default)]
+pub struct Budget(std::sync::Arc<std::sync::atomic::AtomicUsize>);
 
 #[cfg(target_os = "linux")]
 mod imp {
@@ -50,7 +56,7 @@ mod imp {
     use tokio::io::Interest;
     use tokio::net::TcpStream;
 
-    use super::{MAX_FILES, MIN_FILE_BACKED};
+    use super::{Budget, MAX_FILES, MIN_FILE_BACKED};
 
     struct Range {
         len: usize,
@@ -60,7 +66,6 @@ mod imp {
     /// Registered bodies by start address.
     static RANGES: LazyLock<RwLock<BTreeMap<usize, Range>>> =
         LazyLock::new(|| RwLock::new(BTreeMap::new()));
-    static FILES: AtomicUsize = AtomicUsize::new(0);
     static SENT: AtomicU64 = AtomicU64::new(0);
 
     /// A body and the in-memory file holding the same bytes; see the module
@@ -70,17 +75,19 @@ mod imp {
         /// Keeps the registered memory alive (and so unreused) while the
         /// range is registered.
         _body: Bytes,
+        budget: Budget,
     }
 
     impl FileBacked {
         /// Registers `body` for `sendfile`, if it is large enough and a file
         /// can be made; keep the result as long as the body is cached.
-        pub fn new(body: &Bytes) -> Option<FileBacked> {
+        pub fn new(body: &Bytes, budget: &Budget) -> Option<FileBacked> {
             if body.len() < MIN_FILE_BACKED {
                 return None;
             }
-            if FILES.fetch_add(1, Ordering::Relaxed) >= MAX_FILES {
-                FILES.fetch_sub(1, Ordering::Relaxed);
+            let files: &AtomicUsize = &budget.0;
+            if files.fetch_add(1, Ordering::Relaxed) >= MAX_FILES {
+                files.fetch_sub(1, Ordering::Relaxed);
                 return None;
             }
             match write_file(body) {
@@ -94,10 +101,11 @@ mod imp {
                     Some(FileBacked {
                         start,
                         _body: body.clone(),
+                        budget: budget.clone(),
                     })
                 }
                 Err(e) => {
-                    FILES.fetch_sub(1, Ordering::Relaxed);
+                    files.fetch_sub(1, Ordering::Relaxed);
                     tracing::warn!("cannot keep a body in memory as a file ({e}); copying it");
                     None
                 }
@@ -108,7 +116,7 @@ mod imp {
     impl Drop for FileBacked {
         fn drop(&mut self) {
             ranges_mut().remove(&self.start);
-            FILES.fetch_sub(1, Ordering::Relaxed);
+            self.budget.0.fetch_sub(1, Ordering::Relaxed);
         }
     }
 
@@ -205,7 +213,7 @@ mod imp {
     pub struct FileBacked;
 
     impl FileBacked {
-        pub fn new(_body: &Bytes) -> Option<FileBacked> {
+        pub fn new(_body: &Bytes, _budget: &super::Budget) -> Option<FileBacked> {
             None
         }
     }
