@@ -338,9 +338,9 @@ mod tests {
     #[test]
     fn only_large_bodies_are_registered_and_dropping_unregisters() {
         let small = patterned(MIN_FILE_BACKED - 1);
-        assert!(FileBacked::new(&small).is_none());
+        assert!(FileBacked::new(&small, &Budget::default()).is_none());
         let body = patterned(MIN_FILE_BACKED * 2);
-        let twin = FileBacked::new(&body).expect("a memfd can be made here");
+        let twin = FileBacked::new(&body, &Budget::default()).expect("a memfd can be made here");
         let inside = body.slice(100..);
         let (i, _, offset) = imp::plan(&[IoSlice::new(b"head"), IoSlice::new(&inside)])
             .expect("a slice inside the body goes by sendfile");
@@ -358,7 +358,7 @@ mod tests {
         let head = Bytes::from_static(b"HTTP/1.1 200 OK\r\ncontent-length: 4194304\r\n\r\n");
         let body = patterned(4 * 1024 * 1024);
         let tail = Bytes::from_static(b"the next answer");
-        let _twin = FileBacked::new(&body).expect("a memfd can be made here");
+        let _twin = FileBacked::new(&body, &Budget::default()).expect("a memfd can be made here");
         let before = bytes_sent();
 
         let reader = tokio::spawn(async move {
