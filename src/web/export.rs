@@ -518,6 +518,14 @@ pub async fn download(
         &[]
     };
     refuse_unknown(&params, allowed)?;
+    if name.starts_with("search.") {
+        // Unknown filter values are refused, as the search answer refuses them.
+        let mut problems = Vec::new();
+        super::api::search_filters(&state, &params, &mut problems).await?;
+        if !problems.is_empty() {
+            return Err(AppError::BadRequest(problems).into());
+        }
+    }
     if name == SNAPSHOT {
         return Ok(snapshot(&state).await?);
     }

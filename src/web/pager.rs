@@ -45,11 +45,17 @@ impl Pager {
             Ok(page) if (1..=last).contains(&page) && page.to_string() == raw => {
                 Ok(Pager { page, ..first })
             }
+            // Worded for the request's edition, as the page shows it.
             _ => Err((
                 first,
-                format!(
-                    "没有第“{raw}”页，页码须为 1 至 {last} (no page “{raw}”: pages run from 1 to {last})"
-                ),
+                match super::lang::current().lang {
+                    super::lang::Lang::En => {
+                        format!("There is no page “{raw}”: pages run from 1 to {last}")
+                    }
+                    super::lang::Lang::Zh => format!(
+                        "没有第“{raw}”页，页码须为 1 至 {last} (no page “{raw}”: pages run from 1 to {last})"
+                    ),
+                },
             )),
         }
     }

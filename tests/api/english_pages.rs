@@ -364,6 +364,26 @@ async fn a_bad_parameter_is_an_english_400_page() {
     );
 }
 
+/// A page number out of range, on a list and on search, is refused in English.
+#[tokio::test]
+async fn a_bad_page_is_refused_in_english() {
+    let app = TestApp::shared().await;
+    for url in ["/en/projects?page=x", "/en/search?q=railway&page=99"] {
+        let res = app.get(url).await;
+        assert_eq!(res.status, 400, "{url}");
+        assert!(
+            res.body.contains("There is no page “"),
+            "{url}: {}",
+            res.body
+        );
+        assert!(
+            chinese_outside_zh(&res.body).is_empty(),
+            "{url}: {:?}",
+            chinese_outside_zh(&res.body)
+        );
+    }
+}
+
 #[tokio::test]
 async fn the_editions_are_cached_apart() {
     let app = TestApp::shared().await;

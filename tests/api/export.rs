@@ -208,6 +208,17 @@ async fn unknown_downloads_and_formats_say_what_exists() {
         ("/api/export/records", 404, "search.csv"),
         ("/api/export/search.csv", 400, "?q="),
         ("/api/export/search.json?q=", 400, "?q="),
+        // A search download's filters are checked as the search answer's.
+        (
+            "/api/export/search.csv?q=%E9%93%81%E8%B7%AF&kind=projectz",
+            400,
+            "unknown kind",
+        ),
+        (
+            "/api/export/search.json?q=%E9%93%81%E8%B7%AF&country=Kazakhstan",
+            400,
+            "unknown country",
+        ),
     ] {
         let res = app.get(url).await;
         assert_eq!(res.status, status, "{url}: {}", res.body);

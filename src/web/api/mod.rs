@@ -579,6 +579,36 @@ fn fields_map(
         .collect()
 }
 
+/// Search's `kind` and `country`, checked: an unknown value of either is a
+/// problem naming what is allowed (the search answer and its download).
+pub(crate) async fn search_filters(
+    state: &AppState,
+    params: &Params,
+    problems: &mut Vec<ParamProblem>,
+) -> Result<(Option<String>, Option<String>), AppError> {
+    let kind = match params.get("kind").map(parse_kind_filter) {
+        Some(Err(p)) => {
+            problems.push(p);
+            None
+        }
+        Some(Ok(k)) => Some(k),
+        None => None,
+    };
+    let mut country = None;
+    if let Some(c) = params.get("country") {
+        let known: Vec<String> = queries::records_of_kind(&state.pool, Kind::Country)
+            .await?
+            .into_iter()
+            .map(|r| r.slug)
+            .collect();
+        match parse_country(c, &known) {
+            Ok(c) => country = Some(c),
+            Err(p) => problems.push(p),
+        }
+    }
+    Ok((kind, country))
+}
+
 /// The kind in a path, in either form; unknown, a 404 naming the kinds.
 fn kind_of_path(kind: &str) -> Result<Kind, AppError> {
     parse_kind(kind).ok_or_else(|| AppError::NotFoundBecause(unknown_kind(kind)))
@@ -923,26 +953,7 @@ pub async fn search(State(state): State<AppState>, params: Params) -> Result<Res
         }
         _ => 0,
     };
-    let kind = match params.get("kind").map(parse_kind_filter) {
-        Some(Err(p)) => {
-            problems.push(p);
-            None
-        }
-        Some(Ok(k)) => Some(k),
-        None => None,
-    };
-    let mut country = None;
-    if let Some(c) = params.get("country") {
-        let known: Vec<String> = queries::records_of_kind(&state.pool, Kind::Country)
-            .await?
-            .into_iter()
-            .map(|r| r.slug)
-            .collect();
-        match parse_country(c, &known) {
-            Ok(c) => country = Some(c),
-            Err(p) => problems.push(p),
-        }
-    }
+    let (kind, country) = search_filters(&state, &params, &mut problems).await?;
     refuse(problems)?;
     let page = page.expect("no problems, so the page parsed");
     let q = params.get("q").unwrap_or("");
