@@ -823,7 +823,7 @@ async fn the_english_fields_are_added_beside_everything_that_was_there() {
     assert_eq!(record["fields_en"]["sector"], "Transport · railways");
     assert!(record["fields"]["sector"].is_string());
     let latest = record["status_history"].as_array().unwrap().last().unwrap();
-    assert!(str_of(latest, "status_en").starts_with("Push forward high-quality construction"));
+    assert!(str_of(latest, "status_en").starts_with("To push forward high-quality construction"));
     assert_eq!(record["fields_en"]["status"], latest["status_en"]);
     assert_eq!(record["fields_en_basis"], "translation");
     assert!(record["fields_en_ref"].is_null());

@@ -24,7 +24,7 @@ async fn the_commitments_list_and_json_give_who_the_verb_the_deadline_and_the_la
     assert_eq!(third["status"]["status"], "加快推进中哈第三条跨境铁路建设");
     assert_eq!(
         third["status"]["status_en"],
-        "Speed up construction of the third China–Kazakhstan cross-border railway"
+        "To speed up construction of the third China–Kazakhstan cross-border railway"
     );
     assert_eq!(third["status"]["date"], "2025-06-18");
     assert_eq!(third["status"]["publisher"], "新华社");
