@@ -11,7 +11,7 @@ use tracing_subscriber::EnvFilter;
 
 use summitkb::ImportOutcome;
 use summitkb::seeds;
-use summitkb::serve::server::Timeouts;
+use summitkb::serve::server::{Accept, Timeouts};
 
 #[derive(Parser)]
 #[command(
@@ -141,6 +141,11 @@ struct ServeArgs {
     /// per core).
     #[arg(long, env = "SUMMITKB_WORKERS")]
     workers: Option<usize>,
+    /// How the workers share the port: a socket each, the kernel spreading
+    /// connections over them (`per-worker`), or one socket taken from by
+    /// whichever worker is awake (`shared`, as nginx's workers do).
+    #[arg(long, env = "SUMMITKB_ACCEPT", value_enum, default_value_t = AcceptArg::PerWorker)]
+    accept: AcceptArg,
     /// Directory of static assets.
     #[arg(long, env = "SUMMITKB_STATIC", default_value = "static")]
     static_dir: PathBuf,
@@ -155,6 +160,22 @@ struct ServeArgs {
     #[arg(long, env = "SUMMITKB_KEEPALIVE_TIMEOUT", value_parser = seconds,
           default_value_t = Timeouts::default().idle.as_secs_f64())]
     keepalive_timeout: f64,
+}
+
+/// `--accept`, as [`summitkb::serve::server::Accept`].
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum AcceptArg {
+    PerWorker,
+    Shared,
+}
+
+impl From<AcceptArg> for Accept {
+    fn from(a: AcceptArg) -> Accept {
+        match a {
+            AcceptArg::PerWorker => Accept::PerWorker,
+            AcceptArg::Shared => Accept::Shared,
+        }
+    }
 }
 
 /// A positive number of seconds, fractions allowed.
@@ -410,8 +431,9 @@ async fn serve(args: ServeArgs, seeds_dir: &std::path::Path) -> anyhow::Result<(
         header: Duration::from_secs_f64(args.header_timeout),
         idle: Duration::from_secs_f64(args.keepalive_timeout),
     };
-    let server = summitkb::serve::server::bind(args.addr, workers)?.with_timeouts(timeouts);
-    tracing::info!(workers, "listening on http://{}", server.local_addr());
+    let server = summitkb::serve::server::bind_with(args.addr, workers, args.accept.into())?
+        .with_timeouts(timeouts);
+    tracing::info!(workers, accept = ?args.accept, "listening on http://{}", server.local_addr());
     server.run(app, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())

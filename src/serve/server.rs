@@ -80,6 +80,20 @@ impl Default for Timeouts {
     }
 }
 
+/// How the workers share the port.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Accept {
+    /// A socket per worker with `SO_REUSEPORT`: the kernel hashes each new
+    /// connection to one worker's socket, whether or not that worker is busy.
+    #[default]
+    PerWorker,
+    /// One socket every worker accepts on (as nginx's workers share theirs):
+    /// whichever worker is awake takes the connection, so under a load that
+    /// leaves the server one core, its connections gather on the worker
+    /// that has it.
+    Shared,
+}
+
 /// Listens on `addr` (port 0 picks a free port) with `workers` sockets; the
 /// port accepts connections as soon as this returns.
 ///
@@ -87,21 +101,39 @@ impl Default for Timeouts {
 /// with `SO_REUSEPORT` would otherwise silently share the port with another
 /// copy of the server started by the same user.
 pub fn bind(addr: SocketAddr, workers: usize) -> io::Result<Server> {
+    bind_with(addr, workers, Accept::default())
+}
+
+/// [`bind`], choosing how the workers share the port.
+pub fn bind_with(addr: SocketAddr, workers: usize, accept: Accept) -> io::Result<Server> {
     raise_open_file_limit();
     let addr = std::net::TcpListener::bind(addr)?.local_addr()?;
     let workers = if cfg!(unix) { workers.max(1) } else { 1 };
-    let listeners = (0..workers)
-        .map(|_| {
-            let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
-            socket.set_reuse_address(true)?;
-            #[cfg(unix)]
+    let listen = || -> io::Result<std::net::TcpListener> {
+        let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+        socket.set_reuse_address(true)?;
+        #[cfg(unix)]
+        if accept == Accept::PerWorker {
             socket.set_reuse_port(true)?;
-            socket.set_nonblocking(true)?;
-            socket.bind(&addr.into())?;
-            socket.listen(1024)?;
-            Ok(socket.into())
-        })
-        .collect::<io::Result<Vec<_>>>()?;
+        }
+        socket.set_nonblocking(true)?;
+        socket.bind(&addr.into())?;
+        socket.listen(1024)?;
+        Ok(socket.into())
+    };
+    let listeners = match accept {
+        Accept::PerWorker => (0..workers)
+            .map(|_| listen())
+            .collect::<io::Result<Vec<_>>>()?,
+        Accept::Shared => {
+            let shared = listen()?;
+            let mut all = (1..workers)
+                .map(|_| shared.try_clone())
+                .collect::<io::Result<Vec<_>>>()?;
+            all.push(shared);
+            all
+        }
+    };
     Ok(Server {
         listeners,
         addr,

@@ -44,7 +44,16 @@ impl Serving {
     }
 
     pub fn start_with(app: &TestApp, workers: usize, timeouts: server::Timeouts) -> Serving {
-        let server = server::bind("127.0.0.1:0".parse().unwrap(), workers)
+        Serving::start_accepting(app, workers, timeouts, server::Accept::default())
+    }
+
+    fn start_accepting(
+        app: &TestApp,
+        workers: usize,
+        timeouts: server::Timeouts,
+        accept: server::Accept,
+    ) -> Serving {
+        let server = server::bind_with("127.0.0.1:0".parse().unwrap(), workers, accept)
             .unwrap()
             .with_timeouts(timeouts);
         let addr = server.local_addr();
@@ -118,17 +127,31 @@ async fn large_pages_leave_by_sendfile_and_arrive_whole_even_pipelined() {
 
 #[tokio::test]
 async fn a_second_server_cannot_share_a_port_in_use() {
-    let first = server::bind("127.0.0.1:0".parse().unwrap(), 2).unwrap();
-    let err = server::bind(first.local_addr(), 2)
-        .err()
-        .expect("the port is taken");
-    assert_eq!(err.kind(), std::io::ErrorKind::AddrInUse);
+    for accept in [server::Accept::PerWorker, server::Accept::Shared] {
+        let first = server::bind_with("127.0.0.1:0".parse().unwrap(), 2, accept).unwrap();
+        for second in [server::Accept::PerWorker, server::Accept::Shared] {
+            let err = server::bind_with(first.local_addr(), 2, second)
+                .err()
+                .expect("the port is taken");
+            assert_eq!(
+                err.kind(),
+                std::io::ErrorKind::AddrInUse,
+                "{accept:?}, {second:?}"
+            );
+        }
+    }
 }
 
 #[tokio::test]
 async fn connections_over_every_worker_get_answers_and_all_stop_on_shutdown() {
+    for accept in [server::Accept::PerWorker, server::Accept::Shared] {
+        every_connection_answered_then_all_stop(accept).await;
+    }
+}
+
+async fn every_connection_answered_then_all_stop(accept: server::Accept) {
     let app = TestApp::shared().await;
-    let serving = Serving::start(app, 3);
+    let serving = Serving::start_accepting(app, 3, server::Timeouts::default(), accept);
     let addr = serving.addr;
     // Connections spread over the workers' sockets; each gets its answer.
     let clients = (0..24).map(|_| {
@@ -148,12 +171,12 @@ async fn connections_over_every_worker_get_answers_and_all_stop_on_shutdown() {
     });
     for client in clients.collect::<Vec<_>>() {
         let answer = client.await.unwrap();
-        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        assert!(answer.starts_with("HTTP/1.1 200"), "{accept:?}: {answer}");
     }
     serving.stop().await;
     assert!(
         tokio::net::TcpStream::connect(addr).await.is_err(),
-        "nothing listens after shutdown"
+        "{accept:?}: nothing listens after shutdown"
     );
 }
 
