@@ -121,12 +121,18 @@ pub(crate) const NAMES_IN_ORDER_SET: &str = "SELECT rowid FROM search_index WHER
 pub(crate) const PINYIN_IN_ORDER_SET: &str = "SELECT rowid FROM search_index WHERE rowid IN \
      (SELECT rowid FROM search_terms WHERE search_terms MATCH ?) \
      AND ' ' || pinyin || ' ' LIKE ? ESCAPE '\\'";
+/// Words in any order: the rows holding each of their characters, from
+/// the term index, then each word checked in the names of those alone.
+/// The words are bound as one JSON array.
+pub(crate) const NAMES_WORDS_SET: &str = "SELECT rowid FROM search_index WHERE rowid IN \
+     (SELECT rowid FROM search_terms WHERE search_terms MATCH ?) \
+     AND NOT EXISTS (SELECT 1 FROM json_each(?) w WHERE instr(names, w.value) = 0)";
 /// The condition that matches nothing, for a query without terms.
 pub(crate) const NOTHING: &str = "0";
 
 /// Every fragment a condition may hold.
 #[cfg(any(test, fuzzing))]
-pub(crate) const FRAGMENTS: [&str; 9] = [
+pub(crate) const FRAGMENTS: [&str; 10] = [
     LONG_TERMS,
     TERMS,
     TERMS_FILTER,
@@ -135,6 +141,7 @@ pub(crate) const FRAGMENTS: [&str; 9] = [
     SHORT_SET,
     NAMES_IN_ORDER_SET,
     PINYIN_IN_ORDER_SET,
+    NAMES_WORDS_SET,
     NOTHING,
 ];
 
@@ -241,6 +248,12 @@ fn alternative_sql(a: &Alternative, binds: &mut Vec<String>) -> &'static str {
             }
             binds.push(pattern);
             PINYIN_IN_ORDER_SET
+        }
+        Form::WordsAnyOrder => {
+            binds.push(terms::all_of_any(&each(terms::in_order_tokens(a))));
+            let words: Vec<&str> = a.text.split_whitespace().collect();
+            binds.push(serde_json::to_string(&words).unwrap_or_else(|_| "[]".to_owned()));
+            NAMES_WORDS_SET
         }
     }
 }
@@ -366,11 +379,12 @@ mod tests {
         let (sql, binds) = match_condition(&plan);
         assert_eq!(
             sql,
-            format!("rowid IN ({PHRASE_SET} UNION {NAMES_IN_ORDER_SET})")
+            format!("rowid IN ({PHRASE_SET} UNION {NAMES_IN_ORDER_SET} UNION {NAMES_WORDS_SET})")
         );
         assert_eq!(
             binds[1],
             "\"中\" AND \"哈\" AND \"第\" AND \"三\" AND \"条\" AND \"铁\" AND \"路\""
         );
+        assert_eq!(binds[4], r#"["中哈","第三","条","铁路"]"#);
     }
 }
