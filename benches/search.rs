@@ -29,7 +29,7 @@ const QUERIES: &[&str] = &[
     "不存在的词语",
     // Search that forgives: an alias variant, misspellings (tolerance),
     // characters and syllables in order (the fallback after an empty
-    // exact pass), short Latin terms as whole words, a synonym.
+    // exact pass), words in any order, short Latin terms as whole words, a synonym.
     "Tokaev",
     "Tokyaev",
     "Berdymukhammedov",
@@ -39,6 +39,9 @@ const QUERIES: &[&str] = &[
     "Xi",
     "summit",
     "姐妹城市",
+    // A name's words in another order; initials typed with zh.
+    "铁路中吉乌",
+    "zhjwtl",
 ];
 
 async fn corpus(factor: usize, dir: &Path) -> SqlitePool {

@@ -26,7 +26,7 @@ pub enum ImportOutcome {
 }
 
 /// Tables holding imported content, children first.
-const CONTENT_TABLES: [&str; 20] = [
+const CONTENT_TABLES: [&str; 21] = [
     "commitment_parties",
     "record_commitments",
     "record_status",
@@ -36,6 +36,7 @@ const CONTENT_TABLES: [&str; 20] = [
     "synonym_groups",
     "country_shapes",
     "record_editorial",
+    "search_facets",
     "search_index",
     "suggest_labels",
     "citations",
@@ -428,6 +429,7 @@ async fn write_content(
     )
     .await?;
     write_term_index(tx).await?;
+    write_search_facets(tx).await?;
     insert_rows(
         tx,
         "suggest_labels (record_id, label, rank)",
@@ -548,6 +550,21 @@ async fn write_term_index(tx: &mut SqliteConnection) -> Result<(), sqlx::Error> 
         )
         .await?;
     }
+}
+
+/// Writes each `search_index` row's target and countries into
+/// `search_facets` (migration 0013) under the same rowid, for the totals
+/// and facets of a search. One `INSERT ... SELECT` inside SQLite: the
+/// values are already in the table, so nothing is bound or sent back and
+/// forth, which batching with `insert_rows` would still do.
+async fn write_search_facets(tx: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO search_facets (id, target, countries) \
+         SELECT rowid, target, countries FROM search_index",
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 /// Most values bound in one statement: SQLite's limit is 32,766 (its

@@ -3,6 +3,8 @@
 //! candidates for ranking ([`crate::search::rank`]); then the details of
 //! the page that is shown.
 
+use std::ops::Range;
+
 use sqlx::{FromRow, SqlitePool};
 
 use super::queries::{self, CitationRow, RecordRow};
@@ -72,6 +74,10 @@ pub enum Hit {
 pub struct SearchResults {
     /// Matches the filters leave.
     pub total: usize,
+    /// How many of them were ranked (at most [`MAX_CANDIDATES`]): the
+    /// results that can be shown, a page at a time.
+    pub ranked: usize,
+    /// The ranked results asked for (a page of them).
     pub hits: Vec<Hit>,
     pub facets: Facets,
 }
@@ -109,16 +115,28 @@ pub async fn search(
     filters: &Filters,
     limit: usize,
 ) -> Result<SearchResults, sqlx::Error> {
+    search_range(pool, q, filters, 0..limit).await
+}
+
+/// [`search`], with the details of the results at places `shown` of the
+/// ranking alone: a late page (`page=40`) ranks every candidate, as it
+/// must to keep the order, but reads and builds only the 50 it shows.
+pub async fn search_range(
+    pool: &SqlitePool,
+    q: &Query,
+    filters: &Filters,
+    shown: Range<usize>,
+) -> Result<SearchResults, sqlx::Error> {
     if q.is_empty() {
         return Ok(SearchResults::default());
     }
     let plan = forgiving_plan(pool, Plan::exact(q)).await?;
-    let found = run(pool, &plan, filters, limit).await?;
+    let found = run(pool, &plan, filters, shown.clone()).await?;
     if found.total > 0 {
         return Ok(found);
     }
     match plan.in_order() {
-        Some(loose) => run(pool, &loose, filters, limit).await,
+        Some(loose) => run(pool, &loose, filters, shown).await,
         None => Ok(found),
     }
 }
@@ -179,7 +197,7 @@ async fn run(
     pool: &SqlitePool,
     plan: &Plan,
     filters: &Filters,
-    limit: usize,
+    shown: Range<usize>,
 ) -> Result<SearchResults, sqlx::Error> {
     let (cond, binds) = match_condition(plan);
     let (kind_filter, country_filter) = filters_sql(binds.len() + 1);
@@ -187,7 +205,8 @@ async fn run(
     // with the terms as typed, whatever is not in its names is in its body.
     let body = if plan.is_exact() { "''" } else { "s.body" };
     // One statement, so the condition is evaluated once per row: the
-    // matches are materialised, counted (each facet under the other filter,
+    // matches are materialised from `search_facets` (a plain table: a few
+    // bytes per match, where `search_index` read each match's whole row), counted (each facet under the other filter,
     // the total under both), and the first `MAX_CANDIDATES` the filters
     // leave, records first in document order, are read back by rowid for
     // ranking. Two statements evaluated it twice, and a short term's
@@ -198,7 +217,7 @@ async fn run(
         filters,
         format!(
             "WITH m AS MATERIALIZED \
-           (SELECT rowid AS id, target, countries FROM search_index WHERE {cond}) \
+           (SELECT id, target, countries FROM search_facets WHERE {cond}) \
          SELECT 'total' AS facet, '' AS value, count(*) AS count, NULL AS ref_id, NULL AS n, \
            NULL AS names, NULL AS pinyin, NULL AS linked, NULL AS body, NULL AS about, \
            NULL AS cited FROM m \
@@ -243,8 +262,13 @@ async fn run(
             }),
         }
     }
-    let mut scored = rank::order(plan, candidates);
-    scored.truncate(limit);
+    let scored = rank::order(plan, candidates);
+    let ranked = scored.len();
+    let scored: Vec<rank::Ranked> = scored
+        .into_iter()
+        .skip(shown.start)
+        .take(shown.len())
+        .collect();
 
     // Details for the shown page, in three queries whatever its length.
     let record_ids: Vec<i64> = scored
@@ -309,6 +333,7 @@ async fn run(
 
     Ok(SearchResults {
         total,
+        ranked,
         hits,
         facets: Facets::new(kinds, countries),
     })

@@ -11,7 +11,8 @@
 //! for how a query becomes SQL: trigram phrases, term-index tokens for
 //! short terms and short Latin words, with
 //! synonyms ([`plan`]), corrected spellings ([`fuzzy`]) and, when nothing
-//! matches exactly, Chinese characters in order.
+//! matches exactly, Chinese characters in order or a name's words in any
+//! order ([`segment`]).
 
 pub mod facets;
 pub mod fuzzy;
@@ -23,6 +24,7 @@ pub mod normalize;
 pub mod plan;
 pub mod query;
 pub mod rank;
+pub mod segment;
 pub mod terms;
 
 pub use facets::{Facets, Filters};

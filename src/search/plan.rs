@@ -13,6 +13,9 @@ use super::query::{Query, pinyin_term};
 /// later variant never ranks above a match by an earlier one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum How {
+    /// The words of a Chinese term ([`super::segment`]), each in the same
+    /// record's names, in any order.
+    Words,
     /// Characters or syllables in order, with others between.
     InOrder,
     /// A word within the allowed edits of the typed one.
@@ -38,6 +41,9 @@ pub enum Form {
     CharsInOrder,
     /// Pinyin syllables in this order in a name's reading.
     SyllablesInOrder,
+    /// Chinese words, separated by spaces, each in a record's names, in
+    /// any order.
+    WordsAnyOrder,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -202,8 +208,10 @@ impl Plan {
 
     /// For a query that matched nothing: each Chinese term of three or more
     /// characters also matches names holding its characters in order, and
-    /// each pinyin term of three or more syllables names whose reading
-    /// holds its syllables in order. `None` if no term qualifies.
+    /// below those, names holding its words in any order (`铁路中吉乌`); each
+    /// pinyin term of three or more syllables names whose reading holds its
+    /// syllables in order; initials typed with `zh`, `ch`, `sh` (`zhjwtl`)
+    /// the initials as indexed (`zjwtl`). `None` if no term qualifies.
     pub fn in_order(&self) -> Option<Plan> {
         let mut plan = self.clone();
         let mut any = false;
@@ -212,10 +220,21 @@ impl Plan {
             let chars: Vec<char> = t.chars().collect();
             if chars.len() >= 3 && chars.iter().all(|c| is_cjk(*c)) {
                 clause.push(Alternative {
-                    text: t,
+                    text: t.clone(),
                     how: How::InOrder,
                     form: Form::CharsInOrder,
                 });
+                let words = super::segment::words(&t);
+                if words.len() >= 2 {
+                    clause.push(Alternative {
+                        text: words.join(" "),
+                        how: How::Words,
+                        form: Form::WordsAnyOrder,
+                    });
+                }
+                any = true;
+            } else if let Some(initials) = plain_initials(&t) {
+                clause.push(Alternative::new(initials, How::InOrder));
                 any = true;
             } else if let Some(syl) = pinyin_term(&t)
                 .filter(|_| is_romanised(&t))
@@ -245,6 +264,21 @@ impl Clause {
             self.alternatives.push(alt);
         }
     }
+}
+
+/// Initials typed with the two-letter initials `zh`, `ch`, `sh` (no vowel,
+/// so not syllables: `zhjwtl`), as the index writes initials, one letter
+/// each (`zjwtl`). `None` for anything else.
+fn plain_initials(t: &str) -> Option<String> {
+    let letters = t.chars().all(|c| c.is_ascii_lowercase());
+    let vowel = t
+        .chars()
+        .any(|c| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'v'));
+    if !letters || vowel || t.len() < 4 {
+        return None;
+    }
+    let plain = t.replace("zh", "z").replace("ch", "c").replace("sh", "s");
+    (plain != t).then_some(plain)
 }
 
 pub fn is_cjk(c: char) -> bool {
@@ -288,6 +322,12 @@ mod tests {
             .unwrap();
         assert_eq!(p.clauses[0].alternatives[1].text, "zhong ha di san tiao");
         assert!(Plan::exact(&Query::parse("铁路")).in_order().is_none());
+        let p = Plan::exact(&Query::parse("铁路中吉乌")).in_order().unwrap();
+        assert_eq!(p.clauses[0].alternatives[2].text, "铁路 中吉乌");
+        assert_eq!(p.clauses[0].alternatives[2].form, Form::WordsAnyOrder);
+        let p = Plan::exact(&Query::parse("zhjwtl")).in_order().unwrap();
+        assert_eq!(p.clauses[0].alternatives[1].text, "zjwtl");
+        assert!(Plan::exact(&Query::parse("zjwtl")).in_order().is_none());
         assert!(Plan::exact(&Query::parse("tokayev")).in_order().is_none());
     }
 }

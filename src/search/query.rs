@@ -90,8 +90,11 @@ pub fn pinyin_term(term: &str) -> Option<String> {
 }
 
 /// The fragments a condition is made of, and nothing else: every value is a
-/// `?` placeholder.
-pub(crate) const LONG_TERMS: &str = "search_index MATCH ?";
+/// `?` placeholder. A condition is over rowids alone, so that it is asked
+/// of `search_facets` (migration 0013) and reads no row of `search_index`
+/// but through its indexes: the phrases are one trigram `MATCH`.
+pub(crate) const LONG_TERMS: &str =
+    "rowid IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)";
 /// Every clause the term index takes whole (short Latin words, terms of
 /// one or two characters), in one FTS5 expression: looked up, not scanned.
 pub(crate) const TERMS: &str =
@@ -118,12 +121,18 @@ pub(crate) const NAMES_IN_ORDER_SET: &str = "SELECT rowid FROM search_index WHER
 pub(crate) const PINYIN_IN_ORDER_SET: &str = "SELECT rowid FROM search_index WHERE rowid IN \
      (SELECT rowid FROM search_terms WHERE search_terms MATCH ?) \
      AND ' ' || pinyin || ' ' LIKE ? ESCAPE '\\'";
+/// Words in any order: the rows holding each of their characters, from
+/// the term index, then each word checked in the names of those alone.
+/// The words are bound as one JSON array.
+pub(crate) const NAMES_WORDS_SET: &str = "SELECT rowid FROM search_index WHERE rowid IN \
+     (SELECT rowid FROM search_terms WHERE search_terms MATCH ?) \
+     AND NOT EXISTS (SELECT 1 FROM json_each(?) w WHERE instr(names, w.value) = 0)";
 /// The condition that matches nothing, for a query without terms.
 pub(crate) const NOTHING: &str = "0";
 
 /// Every fragment a condition may hold.
 #[cfg(any(test, fuzzing))]
-pub(crate) const FRAGMENTS: [&str; 9] = [
+pub(crate) const FRAGMENTS: [&str; 10] = [
     LONG_TERMS,
     TERMS,
     TERMS_FILTER,
@@ -132,6 +141,7 @@ pub(crate) const FRAGMENTS: [&str; 9] = [
     SHORT_SET,
     NAMES_IN_ORDER_SET,
     PINYIN_IN_ORDER_SET,
+    NAMES_WORDS_SET,
     NOTHING,
 ];
 
@@ -239,6 +249,12 @@ fn alternative_sql(a: &Alternative, binds: &mut Vec<String>) -> &'static str {
             binds.push(pattern);
             PINYIN_IN_ORDER_SET
         }
+        Form::WordsAnyOrder => {
+            binds.push(terms::all_of_any(&each(terms::in_order_tokens(a))));
+            let words: Vec<&str> = a.text.split_whitespace().collect();
+            binds.push(serde_json::to_string(&words).unwrap_or_else(|_| "[]".to_owned()));
+            NAMES_WORDS_SET
+        }
     }
 }
 
@@ -336,7 +352,7 @@ mod tests {
     fn phrases_quote_everything() {
         assert_eq!(fts_phrase("a\"b"), "\"a\"\"b\"");
         let (sql, binds) = match_condition(&Plan::exact(&Query::parse("xi'an near")));
-        assert!(sql.starts_with("search_index MATCH ?"));
+        assert!(sql.starts_with(LONG_TERMS));
         assert_eq!(binds[0], "(\"xi'an\" OR \"xian\") AND \"near\"");
     }
 
@@ -363,11 +379,12 @@ mod tests {
         let (sql, binds) = match_condition(&plan);
         assert_eq!(
             sql,
-            format!("rowid IN ({PHRASE_SET} UNION {NAMES_IN_ORDER_SET})")
+            format!("rowid IN ({PHRASE_SET} UNION {NAMES_IN_ORDER_SET} UNION {NAMES_WORDS_SET})")
         );
         assert_eq!(
             binds[1],
             "\"中\" AND \"哈\" AND \"第\" AND \"三\" AND \"条\" AND \"铁\" AND \"路\""
         );
+        assert_eq!(binds[4], r#"["中哈","第三","条","铁路"]"#);
     }
 }

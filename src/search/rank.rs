@@ -185,10 +185,11 @@ pub fn score(plan: &Plan, c: &Candidate) -> (u32, Vec<String>) {
     }
     let tier = found.iter().map(|f| f.alt.how).min().unwrap_or(How::Typed);
     let tier = match tier {
-        How::InOrder => 0,
-        How::Fuzzy => 1,
-        How::Synonym => 2,
-        How::Typed => 3,
+        How::Words => 0,
+        How::InOrder => 1,
+        How::Fuzzy => 2,
+        How::Synonym => 3,
+        How::Typed => 4,
     };
     let base = if c.is_record {
         base_score(&found, c)
@@ -284,6 +285,33 @@ fn locate(a: &Alternative, c: &Candidate) -> Option<(Place, usize, String)> {
                 .filter_map(|n| window(&n.chars().collect::<Vec<_>>(), &needle).map(|w| (w, n)))
                 .min_by_key(|(w, _)| *w)
                 .map(|(w, n)| (Place::Names, w - needle.len(), n.to_owned()))
+        }
+        Form::WordsAnyOrder => {
+            // The tightest name holding every word; else the names hold
+            // them between them, and the loosest match is the title.
+            let words: Vec<&str> = text.split_whitespace().collect();
+            let typed: usize = words.iter().map(|w| w.chars().count()).sum();
+            if !words.iter().all(|w| c.names.contains(w)) {
+                return None;
+            }
+            let holds = |n: &&str| words.iter().all(|w| n.contains(w));
+            let name = c
+                .names
+                .split(" | ")
+                .filter(holds)
+                .min_by_key(|n| n.chars().count());
+            let (name, len) = match name {
+                Some(n) => (n, n.chars().count()),
+                None => (
+                    c.names.split(" | ").next().unwrap_or_default(),
+                    c.names.chars().count(),
+                ),
+            };
+            Some((
+                Place::Names,
+                len.saturating_sub(typed).max(1),
+                name.to_owned(),
+            ))
         }
         Form::SyllablesInOrder => {
             let needle: Vec<&str> = text.split_whitespace().collect();
@@ -449,6 +477,71 @@ mod tests {
         assert!(!has_word("brics", "bri"));
         assert!(has_word("人工智能 | ai", "ai"));
         assert!(has_word("ai合作", "ai"));
+    }
+
+    #[test]
+    fn words_in_any_order_rank_below_characters_in_order() {
+        let plan = Plan::exact(&Query::parse("铁路中吉乌")).in_order().unwrap();
+        let (words, also) = score(&plan, &record("中吉乌铁路 | 中吉乌铁路项目", "", ""));
+        assert_eq!(words / TIER, 0);
+        assert_eq!(also, ["中吉乌铁路"]);
+        let (in_order, _) = score(&plan, &record("铁路通往中吉乌", "", ""));
+        assert_eq!(in_order / TIER, 1);
+        // A name missing a word is no match (a body is read, so it is not
+        // taken for a match there).
+        let mut short = record("铁路 | 中吉", "", "");
+        short.body = "合作".to_owned();
+        assert_eq!(score(&plan, &short).0, 0);
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Words of real names, to put in another order.
+        const WORDS: &[&str] = &[
+            "铁路",
+            "中吉乌",
+            "跨境",
+            "中哈",
+            "第三条",
+            "峰会",
+            "中亚",
+            "合作",
+            "宣言",
+            "阿斯塔纳",
+            "公路",
+            "改造",
+            "睦邻",
+            "条约",
+        ];
+
+        proptest! {
+            /// Whatever order the words of a name are typed in, a name
+            /// holding them as typed ranks above one holding their
+            /// characters in order with others between, which ranks above
+            /// one holding the words in another order.
+            #[test]
+            fn in_order_and_exact_never_below_any_order(
+                picked in proptest::sample::subsequence(WORDS.to_vec(), 2..=4),
+                order in Just(()).prop_perturb(|_, mut rng| rng.random::<u64>()),
+                filler in proptest::sample::select(vec!["的", "和", "与"]),
+            ) {
+                let mut typed = picked.clone();
+                let n = typed.len();
+                typed.rotate_left(1 + (order as usize) % (n - 1));
+                let query = typed.concat();
+                let plan = Plan::exact(&Query::parse(&query)).in_order().unwrap();
+                let exact = score(&plan, &record(&query, "", "")).0;
+                let loose = typed.join(filler);
+                let in_order = score(&plan, &record(&loose, "", "")).0;
+                let any_order = score(&plan, &record(&picked.concat(), "", "")).0;
+                prop_assert!(exact > in_order, "{query}: {exact} vs {in_order}");
+                if any_order / TIER == 0 {
+                    prop_assert!(in_order > any_order, "{query}: {in_order} vs {any_order}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -86,11 +86,23 @@ pub fn token(a: &Alternative) -> Option<&str> {
 }
 
 /// The tokens a row must hold to match `a` in order: each character of a
-/// name in order, each syllable of a reading in order.
+/// name in order, each syllable of a reading in order, each character of
+/// words in any order.
 pub fn in_order_tokens(a: &Alternative) -> Vec<String> {
     match a.form {
         Form::CharsInOrder => a.text.chars().map(String::from).collect(),
         Form::SyllablesInOrder => a.text.split_whitespace().map(str::to_owned).collect(),
+        // Each character of every word: the rows that may hold the words.
+        Form::WordsAnyOrder => {
+            let mut chars: Vec<String> = Vec::new();
+            for c in a.text.chars().filter(|c| !c.is_whitespace()) {
+                let c = String::from(c);
+                if !chars.contains(&c) {
+                    chars.push(c);
+                }
+            }
+            chars
+        }
         _ => Vec::new(),
     }
 }

@@ -60,6 +60,9 @@ pub struct SearchView {
     pub query: Query,
     pub filters: Filters,
     pub total: usize,
+    /// How many results were ranked: the results the pages reach.
+    pub ranked: usize,
+    /// The ranked results asked for.
     pub results: Vec<ResultView>,
     pub kind_facets: Vec<Facet>,
     pub country_facets: Vec<Facet>,
@@ -102,6 +105,16 @@ pub async fn run_with(
     params: &Params,
     limit: usize,
 ) -> Result<SearchView, AppError> {
+    run_range(state, params, 0..limit).await
+}
+
+/// A search with the results at places `shown` of the ranking alone, ready
+/// to show: a late page builds its own 50 results, not all before it.
+pub async fn run_range(
+    state: &AppState,
+    params: &Params,
+    shown: std::ops::Range<usize>,
+) -> Result<SearchView, AppError> {
     let typed = Query::parse(params.get("q").unwrap_or(""));
     let explicit_kind = params
         .get("kind")
@@ -131,7 +144,7 @@ pub async fn run_with(
             kind: explicit_kind.clone().or(Some(kind.as_str().to_owned())),
             country: country.clone(),
         };
-        let r = db_search::search(pool, &without, &f, limit).await?;
+        let r = db_search::search_range(pool, &without, &f, shown.clone()).await?;
         if r.total > 0 {
             let mut undo = search_url(&typed.raw, explicit_kind.as_deref(), country.as_deref());
             undo.push_str("&narrow=off");
@@ -148,7 +161,7 @@ pub async fn run_with(
     }
     let found: SearchResults = match found {
         Some(r) => r,
-        None => db_search::search(pool, &query, &filters, limit).await?,
+        None => db_search::search_range(pool, &query, &filters, shown).await?,
     };
     let countries: Vec<RecordRow> = queries::records_of_kind(pool, Kind::Country).await?;
 
@@ -223,6 +236,7 @@ pub async fn run_with(
     };
     Ok(SearchView {
         total: found.total,
+        ranked: found.ranked,
         results,
         kind_facets,
         country_facets,
@@ -433,34 +447,29 @@ pub async fn page(
     params: Params,
     lang: Lang,
 ) -> Result<Response, AppError> {
-    // The page asked for, if it is a number at all: the results up to it
-    // are ranked in one run, then checked against how many there are.
+    // The page asked for, if it is a number at all: every candidate is
+    // ranked, the results of that page alone are built, then the page is
+    // checked against how many were ranked.
     let asked = params.get("page");
     let wanted = asked
         .and_then(|p| p.parse::<usize>().ok())
         .filter(|n| (1..=SHOWN_MAX.div_ceil(PAGE_SIZE)).contains(n))
         .unwrap_or(1);
-    let limit = wanted * PAGE_SIZE;
-    let mut view = run_with(&state, &params, limit).await?;
-    // Ranking reads a bounded number of candidates; fewer results than
-    // asked for means these are all there are to page through.
-    let reachable = if view.results.len() < limit {
-        view.results.len()
-    } else {
-        view.total.min(SHOWN_MAX)
-    };
+    let wanted_range = (wanted - 1) * PAGE_SIZE..wanted * PAGE_SIZE;
+    let mut view = run_range(&state, &params, wanted_range.clone()).await?;
+    // Ranking reads a bounded number of candidates: those are the results
+    // to page through.
+    let reachable = view.ranked.min(SHOWN_MAX);
     let (pager, problem) = match Pager::parse(asked, reachable, PAGE_SIZE) {
         Ok(p) => (p, None),
         Err((p, why)) => (p, Some(why)),
     };
     let range = pager.range();
-    view.results = view
-        .results
-        .drain(..)
-        .enumerate()
-        .filter(|(i, _)| range.contains(i))
-        .map(|(_, r)| r)
-        .collect();
+    // A page past the last is refused and the first shown instead: built
+    // again for it (a rare request, and an error).
+    if range.start != wanted_range.start {
+        view = run_range(&state, &params, range).await?;
+    }
     let asked_filters = filters_of(&params);
     let mut address = search_url(
         params.get("q").unwrap_or(""),

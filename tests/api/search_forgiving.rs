@@ -48,6 +48,13 @@ pub(crate) const FORGIVING: &[(&str, &str)] = &[
         "永久睦邻条约",
         "agreement/treaty-permanent-good-neighborliness",
     ),
+    // ... or its words, segmented, in another order.
+    ("铁路中吉乌", "project/china-kyrgyzstan-uzbekistan-railway"),
+    (
+        "跨境铁路中哈第三条",
+        "project/china-kazakhstan-third-cross-border-railway",
+    ),
+    ("公路改造中塔", "project/china-tajikistan-highway-phase-2"),
     // ... and pinyin syllables in order.
     (
         "zhonghadisantiaotielu",
@@ -62,6 +69,12 @@ pub(crate) const FORGIVING: &[(&str, &str)] = &[
     // Initials of a whole name, however long (zjwtl: 中吉乌铁路), through
     // the trigram index of the pinyin column.
     ("zjwtl", "project/china-kyrgyzstan-uzbekistan-railway"),
+    // ... typed with two-letter initials (zh, ch, sh), as some people do.
+    ("zhjwtl", "project/china-kyrgyzstan-uzbekistan-railway"),
+    (
+        "zhhdstkjtl",
+        "project/china-kazakhstan-third-cross-border-railway",
+    ),
     // Ranking that knows what the source is about.
     ("summit", "event/second-china-central-asia-summit"),
     // Synonyms.
@@ -109,6 +122,9 @@ async fn tolerance_and_synonyms_say_what_they_matched() {
         ("姐妹城市", "友城"),
         ("AI", "人工智能"),
         ("中哈第三条铁路", "中哈第三条跨境铁路"),
+        ("铁路中吉乌", "中吉乌铁路"),
+        ("跨境铁路中哈第三条", "中哈第三条跨境铁路"),
+        ("zhjwtl", "zjwtl"),
     ] {
         let j = results(app, q).await;
         let first = &j["results"][0];
