@@ -1,4 +1,4 @@
-//! The search page. The JSON API in `api.rs` shares [`run_with`], so both answer
+//! The search page. The JSON API in `api.rs` shares [`run_range`], so both answer
 //! the same results.
 
 use askama::Template;
@@ -97,16 +97,6 @@ pub struct Narrowed {
 
 /// `narrow=off` searches a kind word as text.
 pub const NARROW_OFF: &str = "off";
-
-/// A search, with up to `limit` results, ranked (the pages and the API
-/// page through them).
-pub async fn run_with(
-    state: &AppState,
-    params: &Params,
-    limit: usize,
-) -> Result<SearchView, AppError> {
-    run_range(state, params, 0..limit).await
-}
 
 /// A search with the results at places `shown` of the ranking alone, ready
 /// to show: a late page builds its own 50 results, not all before it.

@@ -964,15 +964,21 @@ pub async fn search(State(state): State<AppState>, params: Params) -> Result<Res
         canonical.push_str("&narrow=off");
     }
     let canonical_params = Params::parse(canonical.split_once('?').map_or("", |(_, q)| q));
-    let v = super::search::run_with(&state, &canonical_params, offset + page.fetch()).await?;
+    // Only this page's results are built; their places count from `offset`.
+    let v = super::search::run_range(&state, &canonical_params, offset..offset + page.fetch())
+        .await?;
     let facet = |f: &super::search::Facet| FacetAnswer {
         value: f.value.clone(),
         label: f.label.clone(),
         count: f.count,
         api_url: format!("/api/v1{}", f.url),
     };
-    let ranked: Vec<(usize, &super::search::ResultView)> =
-        v.results.iter().enumerate().skip(offset).collect();
+    let ranked: Vec<(usize, &super::search::ResultView)> = v
+        .results
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (offset + i, r))
+        .collect();
     let page = paginate::Page::new(ranked, &page, |(i, _)| format!("rank:{i}"));
     let english = EnglishIndex::of_slugs(
         &state.pool,
