@@ -121,8 +121,13 @@ pub struct MapCountry {
     pub capital: Option<(f64, f64)>,
     pub capital_name: Option<String>,
     /// The country's outcomes that have a status, each with its latest
-    /// statement, most recent first.
+    /// statement, most recent first: the first [`MAP_SHOWN`].
     pub latest: Vec<OutcomeStatus>,
+    /// How many of its outcomes have a status in all.
+    pub latest_total: usize,
+    /// The kinds of those outcomes, in the kinds' order: the lists that
+    /// hold them all (`/{kind}?country=`).
+    pub latest_kinds: Vec<Kind>,
 }
 
 /// An outcome with its latest status statement and that statement's date.
@@ -176,7 +181,23 @@ pub struct MapView {
     pub region_wide: Vec<(RecordRef, usize)>,
     /// Projects in one country, listed under it.
     pub single: Vec<(RecordRef, RecordRef)>,
+    /// The size of each of the three lists above before they were cut to
+    /// their first [`ROUTES_SHOWN`] or [`MAP_SHOWN`].
+    pub routes_total: usize,
+    pub region_wide_total: usize,
+    pub single_total: usize,
 }
+
+/// How many entries each of the map's lists shows (a country's latest
+/// statuses, region-wide and one-country projects): the top of each, in
+/// its stable order, with the count and a link to the list of them all,
+/// so the page stays the same size however large the corpus grows. The
+/// real data's lists fit.
+pub const MAP_SHOWN: usize = 5;
+
+/// How many cross-border projects the map draws and lists, in the records'
+/// order: more curves between six capitals cannot be told apart.
+pub const ROUTES_SHOWN: usize = 12;
 
 impl MapView {
     /// Countries that have a record, most outcomes first: the list beside
@@ -200,9 +221,16 @@ impl MapView {
     pub fn with_statuses(mut self, rows: &[crate::db::history::CountryStatusRow]) -> MapView {
         for c in &mut self.countries {
             let Some(country) = &c.record else { continue };
-            c.latest = rows
-                .iter()
-                .filter(|r| r.country == country.slug)
+            let own: Vec<&crate::db::history::CountryStatusRow> =
+                rows.iter().filter(|r| r.country == country.slug).collect();
+            c.latest_total = own.len();
+            c.latest_kinds = Kind::ALL
+                .into_iter()
+                .filter(|k| own.iter().any(|r| r.kind == *k))
+                .collect();
+            c.latest = own
+                .into_iter()
+                .take(MAP_SHOWN)
                 .map(|r| OutcomeStatus {
                     record: RecordRef::new(r.kind, &r.slug, &r.title, r.english.as_deref()),
                     status: r.status.clone(),
@@ -305,6 +333,8 @@ pub fn build_map(
             capital,
             capital_name: r.capital_name.clone(),
             latest: Vec::new(),
+            latest_total: 0,
+            latest_kinds: Vec::new(),
         });
     }
 
@@ -407,7 +437,15 @@ pub fn build_map(
         }
     }
 
+    let (routes_total, region_wide_total, single_total) =
+        (routes.len(), region_wide.len(), single.len());
+    routes.truncate(ROUTES_SHOWN);
+    region_wide.truncate(MAP_SHOWN);
+    single.truncate(MAP_SHOWN);
     MapView {
+        routes_total,
+        region_wide_total,
+        single_total,
         region_wide_outcomes,
         region_countries,
         width: round1((EAST - WEST) * LON_FACTOR * SCALE),
@@ -440,6 +478,15 @@ pub struct TimelineEntry {
 pub struct YearGroup {
     pub year: i32,
     pub entries: Vec<TimelineEntry>,
+}
+
+/// A year of the whole timeline, for the links to each year: how many
+/// entries it has in all and where it starts (a jump on its page, or the
+/// page's address with the jump).
+pub struct YearLink {
+    pub year: i32,
+    pub count: usize,
+    pub url: String,
 }
 
 /// A mark on the axis, one row each: a dot for a date, a bar for a range,
@@ -488,7 +535,11 @@ pub struct TimelineView {
     pub rows_bottom: f64,
     pub ticks: Vec<Tick>,
     pub marks: Vec<Mark>,
+    /// The page's entries by year.
     pub years: Vec<YearGroup>,
+    /// Every year of the timeline, on whichever page it starts.
+    pub year_links: Vec<YearLink>,
+    /// Over the whole timeline, not the page alone.
     pub stated: usize,
     pub derived: usize,
 }
@@ -534,6 +585,14 @@ fn fit(s: &str, room: f64) -> String {
 /// left out rather than guessed at. `statuses` are the records' dated
 /// status statements (only those that exist: no row gets one it lacks).
 pub fn build_timeline(rows: &[DatedRow], statuses: &[StatusPointRow]) -> TimelineView {
+    let entries = timeline_entries(rows, statuses);
+    let all = 0..entries.len();
+    lay_out_timeline(entries, all, |_| String::new())
+}
+
+/// The timeline's entries in date order (ties in the records' order, so
+/// the order is stable and a page of it always holds the same entries).
+pub fn timeline_entries(rows: &[DatedRow], statuses: &[StatusPointRow]) -> Vec<TimelineEntry> {
     let mut entries: Vec<TimelineEntry> = rows
         .iter()
         .filter_map(|r| {
@@ -571,6 +630,48 @@ pub fn build_timeline(rows: &[DatedRow], statuses: &[StatusPointRow]) -> Timelin
         })
         .collect();
     entries.sort_by(|a, b| a.sort_key.cmp(&b.sort_key));
+    entries
+}
+
+/// Lays out the entries at positions `page` (a page of the whole, or all
+/// of it): the axis, marks and list hold that page's entries alone, so the
+/// picture stays the same size however many dated records there are; the
+/// counts and the links to each year are over the whole. `page_url` gives
+/// the address of the page (from 1) an entry's position is on, for a year
+/// that starts outside this page.
+pub fn lay_out_timeline(
+    entries: Vec<TimelineEntry>,
+    page: std::ops::Range<usize>,
+    page_url: impl Fn(usize) -> String,
+) -> TimelineView {
+    let stated = entries.iter().filter(|e| e.stated).count();
+    let derived = entries.len() - stated;
+    let mut year_links: Vec<YearLink> = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        let year = e.start.floor() as i32;
+        match year_links.last_mut() {
+            Some(y) if y.year == year => y.count += 1,
+            _ => year_links.push(YearLink {
+                year,
+                count: 1,
+                url: format!("{}#y{year}", page_url(i)),
+            }),
+        }
+    }
+    // A year with entries on this page is a jump within it.
+    for y in &mut year_links {
+        let here = entries[page.clone()]
+            .iter()
+            .any(|e| e.start.floor() as i32 == y.year);
+        if here {
+            y.url = format!("#y{}", y.year);
+        }
+    }
+    let entries: Vec<TimelineEntry> = entries
+        .into_iter()
+        .skip(page.start)
+        .take(page.len())
+        .collect();
 
     // The axis spans the records' dates and their statuses' dates.
     let first = entries
@@ -640,8 +741,6 @@ pub fn build_timeline(rows: &[DatedRow], statuses: &[StatusPointRow]) -> Timelin
         })
         .collect();
 
-    let stated = entries.iter().filter(|e| e.stated).count();
-    let derived = entries.len() - stated;
     let rows_bottom = AXIS_TOP + entries.len() as f64 * ROW;
     let mut years: Vec<YearGroup> = Vec::new();
     for e in entries {
@@ -663,6 +762,7 @@ pub fn build_timeline(rows: &[DatedRow], statuses: &[StatusPointRow]) -> Timelin
         ticks,
         marks,
         years,
+        year_links,
         stated,
         derived,
     }

@@ -24,8 +24,10 @@
 //! An address is written as its path plus the extension of its content
 //! type unless it already ends so: `/` → `index.html`, `/projects` →
 //! `projects.html`, `/api/v1/records/projects` →
-//! `api/v1/records/projects.json`, `/map.svg` → `map.svg`. The 404 page is
-//! `404.html`. The export is written into a new directory beside `DIR` and
+//! `api/v1/records/projects.json`, `/map.svg` → `map.svg`. The 404 pages
+//! are `404.html` and, for misses under `/en/`, `en/404.html`; `/en`
+//! redirects to `/en/` as the live service does (nginx, `_redirects`,
+//! `headers.json`). The export is written into a new directory beside `DIR` and
 //! renamed into place at the end, so `DIR` is never half-written.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -212,23 +214,67 @@ async fn write_all(
             },
         );
     }
-    // The 404 page, for the static host's error page.
+    // The 404 pages, for the static host's error pages: the English one
+    // for misses under `/en/`, as the live service answers them.
     let (_, headers, body) = get(&app, "/.export-no-such-page").await?;
     write_file(work, "404.html", &body)?;
+    let (_, en_headers, en_body) = get(&app, "/en/.export-no-such-page").await?;
+    write_file(work, EN_NOT_FOUND, &en_body)?;
+    // `/en` without its slash: the live service's redirect, written out.
+    let (status, redirect_headers, _) = get(&app, EN_BARE).await?;
+    let redirect = Redirect {
+        status: status.as_u16(),
+        location: redirect_headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("/en/")
+            .to_owned(),
+        headers: kept_headers(&redirect_headers),
+    };
     report.left_to_live = live.len();
     let root = std::path::absolute(final_dir)?;
     let types = content_types(&written);
     std::fs::create_dir_all(work.join("nginx"))?;
     std::fs::write(
         work.join("nginx/summitkb.conf"),
-        nginx_conf(&root, &written, &types, &kept_headers(&headers), options),
+        nginx_conf(
+            &root,
+            &written,
+            &types,
+            &NotFound {
+                zh: kept_headers(&headers),
+                en: kept_headers(&en_headers),
+            },
+            &redirect,
+            options,
+        ),
     )?;
     std::fs::write(work.join("_headers"), headers_file(&written))?;
+    std::fs::write(work.join("_redirects"), redirects_file(&redirect))?;
     std::fs::write(
         work.join("headers.json"),
-        serde_json::to_string_pretty(&manifest(&written))?,
+        serde_json::to_string_pretty(&manifest(&written, &redirect))?,
     )?;
     Ok(report)
+}
+
+/// The English edition's 404 page, beside its pages.
+pub const EN_NOT_FOUND: &str = "en/404.html";
+
+/// The English edition's address without its slash, which redirects.
+const EN_BARE: &str = "/en";
+
+/// The headers of the two 404 pages (Chinese, English).
+struct NotFound {
+    zh: BTreeMap<String, String>,
+    en: BTreeMap<String, String>,
+}
+
+/// A redirect the live service answers, for the static host to repeat.
+struct Redirect {
+    status: u16,
+    location: String,
+    headers: BTreeMap<String, String>,
 }
 
 /// One answer of the router, uncompressed.
@@ -509,7 +555,8 @@ fn nginx_conf(
     root: &Path,
     written: &BTreeMap<String, Written>,
     types: &BTreeMap<String, String>,
-    not_found_headers: &BTreeMap<String, String>,
+    not_found: &NotFound,
+    redirect: &Redirect,
     options: &Options,
 ) -> String {
     let mut out = String::new();
@@ -542,9 +589,13 @@ fn nginx_conf(
     out.push_str(
         "gzip_static on;\ngzip_vary on;\n\
          # With the ngx_brotli module (Debian: libnginx-mod-http-brotli-static):\n\
-         # brotli_static on;\n\
-         error_page 404 /404.html;\n",
+         # brotli_static on;\n",
     );
+    // A miss under /en/ gets the English 404, as from the live service.
+    out.push_str(&format!(
+        "set $summitkb_404 /404.html;\nif ($uri ~ ^/en/) {{\n    set $summitkb_404 /{EN_NOT_FOUND};\n}}\n\
+         error_page 404 $summitkb_404;\n"
+    ));
     out.push_str(&format!(
         "set $summitkb_live {};\n",
         quote(&options.live_url)
@@ -552,18 +603,29 @@ fn nginx_conf(
     let exts: Vec<String> = types.keys().map(|e| format!("$uri.{e}")).collect();
     // `${uri}index.html` for a directory-like address (`/en/`), as `file_name` writes it.
     let try_files = format!("try_files $uri {} ${{uri}}index.html =404;", exts.join(" "));
-    // The 404 page with the headers of the live one.
-    out.push_str("location = /404.html {\n    internal;\n");
+    // The 404 pages with the headers of the live ones.
+    for (file, headers) in [("404.html", &not_found.zh), (EN_NOT_FOUND, &not_found.en)] {
+        out.push_str(&format!("location = /{file} {{\n    internal;\n"));
+        add_headers(&mut out, "    ", &without_content_type(headers));
+        out.push_str("}\n");
+    }
+    // `/en` redirects to `/en/` with the live service's status and a
+    // relative `Location`, as the live service sends it.
+    out.push_str(&format!(
+        "location = {EN_BARE} {{\n    absolute_redirect off;\n"
+    ));
     add_headers(
         &mut out,
         "    ",
-        &not_found_headers
-            .iter()
-            .filter(|(n, _)| n.as_str() != "content-type")
-            .map(|(n, v)| (n.clone(), v.clone()))
+        &without_content_type(&redirect.headers)
+            .into_iter()
+            .filter(|(n, _)| n != "location" && n != "content-length")
             .collect(),
     );
-    out.push_str("}\n");
+    out.push_str(&format!(
+        "    return {} {};\n}}\n",
+        redirect.status, redirect.location
+    ));
     for path in LIVE_PATHS {
         out.push_str(&format!(
             "location = {path} {{\n    proxy_pass $summitkb_live;\n}}\n"
@@ -616,20 +678,55 @@ fn headers_file(written: &BTreeMap<String, Written>) -> String {
     out
 }
 
-/// `headers.json`: for each address, its file and headers, for uploading
-/// to an object store with per-object metadata.
-fn manifest(written: &BTreeMap<String, Written>) -> serde_json::Value {
-    serde_json::Value::Object(
-        written
-            .iter()
-            .map(|(path, w)| {
-                (
-                    path.clone(),
-                    serde_json::json!({ "file": w.file, "headers": w.headers }),
-                )
-            })
-            .collect(),
+/// Headers apart from the content type, which nginx sets from the file.
+fn without_content_type(headers: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    headers
+        .iter()
+        .filter(|(n, _)| n.as_str() != "content-type")
+        .map(|(n, v)| (n.clone(), v.clone()))
+        .collect()
+}
+
+/// The `_redirects` file of Netlify and Cloudflare Pages: `/en` to `/en/`,
+/// and a miss under `/en/` answered with the English 404 page (rules apply
+/// only where no file matches, so every exported page is served as it is).
+fn redirects_file(redirect: &Redirect) -> String {
+    format!(
+        "# Written by `summitkb export`.\n{EN_BARE} {} {}\n/en/* /{EN_NOT_FOUND} 404\n",
+        redirect.location, redirect.status
     )
+}
+
+/// `headers.json`: for each address, its file and headers, for uploading
+/// to an object store with per-object metadata; `/en`, its redirect
+/// (`redirect`, `status`), for a store's redirect rules; and under
+/// `not_found`, each 404 page with the address prefix it answers for
+/// (longest first), for a CDN's error rules.
+fn manifest(written: &BTreeMap<String, Written>, redirect: &Redirect) -> serde_json::Value {
+    let mut addresses: serde_json::Map<String, serde_json::Value> = written
+        .iter()
+        .map(|(path, w)| {
+            (
+                path.clone(),
+                serde_json::json!({ "file": w.file, "headers": w.headers }),
+            )
+        })
+        .collect();
+    addresses.insert(
+        EN_BARE.to_owned(),
+        serde_json::json!({
+            "redirect": redirect.location,
+            "status": redirect.status,
+            "headers": redirect.headers,
+        }),
+    );
+    serde_json::json!({
+        "addresses": addresses,
+        "not_found": [
+            { "prefix": "/en/", "file": EN_NOT_FOUND, "status": 404 },
+            { "prefix": "/", "file": "404.html", "status": 404 },
+        ],
+    })
 }
 
 #[cfg(test)]

@@ -692,14 +692,84 @@ pub struct SourceKindCount {
     pub count: i64,
 }
 
-pub async fn record_counts_by_source(pool: &SqlitePool) -> Result<Vec<SourceKindCount>> {
-    sqlx::query_as(
+/// The record counts by kind of the given sources only: a page that shows
+/// a few sources' scope reads those, not every source's.
+pub async fn record_counts_of_sources(
+    pool: &SqlitePool,
+    ids: &[i64],
+) -> Result<Vec<SourceKindCount>> {
+    fetch_by_ids(
+        pool,
         "SELECT c.source_id, r.kind, COUNT(DISTINCT r.id) AS count \
          FROM citations c JOIN records r ON r.id = c.record_id \
-         GROUP BY c.source_id, r.kind",
+         WHERE c.source_id IN ({ids}) GROUP BY c.source_id, r.kind",
+        ids,
     )
+    .await
+}
+
+/// How many sources have records (of `kind`, when given): the size of the
+/// scope a page states.
+pub async fn sources_with_records_count(pool: &SqlitePool, kind: Option<Kind>) -> Result<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sources s WHERE EXISTS (SELECT 1 FROM citations c \
+           JOIN records r ON r.id = c.record_id \
+           WHERE c.source_id = s.id AND (?1 IS NULL OR r.kind = ?1))",
+    )
+    .bind(kind)
+    .fetch_one(pool)
+    .await
+}
+
+/// The most recent `limit` sources with records (of `kind`, when given),
+/// newest first, ties by slug: the few a bounded scope names.
+pub async fn latest_sources_with_records(
+    pool: &SqlitePool,
+    kind: Option<Kind>,
+    limit: i64,
+) -> Result<Vec<SourceRow>> {
+    sqlx::query_as(
+        "SELECT * FROM sources s WHERE EXISTS (SELECT 1 FROM citations c \
+           JOIN records r ON r.id = c.record_id \
+           WHERE c.source_id = s.id AND (?1 IS NULL OR r.kind = ?1)) \
+         ORDER BY s.published DESC, s.slug LIMIT ?2",
+    )
+    .bind(kind)
+    .bind(limit)
     .fetch_all(pool)
     .await
+}
+
+/// One page of the sources, in the sources' order, with each one's
+/// paragraph count: the `/sources` list, read a page at a time.
+pub async fn sources_page(
+    pool: &SqlitePool,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<SourceWithParagraphs>> {
+    sqlx::query_as(
+        "SELECT s.*, (SELECT COUNT(*) FROM source_blocks b \
+           WHERE b.source_id = s.id AND b.n IS NOT NULL) AS paragraphs \
+         FROM sources s ORDER BY s.published, s.slug LIMIT ?1 OFFSET ?2",
+    )
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await
+}
+
+/// A source with the number of its body paragraphs.
+#[derive(Debug, Clone, FromRow)]
+pub struct SourceWithParagraphs {
+    #[sqlx(flatten)]
+    pub source: SourceRow,
+    pub paragraphs: i64,
+}
+
+pub async fn source_count(pool: &SqlitePool) -> Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM sources")
+        .fetch_one(pool)
+        .await
 }
 
 /// Every field of the given records.
@@ -737,17 +807,22 @@ pub struct OutcomeClaimRow {
     pub source_slug: String,
 }
 
-pub async fn outcome_count_claims(pool: &SqlitePool) -> Result<Vec<OutcomeClaimRow>> {
-    sqlx::query_as(
+/// The outcome-count claims of the given sources.
+pub async fn outcome_count_claims(
+    pool: &SqlitePool,
+    source_ids: &[i64],
+) -> Result<Vec<OutcomeClaimRow>> {
+    fetch_by_ids(
+        pool,
         "SELECT c.source_id, r.slug, o.value AS original, c.paragraph, s.slug AS source_slug \
          FROM records r \
          JOIN record_fields m ON m.record_id = r.id AND m.name = 'measure' AND m.value LIKE '%成果数量' \
          JOIN record_fields o ON o.record_id = r.id AND o.name = 'original' \
          JOIN citations c ON c.record_id = r.id AND c.position = 0 \
          JOIN sources s ON s.id = c.source_id \
-         WHERE r.kind = 'figure' ORDER BY r.position",
+         WHERE r.kind = 'figure' AND c.source_id IN ({ids}) ORDER BY r.position",
+        source_ids,
     )
-    .fetch_all(pool)
     .await
 }
 

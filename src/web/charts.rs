@@ -7,9 +7,11 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 use super::lang::Lang;
+use super::pager::{PAGE_SIZE, Pager, PagerView, answer_status, with_page};
+use super::params::Params;
 use super::{AppError, AppState, render};
 use crate::db::queries;
-use crate::pictures::{MapView, TimelineView, build_map, build_timeline};
+use crate::pictures::{MapView, TimelineView, build_map, lay_out_timeline, timeline_entries};
 
 pub async fn load_map(state: &AppState) -> Result<MapView, AppError> {
     let rows = queries::map_countries(&state.pool).await?;
@@ -137,25 +139,43 @@ pub struct TimelinePage {
     /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
     pub jsonld: String,
     pub timeline: TimelineView,
+    pub pager: PagerView,
+    /// What was wrong with the request's `page`, if anything.
+    pub problem: Option<String>,
 }
 
+/// The timeline in pages of [`PAGE_SIZE`] entries in date order, like the
+/// lists: the picture and the list below it hold one page, so they stay
+/// the same size however many dated records there are (the real data is
+/// one page). A bad `page` answers 400 with the first page.
 pub async fn timeline_page(
     State(state): State<AppState>,
+    params: Params,
     lang: Lang,
 ) -> Result<Response, AppError> {
     let rows = queries::dated_records(&state.pool).await?;
     let statuses = crate::db::history::status_points(&state.pool).await?;
-    render(&TimelinePage {
+    let entries = timeline_entries(&rows, &statuses);
+    let (pager, problem) = Pager::or_first(params.get("page"), entries.len(), PAGE_SIZE);
+    let view = lay_out_timeline(entries, pager.range(), |i| {
+        with_page("/timeline", pager.page_of(i))
+    });
+    let status = answer_status(&problem);
+    let mut res = render(&TimelinePage {
+        pager: pager.view(|n| with_page("/timeline", n)),
+        problem,
         jsonld: super::jsonld::script_text(&super::jsonld::web_page(
             &state.base_url,
             "/timeline",
             "时间线 Timeline: every dated record",
         )),
         timeline: match lang {
-            Lang::Zh => build_timeline(&rows, &statuses),
-            Lang::En => in_english(build_timeline(&rows, &statuses), &rows, &statuses),
+            Lang::Zh => view,
+            Lang::En => in_english(view, &rows, &statuses),
         },
         lang,
         q: String::new(),
-    })
+    })?;
+    *res.status_mut() = status;
+    Ok(res)
 }

@@ -60,6 +60,16 @@ impl Pager {
         }
     }
 
+    /// [`Pager::parse`] for a page that shows the first page in place of a
+    /// refused one: the pager, and what was wrong, which makes the answer
+    /// a 400 ([`answer_status`]).
+    pub fn or_first(raw: Option<&str>, total: usize, size: usize) -> (Pager, Option<String>) {
+        match Pager::parse(raw, total, size) {
+            Ok(p) => (p, None),
+            Err((p, why)) => (p, Some(why)),
+        }
+    }
+
     /// The last page number; an empty list has one, empty, page.
     pub fn last(&self) -> usize {
         self.total.div_ceil(self.size).max(1)
@@ -92,6 +102,15 @@ impl Pager {
             prev_url: (self.page > 1).then(|| url(self.page - 1)),
             next_url: (self.page < last).then(|| url(self.page + 1)),
         }
+    }
+}
+
+/// 400 for a page that names what was wrong with its request, else 200.
+pub fn answer_status(problem: &Option<String>) -> axum::http::StatusCode {
+    if problem.is_some() {
+        axum::http::StatusCode::BAD_REQUEST
+    } else {
+        axum::http::StatusCode::OK
     }
 }
 

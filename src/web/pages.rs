@@ -13,8 +13,9 @@ use super::lang::Lang;
 use super::pager::{PAGE_SIZE, Pager, PagerView, with_page};
 use super::params::Params;
 use super::views::{
-    CitationView, CitedParagraphView, EditorialView, EnglishBasisView, FieldView, LinkGroup,
-    RecordRef, ScopeView, backlink_groups, cited_paragraphs, link_groups, scopes,
+    BacklinkGroup, CitationView, CitedParagraphView, EditorialView, EnglishBasisView, FieldView,
+    LinkGroup, RecordRef, SCOPE_SHOWN, Scope, ScopeView, bounded_backlinks, cited_paragraphs,
+    link_groups, scopes,
 };
 use super::{AppError, AppState, jsonld, render};
 use crate::db::queries::{self, RecordRow};
@@ -74,7 +75,7 @@ pub struct HomePage {
     /// Other countries with a record: the sources mention them, and they
     /// are not participants (Afghanistan, a country to be helped).
     pub mentioned: Vec<RecordRef>,
-    pub scope: Vec<ScopeView>,
+    pub scope: Scope,
     pub sources: Vec<queries::SourceRow>,
     pub map: MapView,
     /// How many of each group there are in all, for the links to the rest.
@@ -183,7 +184,7 @@ pub async fn home(State(state): State<AppState>, lang: Lang) -> Result<Response,
         kinds,
         participants,
         mentioned,
-        scope: all_scopes(pool).await?,
+        scope: scope_of(pool, None, None).await?,
         sources: sources.into_iter().take(HOME_BOUND.sources).collect(),
         map: load_map(&state).await?,
     })
@@ -400,6 +401,10 @@ pub struct KindListPage {
     pub label_zh: &'static str,
     pub label_en: &'static str,
     pub count: usize,
+    /// The one country the list is narrowed to (`?country=`), if any.
+    pub country: Option<RecordRef>,
+    /// The same view of the whole list, without the country.
+    pub all_url: String,
     pub headers: Vec<HeaderView>,
     /// The groups with rows on this page.
     pub groups: Vec<TableGroup>,
@@ -412,13 +417,21 @@ pub struct KindListPage {
     pub source_order_url: String,
     /// What was wrong with the request's `sort`, `dir` or `group`, if anything.
     pub problem: Option<String>,
-    pub scope: Vec<ScopeView>,
+    pub scope: Scope,
 }
 
 /// The list's address with the given grouping and sort; defaults are left
 /// out, so the plain address is the default view.
-fn list_url(kind: Kind, group: Grouping, sort: Option<(&str, bool)>) -> String {
+fn list_url(
+    kind: Kind,
+    country: Option<&str>,
+    group: Grouping,
+    sort: Option<(&str, bool)>,
+) -> String {
     let mut parts: Vec<String> = Vec::new();
+    if let Some(c) = country {
+        parts.push(format!("country={c}"));
+    }
     if groupings(kind).first() != Some(&group) {
         parts.push(format!("group={}", group.key()));
     }
@@ -557,6 +570,36 @@ pub async fn kind_list(
     // The request's view: unknown values are named on the page, which then
     // shows the default view.
     let mut problems: Vec<String> = Vec::new();
+    // `country`: the records naming one country, in any role (a party, a
+    // country involved or only mentioned, a host, a member): the records a
+    // country's page lists as linking to it, and the full list the map's
+    // and the country page's shortened lists link to.
+    let country = match params.get("country") {
+        None => None,
+        Some(slug) => match queries::record_by_kind_and_slug(pool, Kind::Country, slug).await? {
+            Some(c) => Some(RecordRef::from(&c)),
+            None => {
+                problems.push(match lang {
+                    Lang::Zh => format!("没有“{slug}”这个国家 (no country “{slug}”)"),
+                    Lang::En => format!("There is no country “{slug}”"),
+                });
+                None
+            }
+        },
+    };
+    let records: Vec<RecordRow> = match &country {
+        None => records,
+        Some(c) => records
+            .into_iter()
+            .filter(|r| {
+                links_of.get(&r.id).is_some_and(|ls| {
+                    ls.iter()
+                        .any(|l| l.kind == Kind::Country && l.slug == c.slug)
+                })
+            })
+            .collect(),
+    };
+    let only = country.as_ref().map(|c| c.slug.as_str());
     let offered = groupings(kind);
     let group = match params.get("group") {
         None => offered[0],
@@ -762,7 +805,7 @@ pub async fn kind_list(
                 format!(
                     "{}#{id}",
                     with_page(
-                        &list_url(kind, group, sort_now_of(sort, desc)),
+                        &list_url(kind, only, group, sort_now_of(sort, desc)),
                         pager.page_of(start)
                     )
                 )
@@ -795,7 +838,7 @@ pub async fn kind_list(
         HeaderView {
             label_zh: zh,
             label_en: en,
-            url: list_url(kind, group, Some((key, active && !desc))),
+            url: list_url(kind, only, group, Some((key, active && !desc))),
             sorted: match (active, desc) {
                 (false, _) => "",
                 (true, false) => "ascending",
@@ -819,7 +862,7 @@ pub async fn kind_list(
             SwitchView {
                 label_zh: zh,
                 label_en: en,
-                url: list_url(kind, *g, sort_now.map(|k| (k, desc))),
+                url: list_url(kind, only, *g, sort_now.map(|k| (k, desc))),
                 current: *g == group,
             }
         })
@@ -842,15 +885,26 @@ pub async fn kind_list(
         label_zh: kind.label_zh(),
         label_en: kind.label_en(),
         count: records.len(),
+        country: country.clone(),
+        all_url: list_url(kind, None, group, sort_now_of(sort, desc)),
         headers,
         groups,
         chips,
-        pager: pager.view(|n| with_page(&list_url(kind, group, sort_now_of(sort, desc)), n)),
+        pager: pager.view(|n| with_page(&list_url(kind, only, group, sort_now_of(sort, desc)), n)),
         switches,
         source_order: sort.is_none(),
-        source_order_url: list_url(kind, group, None),
+        source_order_url: list_url(kind, only, group, None),
         problem: (!problems.is_empty()).then(|| problems.join(lang.pick("；", "; "))),
-        scope: scope_of_kind(pool, kind).await?,
+        scope: {
+            let mut scope = scope_of(pool, Some(kind), Some(records.len() as i64)).await?;
+            // Narrowed to a country, the one source holds just the page's records.
+            if country.is_some() && scope.total == 1 {
+                for s in &mut scope.shown {
+                    s.this_kind = Some(records.len() as i64);
+                }
+            }
+            scope
+        },
     };
     let status = if page.problem.is_some() {
         StatusCode::BAD_REQUEST
@@ -865,25 +919,45 @@ pub async fn kind_list(
 /// A group of the list: its label, its English, its anchor, its records in order.
 type Grouped<'a> = (String, Option<String>, String, Vec<&'a RecordRow>);
 
-/// The scope of every source, read for the home and source pages.
-pub async fn all_scopes(pool: &sqlx::SqlitePool) -> Result<Vec<ScopeView>, AppError> {
-    Ok(scopes(
-        &queries::all_sources(pool).await?,
-        &queries::record_counts_by_source(pool).await?,
-        &queries::outcome_count_claims(pool).await?,
-    ))
+/// The scope a page states: of every source (`kind` absent: the home page)
+/// or of the sources a kind's records come from, with that kind's counts.
+/// It reads the few sources it names, so it costs the same however many
+/// sources there are.
+pub async fn scope_of(
+    pool: &sqlx::SqlitePool,
+    kind: Option<Kind>,
+    this_kind: Option<i64>,
+) -> Result<Scope, AppError> {
+    let total = queries::sources_with_records_count(pool, kind).await?;
+    let sources = queries::latest_sources_with_records(pool, kind, SCOPE_SHOWN as i64).await?;
+    let mut shown = scope_views(pool, &sources).await?;
+    if let Some(kind) = kind {
+        for s in &mut shown {
+            s.this_kind = s
+                .counts
+                .iter()
+                .find(|c| c.0 == kind.label_zh())
+                .map(|c| c.3);
+        }
+    }
+    Ok(Scope {
+        total,
+        this_kind,
+        shown,
+    })
 }
 
-/// The scope of the sources a kind's records come from, with that kind's count.
-async fn scope_of_kind(pool: &sqlx::SqlitePool, kind: Kind) -> Result<Vec<ScopeView>, AppError> {
-    Ok(all_scopes(pool)
-        .await?
-        .into_iter()
-        .filter_map(|mut s| {
-            s.this_kind = Some(s.counts.iter().find(|c| c.0 == kind.label_zh())?.3);
-            Some(s)
-        })
-        .collect())
+/// The scope of each of `sources` that has records, read for them alone.
+pub async fn scope_views(
+    pool: &sqlx::SqlitePool,
+    sources: &[queries::SourceRow],
+) -> Result<Vec<ScopeView>, AppError> {
+    let ids: Vec<i64> = sources.iter().map(|s| s.id).collect();
+    Ok(scopes(
+        sources,
+        &queries::record_counts_of_sources(pool, &ids).await?,
+        &queries::outcome_count_claims(pool, &ids).await?,
+    ))
 }
 
 /// The group of records without a value for the grouping field.
@@ -920,7 +994,7 @@ pub struct RecordPage {
     pub words: Option<String>,
     pub fields: Vec<FieldView>,
     pub links: Vec<LinkGroup>,
-    pub backlinks: Vec<LinkGroup>,
+    pub backlinks: Vec<BacklinkGroup>,
     /// Each cited paragraph once, with all the spans the record cites in it.
     pub cited: Vec<CitedParagraphView>,
     /// Every citation style, and links to the cited words.
@@ -1002,7 +1076,10 @@ pub async fn record(
         words,
         fields,
         links: link_groups(&links),
-        backlinks: backlink_groups(&queries::links_to(pool, r.id).await?),
+        backlinks: bounded_backlinks(
+            &queries::links_to(pool, r.id).await?,
+            (r.kind == Kind::Country).then_some(r.slug.as_str()),
+        ),
         cited: cited_paragraphs(&rows, &r.slug, &errata)
             .into_iter()
             .map(|c| super::views::in_english(c, &sources))

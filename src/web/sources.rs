@@ -7,9 +7,10 @@ use axum::response::Response;
 
 use super::cite::{CiteBlock, Linker, WordLink, paragraph_cited, work_of};
 use super::lang::Lang;
+use super::pager::{PAGE_SIZE, Pager, PagerView, answer_status, with_page};
 use super::params::{Params, canonical_number};
 use super::views::{
-    CitingView, ScopeView, distinct_citing, errata_of_paragraph, paragraph_html, paragraph_url,
+    CitingView, Scope, distinct_citing, errata_of_paragraph, paragraph_html, paragraph_url,
     sic_notes,
 };
 use super::{AppError, AppState, jsonld, render};
@@ -25,25 +26,45 @@ pub struct SourcesPage {
     /// schema.org JSON-LD for the page, serialised (src/web/jsonld.rs).
     pub jsonld: String,
 
+    /// This page's sources with their paragraph counts.
     pub sources: Vec<(SourceRow, i64)>,
+    pub pager: PagerView,
+    /// What was wrong with the request's `page`, if anything.
+    pub problem: Option<String>,
 }
 
-pub async fn list(State(state): State<AppState>, lang: Lang) -> Result<Response, AppError> {
-    let mut sources = Vec::new();
-    for s in queries::all_sources(&state.pool).await? {
-        let n = queries::paragraph_count(&state.pool, s.id).await?;
-        sources.push((s, n));
-    }
+/// The sources, in pages of [`PAGE_SIZE`] like the kind lists: only the
+/// page's sources are read, so the page stays the same size however many
+/// sources there are. A bad `page` answers 400 with the first page.
+pub async fn list(
+    State(state): State<AppState>,
+    params: Params,
+    lang: Lang,
+) -> Result<Response, AppError> {
+    let total = queries::source_count(&state.pool).await?.max(0) as usize;
+    let (pager, problem) = Pager::or_first(params.get("page"), total, PAGE_SIZE);
+    let range = pager.range();
+    let sources: Vec<(SourceRow, i64)> =
+        queries::sources_page(&state.pool, range.start as i64, range.len() as i64)
+            .await?
+            .into_iter()
+            .map(|s| (s.source, s.paragraphs))
+            .collect();
     let items: Vec<(String, String)> = sources
         .iter()
         .map(|(s, _)| (s.title.clone(), format!("/sources/{}", s.slug)))
         .collect();
-    render(&SourcesPage {
+    let status = answer_status(&problem);
+    let mut res = render(&SourcesPage {
         jsonld: jsonld::script_text(&jsonld::item_list(&state.base_url, "原文 Sources", &items)),
         lang,
         q: String::new(),
         sources,
-    })
+        pager: pager.view(|n| with_page("/sources", n)),
+        problem,
+    })?;
+    *res.status_mut() = status;
+    Ok(res)
 }
 
 /// The English summaries of the records citing a source, read only for the
@@ -102,7 +123,7 @@ pub struct SourcePage {
     /// once, so the copy buttons do not repeat it eighteen times.
     pub citation_template: String,
     /// What the source covers, as the lists and the home page say it.
-    pub scope: Vec<ScopeView>,
+    pub scope: Scope,
 }
 
 /// The source a `/sources/{slug}…` address names, or 404.
@@ -167,11 +188,13 @@ pub async fn source(
         .iter()
         .filter(|b| b.kind == "paragraph" && !b.citing.is_empty())
         .count();
-    let scope = super::pages::all_scopes(pool)
-        .await?
-        .into_iter()
-        .filter(|s| s.source_slug == source.slug)
-        .collect();
+    let shown = super::pages::scope_views(pool, std::slice::from_ref(&source)).await?;
+    // The page is about this source alone: its scope as if it were the only one.
+    let scope = Scope {
+        total: shown.len() as i64,
+        this_kind: None,
+        shown,
+    };
     render(&SourcePage {
         jsonld: jsonld::script_text(&jsonld::news_article(
             &state.base_url,

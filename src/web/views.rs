@@ -166,6 +166,49 @@ pub fn backlink_groups(rows: &[LinkedRow]) -> Vec<LinkGroup> {
         .collect()
 }
 
+/// How many records of each kind a country's page lists as linking to it:
+/// the rest are on the kind's list narrowed to the country
+/// (`/{kind}?country=`), which holds exactly the records linking to it.
+/// The real data's largest group (China's 19 projects) fits.
+pub const BACKLINKS_SHOWN: usize = 20;
+
+/// One kind's backlinks on a record page, cut to [`BACKLINKS_SHOWN`] on a
+/// country's page.
+#[derive(Debug, Clone)]
+pub struct BacklinkGroup {
+    pub group: LinkGroup,
+    /// How many there are in all.
+    pub total: usize,
+    /// The list of them all, when the group is cut.
+    pub all_url: Option<String>,
+}
+
+/// [`backlink_groups`], bounded when the record is a country (`country`
+/// its slug): a country's backlinks grow with every summit that names it.
+pub fn bounded_backlinks(rows: &[LinkedRow], country: Option<&str>) -> Vec<BacklinkGroup> {
+    backlink_groups(rows)
+        .into_iter()
+        .map(|mut group| {
+            let total = group.items.len();
+            let kind = Kind::ALL
+                .into_iter()
+                .find(|k| k.label_zh() == group.label_zh);
+            let all_url = match (country, kind) {
+                (Some(slug), Some(k)) if total > BACKLINKS_SHOWN => {
+                    group.items.truncate(BACKLINKS_SHOWN);
+                    Some(format!("/{}?country={slug}", k.plural()))
+                }
+                _ => None,
+            };
+            BacklinkGroup {
+                group,
+                total,
+                all_url,
+            }
+        })
+        .collect()
+}
+
 /// A text outside the sources that a record refers to.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReferenceView {
@@ -555,6 +598,39 @@ pub struct ScopeView {
     pub claim: Option<(String, String, i64, String)>,
 }
 
+/// What a page says about where its records come from. With one source,
+/// that source's scope in full ([`ScopeView`]); with more, a bounded
+/// summary: how many sources, the few most recent with their counts, and
+/// a link to the sources list.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    /// Sources with records (of the page's kind, on a list).
+    pub total: i64,
+    /// Records of the page's kind in all (list pages).
+    pub this_kind: Option<i64>,
+    /// The one source, or the most recent [`SCOPE_SHOWN`] of several.
+    pub shown: Vec<ScopeView>,
+}
+
+/// How many sources a scope summary names when there are several.
+pub const SCOPE_SHOWN: usize = 3;
+
+impl Scope {
+    /// Whether there are more sources than the summary names.
+    pub fn more(&self) -> bool {
+        self.total > self.shown.len() as i64
+    }
+}
+
+impl ScopeView {
+    /// Records from this source: of the page's kind on a list, else all.
+    pub fn records(&self) -> usize {
+        self.this_kind
+            .unwrap_or_else(|| self.counts.iter().map(|c| c.3).sum())
+            .max(0) as usize
+    }
+}
+
 /// Builds the scope of each source that has records, in the sources' order.
 pub fn scopes(
     sources: &[SourceRow],
@@ -611,6 +687,38 @@ mod tests {
             from_url: format!("{}?from=r", paragraph_url(source, paragraph)),
             errata: Vec::new(),
         }
+    }
+
+    fn linking(kind: Kind, n: usize) -> Vec<LinkedRow> {
+        (0..n)
+            .map(|i| LinkedRow {
+                role: "countries".into(),
+                kind,
+                slug: format!("r{i}"),
+                title: format!("R{i}"),
+                english: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_countrys_backlinks_show_the_first_of_each_kind_and_link_to_all() {
+        let mut rows = linking(Kind::Project, BACKLINKS_SHOWN + 7);
+        rows.extend(linking(Kind::Event, 3));
+        let groups = bounded_backlinks(&rows, Some("kazakhstan"));
+        assert_eq!(groups[0].group.items.len(), BACKLINKS_SHOWN);
+        assert_eq!(groups[0].group.items[0].slug, "r0");
+        assert_eq!(groups[0].total, BACKLINKS_SHOWN + 7);
+        assert_eq!(
+            groups[0].all_url.as_deref(),
+            Some("/projects?country=kazakhstan")
+        );
+        assert_eq!((groups[1].group.items.len(), groups[1].total), (3, 3));
+        assert_eq!(groups[1].all_url, None);
+        // Another record's backlinks are not cut.
+        let groups = bounded_backlinks(&rows, None);
+        assert_eq!(groups[0].group.items.len(), BACKLINKS_SHOWN + 7);
+        assert_eq!(groups[0].all_url, None);
     }
 
     #[test]

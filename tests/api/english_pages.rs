@@ -50,7 +50,7 @@ fn in_chinese(el: ElementRef) -> bool {
 
 /// Text of the page a reader reads (not scripts or styles) that holds Han
 /// characters outside any element marked Chinese, with the element's name.
-fn chinese_outside_zh(html: &str) -> Vec<String> {
+pub(crate) fn chinese_outside_zh(html: &str) -> Vec<String> {
     let doc = Html::parse_document(html);
     let mut found = Vec::new();
     for node in doc.tree.nodes() {

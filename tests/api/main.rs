@@ -3,6 +3,7 @@
 
 mod annotations;
 mod api_v1;
+mod bounds;
 mod cite;
 mod commitments;
 mod coverage;

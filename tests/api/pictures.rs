@@ -255,16 +255,29 @@ async fn the_map_lists_each_countrys_outcomes_with_their_latest_status() {
     let app = TestApp::shared().await;
     let page = app.get_ok("/map").await.body;
     let status = map_status(&page);
-    // Every status today is the 2025-06-18 source's; the railway is under
-    // Kyrgyzstan with it.
+    // Every status today is the 2025-06-18 source's. Each country shows
+    // its latest few (ties in the records' order) and links to the lists
+    // of all its outcomes: the railway is on Kyrgyzstan's, with its status.
     let kyrgyzstan = &status[status.find("/countries/kyrgyzstan\"").unwrap()..];
     let kyrgyzstan = &kyrgyzstan[..kyrgyzstan.find("</div>").unwrap()];
-    assert!(
-        kyrgyzstan.contains("/projects/china-kyrgyzstan-uzbekistan-railway")
-            && kyrgyzstan.contains(
-                "“高质量推进中吉乌铁路建设，力争早日建成” <time datetime=\"2025-06-18\">"
-            ),
+    assert_eq!(
+        kyrgyzstan.matches("<li>").count(),
+        summitkb::pictures::MAP_SHOWN,
         "{kyrgyzstan}"
+    );
+    assert!(kyrgyzstan.contains("“六国元首共同签署” <time datetime=\"2025-06-18\">"));
+    assert!(
+        kyrgyzstan.contains("href=\"/projects?country=kyrgyzstan\""),
+        "{kyrgyzstan}"
+    );
+    let projects = app.get_ok("/projects?country=kyrgyzstan").await.body;
+    let railway = &projects[projects
+        .find("<a href=\"/projects/china-kyrgyzstan-uzbekistan-railway\"")
+        .expect("the railway is among Kyrgyzstan's projects")..];
+    let railway = &railway[..railway.find("</tr>").unwrap()];
+    assert!(
+        railway.contains("高质量推进中吉乌铁路建设，力争早日建成"),
+        "{railway}"
     );
     assert!(!status.contains("2025-12-27"));
 

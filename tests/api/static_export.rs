@@ -132,7 +132,9 @@ async fn an_export_served_by_nginx_answers_every_link_as_the_router_does() {
         "index.html.br",
         "projects.html",
         "404.html",
+        "en/404.html",
         "_headers",
+        "_redirects",
         "headers.json",
         "nginx/summitkb.conf",
         "api/openapi.json",
@@ -231,6 +233,41 @@ async fn an_export_served_by_nginx_answers_every_link_as_the_router_does() {
     let (status, _, body) = nginx.get("/projects/no-such-project", &[]);
     assert_eq!(status, 404);
     assert_eq!(body, app.get("/projects/no-such-project").await.bytes);
+    // Under /en/, the English 404, as the live service answers it.
+    for miss in ["/en/projects/no-such-project", "/en/no-such-page"] {
+        let (status, _, body) = nginx.get(miss, &[]);
+        let live = app.get(miss).await;
+        assert_eq!(status, 404, "{miss}");
+        assert_eq!(live.status, 404, "{miss}");
+        assert_eq!(body, live.bytes, "{miss}: the English 404");
+        assert!(
+            String::from_utf8_lossy(&body).contains("<html lang=\"en\""),
+            "{miss}"
+        );
+    }
+    // `/en` redirects to `/en/` as the live service does.
+    let live = app.get("/en").await;
+    let (status, headers, _) = nginx.get("/en", &[]);
+    assert_eq!(status, live.status.as_u16(), "/en");
+    assert_eq!(
+        header(&headers, "location"),
+        live.headers.get("location").and_then(|v| v.to_str().ok()),
+        "/en"
+    );
+    assert_eq!(header(&headers, "location"), Some("/en/"));
+    // The static hosts' files say the same.
+    let redirects = std::fs::read_to_string(site.join("_redirects")).unwrap();
+    assert!(
+        redirects.contains(&format!("/en /en/ {}", live.status.as_u16())),
+        "{redirects}"
+    );
+    assert!(redirects.contains("/en/* /en/404.html 404"), "{redirects}");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(site.join("headers.json")).unwrap()).unwrap();
+    assert_eq!(manifest["addresses"]["/en"]["redirect"], "/en/");
+    assert_eq!(manifest["addresses"]["/"]["file"], "index.html");
+    assert_eq!(manifest["not_found"][0]["prefix"], "/en/");
+    assert_eq!(manifest["not_found"][0]["file"], "en/404.html");
     let (status, _, _) = nginx.get("/projects?sort=status", &[]);
     assert_ne!(status, 200, "query strings are left to the live service");
     let (status, _, _) = nginx.get("/search?q=x", &[]);
