@@ -28,7 +28,8 @@ use tower::{Layer, Service};
 use super::negotiate::{Coding, list_elements, negotiate};
 use super::sendfile::FileBacked;
 
-/// Largest body tagged; bigger ones (none today) pass through untagged.
+/// Largest body tagged; bigger ones (on today's data none; a list or
+/// download of a corpus a thousand times larger) pass through untagged.
 const MAX_TAGGED_BODY: usize = 4 * 1024 * 1024;
 /// Largest body cached; larger ones are tagged and served but not kept.
 const MAX_CACHED_BODY: usize = 512 * 1024;
@@ -427,7 +428,10 @@ where
                 });
             }
             let (mut parts, body) = res.into_parts();
-            let Ok(bytes) = to_bytes(body, MAX_TAGGED_BODY).await else {
+            // Every body here was built in memory whole (pages, JSON, the
+            // snapshot file read by its handler), so collecting it costs
+            // no more memory than it already holds.
+            let Ok(bytes) = to_bytes(body, usize::MAX).await else {
                 return Ok(error_page(StatusCode::INTERNAL_SERVER_ERROR, &path));
             };
             if !varies_by_coding(&parts.headers) {
@@ -435,11 +439,19 @@ where
                     .headers
                     .append(header::VARY, HeaderValue::from_static("accept-encoding"));
             }
-            parts.headers.insert(header::ETAG, tag_of(&bytes));
             parts
                 .headers
                 .entry(header::CACHE_CONTROL)
                 .or_insert(HeaderValue::from_static(cache_control));
+            if bytes.len() > MAX_TAGGED_BODY {
+                // Too large to hash per miss or keep: sent as it came.
+                return Ok(if head {
+                    Response::from_parts(parts, Body::empty())
+                } else {
+                    Response::from_parts(parts, Body::from(bytes))
+                });
+            }
+            parts.headers.insert(header::ETAG, tag_of(&bytes));
             parts.headers.remove(header::CONTENT_LENGTH);
             parts.headers.remove(header::ACCEPT_RANGES);
             // Kept under the coding actually sent; the compressor had no
@@ -512,6 +524,42 @@ mod tests {
             ["render"],
             "rendered once, there"
         );
+    }
+
+    /// A body over the tagging bound was answered 500 (a corpus 1000 times
+    /// today's has a home page that large); it is sent whole, untagged.
+    #[test]
+    fn a_body_too_large_to_tag_is_sent_whole_untagged_and_not_kept() {
+        let render = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .build()
+            .unwrap();
+        let renders = Arc::new(Mutex::new(0));
+        let counted = Arc::clone(&renders);
+        let big = "页".repeat(MAX_TAGGED_BODY / 3 + 1);
+        let page = big.clone();
+        let inner = tower::service_fn(move |_req: Request| {
+            *counted.lock().unwrap() += 1;
+            let page = page.clone();
+            async move { Ok::<_, Infallible>(Response::new(Body::from(page))) }
+        });
+        let app = CacheLayer::new("v1", |status, _| status.into_response())
+            .layer(inner)
+            .render_on(render.handle().clone());
+        let io = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        for _ in 0..2 {
+            let res = io
+                .block_on(app.clone().oneshot(Request::new(Body::empty())))
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            assert!(!res.headers().contains_key(header::ETAG));
+            let body = io.block_on(to_bytes(res.into_body(), usize::MAX)).unwrap();
+            assert!(body.len() > MAX_TAGGED_BODY);
+            assert!(body == big.as_bytes(), "the body arrives whole");
+        }
+        assert_eq!(*renders.lock().unwrap(), 2, "not kept: rendered each time");
     }
 
     #[test]
