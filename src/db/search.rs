@@ -77,6 +77,9 @@ pub struct SearchResults {
     /// How many of them were ranked (at most [`MAX_CANDIDATES`]): the
     /// results that can be shown, a page at a time.
     pub ranked: usize,
+    /// How many of those ranking could tell how they matched (a score
+    /// above 0, [`rank::score`]).
+    pub placed: usize,
     /// The ranked results asked for (a page of them).
     pub hits: Vec<Hit>,
     pub facets: Facets,
@@ -105,40 +108,57 @@ where
         .await
 }
 
-/// Searches for `q`: as typed, with its synonyms and, for long Latin
-/// words, near spellings (ranked below matches as typed); if that finds
-/// nothing, Chinese terms by their characters in order and pinyin terms by
-/// their syllables in order.
+/// Searches for `q`, the first `limit` results built: as typed, with its
+/// synonyms and, for Latin words of five letters or more, near spellings
+/// (ranked below matches as typed); if that finds nothing, Chinese terms
+/// by their characters in order and pinyin terms by their syllables in
+/// order or as initials typed with `zh`, `ch`, `sh`; if that finds nothing
+/// either, Chinese terms by their words in another order too (see
+/// [`Plan::loose_passes`]).
 pub async fn search(
     pool: &SqlitePool,
     q: &Query,
     filters: &Filters,
     limit: usize,
 ) -> Result<SearchResults, sqlx::Error> {
-    search_range(pool, q, filters, 0..limit).await
+    search_range(pool, q, filters, &|_| 0..limit).await
 }
 
-/// [`search`], with the details of the results at places `shown` of the
-/// ranking alone: a late page (`page=40`) ranks every candidate, as it
-/// must to keep the order, but reads and builds only the 50 it shows.
+/// Which places of the ranking to build, given how many were ranked: a
+/// page chooses itself once it knows how many there are (a page past the
+/// last shows the first), so the search runs once.
+pub type Shown<'a> = &'a (dyn Fn(usize) -> Range<usize> + Sync);
+
+/// [`search`], with the details of the results at places `shown(ranked)`
+/// of the ranking alone: a late page (`page=40`) ranks every candidate, as
+/// it must to keep the order, but reads and builds only the 50 it shows.
 pub async fn search_range(
     pool: &SqlitePool,
     q: &Query,
     filters: &Filters,
-    shown: Range<usize>,
+    shown: Shown<'_>,
 ) -> Result<SearchResults, sqlx::Error> {
     if q.is_empty() {
         return Ok(SearchResults::default());
     }
     let plan = forgiving_plan(pool, Plan::exact(q)).await?;
-    let found = run(pool, &plan, filters, shown.clone()).await?;
+    let mut found = run(pool, &plan, filters, shown).await?;
     if found.total > 0 {
         return Ok(found);
     }
-    match plan.in_order() {
-        Some(loose) => run(pool, &loose, filters, shown).await,
-        None => Ok(found),
+    // Looser readings while nothing is found: characters in order, then
+    // words in another order ([`Plan::loose_passes`]). The SQL checks
+    // characters in order over all of a row's names at once, ranking name
+    // by name: a row matched only across two names (中吉乌铁路 | … |
+    // 中吉乌… for 铁路中吉乌) is no match ranking can place, and the next
+    // pass may place it.
+    for loose in plan.loose_passes() {
+        found = run(pool, &loose, filters, shown).await?;
+        if found.placed > 0 {
+            break;
+        }
     }
+    Ok(found)
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -197,7 +217,7 @@ async fn run(
     pool: &SqlitePool,
     plan: &Plan,
     filters: &Filters,
-    shown: Range<usize>,
+    shown: Shown<'_>,
 ) -> Result<SearchResults, sqlx::Error> {
     let (cond, binds) = match_condition(plan);
     let (kind_filter, country_filter) = filters_sql(binds.len() + 1);
@@ -210,7 +230,10 @@ async fn run(
     // the total under both), and the first `MAX_CANDIDATES` the filters
     // leave, records first in document order, are read back by rowid for
     // ranking. Two statements evaluated it twice, and a short term's
-    // condition is a scan of every row.
+    // condition is a scan of every row. A candidate is a row whose record
+    // (or source) this same statement sees, so every candidate ranked can
+    // be built: the count of ranked results, which the pages are cut
+    // from, is the count of results there are to show.
     let rows: Vec<SearchRow> = fetch(
         pool,
         &binds,
@@ -236,7 +259,10 @@ async fn run(
              FROM citations ci WHERE ci.record_id = s.ref_id) END \
            FROM (SELECT id FROM m WHERE {kind_filter} AND {country_filter} \
              ORDER BY target = 'paragraph', id LIMIT {MAX_CANDIDATES}) c \
-           JOIN search_index s ON s.rowid = c.id"
+           JOIN search_index s ON s.rowid = c.id \
+           WHERE CASE WHEN s.target = 'paragraph' \
+             THEN EXISTS (SELECT 1 FROM sources so WHERE so.id = s.ref_id) \
+             ELSE EXISTS (SELECT 1 FROM records r WHERE r.id = s.ref_id) END"
         ),
     )
     .await?;
@@ -264,6 +290,8 @@ async fn run(
     }
     let scored = rank::order(plan, candidates);
     let ranked = scored.len();
+    let placed = scored.iter().filter(|r| r.score > 0).count();
+    let shown = shown(ranked);
     let scored: Vec<rank::Ranked> = scored
         .into_iter()
         .skip(shown.start)
@@ -334,6 +362,7 @@ async fn run(
     Ok(SearchResults {
         total,
         ranked,
+        placed,
         hits,
         facets: Facets::new(kinds, countries),
     })

@@ -20,8 +20,8 @@ pub fn check(input: &str) {
     }
 
     // The plan as typed, with the typed terms as their own synonyms and
-    // near spellings, and loosened to characters in order: every shape of
-    // condition a search can build.
+    // near spellings, and loosened (characters in order, then words in
+    // another order): every shape of condition a search can build.
     let exact = Plan::exact(&q);
     let terms: Vec<String> = q.terms.clone();
     let mut plans = vec![
@@ -34,7 +34,7 @@ pub fn check(input: &str) {
                 .collect::<Vec<_>>(),
         ),
     ];
-    plans.extend(exact.in_order());
+    plans.extend(exact.loose_passes());
     for plan in &plans {
         assert!(
             plan.clauses

@@ -9,8 +9,10 @@
 use super::normalize::{is_romanised, segment_pinyin};
 use super::query::{Query, pinyin_term};
 
-/// How an alternative relates to what was typed. Ordered: a match by a
-/// later variant never ranks above a match by an earlier one.
+/// How an alternative relates to what was typed. Ordered from the loosest
+/// to as typed: a match by an earlier variant never ranks above a match by
+/// a later one (a word in another order below characters in order, below
+/// everything else).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum How {
     /// The words of a Chinese term ([`super::segment`]), each in the same
@@ -208,10 +210,12 @@ impl Plan {
 
     /// For a query that matched nothing: each Chinese term of three or more
     /// characters also matches names holding its characters in order, and
-    /// below those, names holding its words in any order (`铁路中吉乌`); each
-    /// pinyin term of three or more syllables names whose reading holds its
-    /// syllables in order; initials typed with `zh`, `ch`, `sh` (`zhjwtl`)
-    /// the initials as indexed (`zjwtl`). `None` if no term qualifies.
+    /// below those, names holding its words in any order (`铁路中吉乌`, with
+    /// looser sets of them, [`super::segment::word_sets`]); each pinyin term
+    /// of three or more syllables names whose reading holds its syllables
+    /// in order; initials typed with `zh`, `ch`, `sh` (`shhhzzzh`) the
+    /// initials as indexed, each way of reading them (`plain_initials`).
+    /// `None` if no term qualifies. [`Plan::loose_passes`] splits it in two.
     pub fn in_order(&self) -> Option<Plan> {
         let mut plan = self.clone();
         let mut any = false;
@@ -224,8 +228,7 @@ impl Plan {
                     how: How::InOrder,
                     form: Form::CharsInOrder,
                 });
-                let words = super::segment::words(&t);
-                if words.len() >= 2 {
+                for words in super::segment::word_sets(&t) {
                     clause.push(Alternative {
                         text: words.join(" "),
                         how: How::Words,
@@ -233,10 +236,16 @@ impl Plan {
                     });
                 }
                 any = true;
-            } else if let Some(initials) = plain_initials(&t) {
-                clause.push(Alternative::new(initials, How::InOrder));
-                any = true;
-            } else if let Some(syl) = pinyin_term(&t)
+                continue;
+            }
+            // Letters may be initials and syllables at once (`zhongshan`
+            // is both): each reading is an alternative.
+            let initials = plain_initials(&t);
+            any |= !initials.is_empty();
+            for i in initials {
+                clause.push(Alternative::new(i, How::InOrder));
+            }
+            if let Some(syl) = pinyin_term(&t)
                 .filter(|_| is_romanised(&t))
                 .and_then(|p| segment_pinyin(&p))
                 .filter(|s| s.len() >= 3)
@@ -250,6 +259,38 @@ impl Plan {
             }
         }
         any.then_some(plan)
+    }
+
+    /// The plans to try, one after the other, for a query that matched
+    /// nothing: [`Plan::in_order`] without words in another order, then,
+    /// only if that finds nothing, with them. Candidates for ranking are
+    /// taken in document order up to a bound (`db::search`), so with both
+    /// at once a name with its characters in order could be cut by names
+    /// holding the words anyhow; and a match in order is the better one.
+    pub fn loose_passes(&self) -> Vec<Plan> {
+        let Some(all) = self.in_order() else {
+            return Vec::new();
+        };
+        let in_order = Plan {
+            clauses: all
+                .clauses
+                .iter()
+                .map(|c| Clause {
+                    typed: c.typed.clone(),
+                    alternatives: c
+                        .alternatives
+                        .iter()
+                        .filter(|a| a.how != How::Words)
+                        .cloned()
+                        .collect(),
+                })
+                .collect(),
+        };
+        if in_order == all {
+            vec![all]
+        } else {
+            vec![in_order, all]
+        }
     }
 }
 
@@ -266,19 +307,46 @@ impl Clause {
     }
 }
 
-/// Initials typed with the two-letter initials `zh`, `ch`, `sh` (no vowel,
-/// so not syllables: `zhjwtl`), as the index writes initials, one letter
-/// each (`zjwtl`). `None` for anything else.
-fn plain_initials(t: &str) -> Option<String> {
-    let letters = t.chars().all(|c| c.is_ascii_lowercase());
-    let vowel = t
-        .chars()
-        .any(|c| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'v'));
-    if !letters || vowel || t.len() < 4 {
-        return None;
+/// Most spellings [`plain_initials`] gives for one term.
+const MAX_INITIALS: usize = 3;
+
+/// Initials typed with the two-letter initials `zh`, `ch`, `sh` (`zhjwtl`,
+/// `shhhzzzh` for 上海合作组织), as the index writes initials, one letter
+/// each (`zjwtl`, `shhzzz`). Every letter but `i`, `u` and `v` starts some
+/// syllable (`a`, `e`, `o` alone: 阿, 二, 欧), so a term holding one of
+/// those three is no initials. A `zh` may also be `z` then `h` (`sh` of
+/// 四海 is s, h), so each way of reading them is a spelling: all collapsed
+/// first, then each left as typed in turn, at most [`MAX_INITIALS`]. The
+/// term as typed is not among them (it was searched already). Empty for
+/// anything else.
+fn plain_initials(t: &str) -> Vec<String> {
+    let b = t.as_bytes();
+    if b.len() < 4
+        || !b.iter().all(u8::is_ascii_lowercase)
+        || b.iter().any(|&c| matches!(c, b'i' | b'u' | b'v'))
+    {
+        return Vec::new();
     }
-    let plain = t.replace("zh", "z").replace("ch", "c").replace("sh", "s");
-    (plain != t).then_some(plain)
+    // Where a two-letter initial may stand: the `h` of each.
+    let hs: Vec<usize> = (1..b.len())
+        .filter(|&i| b[i] == b'h' && matches!(b[i - 1], b'z' | b'c' | b's'))
+        .collect();
+    let spelled = |kept: Option<usize>| -> String {
+        (0..b.len())
+            .filter(|i| !hs.contains(i) || Some(*i) == kept)
+            .map(|i| char::from(b[i]))
+            .collect()
+    };
+    let mut out: Vec<String> = Vec::new();
+    if hs.is_empty() {
+        return out;
+    }
+    out.push(spelled(None));
+    if hs.len() > 1 {
+        out.extend(hs.iter().map(|h| spelled(Some(*h))));
+    }
+    out.truncate(MAX_INITIALS);
+    out
 }
 
 pub fn is_cjk(c: char) -> bool {
@@ -329,5 +397,54 @@ mod tests {
         assert_eq!(p.clauses[0].alternatives[1].text, "zjwtl");
         assert!(Plan::exact(&Query::parse("zjwtl")).in_order().is_none());
         assert!(Plan::exact(&Query::parse("tokayev")).in_order().is_none());
+    }
+
+    #[test]
+    fn words_in_another_order_are_a_pass_of_their_own() {
+        let passes = Plan::exact(&Query::parse("铁路中吉乌")).loose_passes();
+        assert_eq!(passes.len(), 2);
+        let hows =
+            |p: &Plan| -> Vec<How> { p.clauses[0].alternatives.iter().map(|a| a.how).collect() };
+        assert!(!hows(&passes[0]).contains(&How::Words), "{:?}", passes[0]);
+        assert!(hows(&passes[0]).contains(&How::InOrder));
+        assert!(hows(&passes[1]).contains(&How::Words));
+        assert!(hows(&passes[1]).contains(&How::InOrder));
+        // Pinyin has no words: one pass.
+        assert_eq!(
+            Plan::exact(&Query::parse("zhonghadisantiao"))
+                .loose_passes()
+                .len(),
+            1
+        );
+        assert!(Plan::exact(&Query::parse("铁路")).loose_passes().is_empty());
+    }
+
+    #[test]
+    fn initials_with_two_letter_initials() {
+        // 上海合作组织: each `sh`/`zh` collapsed, then each kept in turn.
+        assert_eq!(plain_initials("shhhzzzh"), ["shhzzz", "shhhzzz", "shhzzzh"]);
+        // 中国—中亚精神; 阿 is the initial `a`, 二 `e`, 欧 `o`.
+        assert_eq!(
+            plain_initials("zhgzhyjsh"),
+            ["zgzyjs", "zhgzyjs", "zgzhyjs"]
+        );
+        assert_eq!(plain_initials("ashtn"), ["astn"]);
+        assert_eq!(plain_initials("zhoe"), ["zoe"]);
+        // No syllable starts with i, u or v; nothing to collapse; too short.
+        assert!(plain_initials("zhjwu").is_empty());
+        assert!(plain_initials("zjwtl").is_empty());
+        assert!(plain_initials("zhj").is_empty());
+        // Initials and syllables at once: both readings.
+        let p = Plan::exact(&Query::parse("zhongshanhe"))
+            .in_order()
+            .unwrap();
+        let forms: Vec<Form> = p.clauses[0].alternatives.iter().map(|a| a.form).collect();
+        assert!(forms.contains(&Form::SyllablesInOrder), "{forms:?}");
+        assert!(
+            p.clauses[0]
+                .alternatives
+                .iter()
+                .any(|a| a.text == "zongsanhe")
+        );
     }
 }

@@ -91,8 +91,12 @@ pub fn pinyin_term(term: &str) -> Option<String> {
 
 /// The fragments a condition is made of, and nothing else: every value is a
 /// `?` placeholder. A condition is over rowids alone, so that it is asked
-/// of `search_facets` (migration 0013) and reads no row of `search_index`
-/// but through its indexes: the phrases are one trigram `MATCH`.
+/// of `search_facets` (migration 0013), whose rows are a few bytes. The
+/// phrases (one trigram `MATCH`) and the term index's tokens are looked up
+/// in indexes; a short term the term index cannot take ([`SHORT_SET`])
+/// scans the rows of `search_index`, and characters, syllables or words in
+/// order ([`NAMES_IN_ORDER_SET`], [`PINYIN_IN_ORDER_SET`],
+/// [`NAMES_WORDS_SET`]) read the rows the term index leaves.
 pub(crate) const LONG_TERMS: &str =
     "rowid IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)";
 /// Every clause the term index takes whole (short Latin words, terms of

@@ -1,7 +1,8 @@
 //! Ordering hits: exact names first, then names, then pinyin, then the rest of
 //! a record, then bare paragraphs; and everything matched as typed above
-//! everything matched only by a synonym, a corrected spelling or characters
-//! in order, in that order. Pure, so it is tested without a database.
+//! everything matched only by a synonym, then by a corrected spelling, then
+//! by characters or syllables in order, then by words in another order
+//! (one tier each, [`TIER`]). Pure, so it is tested without a database.
 
 use super::plan::{Alternative, Form, How, Plan};
 use super::query::pinyin_term;
@@ -488,10 +489,17 @@ mod tests {
         let (in_order, _) = score(&plan, &record("铁路通往中吉乌", "", ""));
         assert_eq!(in_order / TIER, 1);
         // A name missing a word is no match (a body is read, so it is not
-        // taken for a match there).
-        let mut short = record("铁路 | 中吉", "", "");
+        // taken for a match there) ...
+        let mut short = record("铁路 | 中乌", "", "");
         short.body = "合作".to_owned();
         assert_eq!(score(&plan, &short).0, 0);
+        // ... but one missing the first or last character of a glued word
+        // (which may have been a word of its own, 的中吉乌) is, below.
+        let mut glued = record("铁路 | 中吉", "", "");
+        glued.body = "合作".to_owned();
+        let (loose, _) = score(&plan, &glued);
+        assert_eq!(loose / TIER, 0);
+        assert!(loose < words, "{loose} vs {words}");
     }
 
     mod properties {
@@ -517,10 +525,18 @@ mod tests {
         ];
 
         proptest! {
-            /// Whatever order the words of a name are typed in, a name
+            // Typed text the segmenter splits otherwise is rejected, not
+            // tested: room for more rejections than the default.
+            #![proptest_config(ProptestConfig { max_global_rejects: 4096, ..ProptestConfig::default() })]
+
+            /// Whatever order the words of a name are typed in: a name
             /// holding them as typed ranks above one holding their
             /// characters in order with others between, which ranks above
-            /// one holding the words in another order.
+            /// one holding the words in another order; that one is found
+            /// (a score in the lowest tier, not 0), and among names
+            /// holding the words in another order the tightest comes
+            /// first. Only typed text that the segmenter splits back into
+            /// the words picked: the others are other words.
             #[test]
             fn in_order_and_exact_never_below_any_order(
                 picked in proptest::sample::subsequence(WORDS.to_vec(), 2..=4),
@@ -531,15 +547,32 @@ mod tests {
                 let n = typed.len();
                 typed.rotate_left(1 + (order as usize) % (n - 1));
                 let query = typed.concat();
+                prop_assume!(crate::search::segment::words(&query) == typed);
+                // Nor words whose characters happen to stand in the typed
+                // order in the name as well: that is a match in order.
+                let name: Vec<char> = picked.concat().chars().collect();
+                let chars: Vec<char> = query.chars().collect();
+                prop_assume!(window(&name, &chars).is_none());
                 let plan = Plan::exact(&Query::parse(&query)).in_order().unwrap();
                 let exact = score(&plan, &record(&query, "", "")).0;
                 let loose = typed.join(filler);
                 let in_order = score(&plan, &record(&loose, "", "")).0;
                 let any_order = score(&plan, &record(&picked.concat(), "", "")).0;
+                // The same words in the same order, in a longer name (no
+                // character of it is in a word).
+                let longer = format!("{}建设项目", picked.concat());
+                let looser = score(&plan, &record(&longer, "", "")).0;
                 prop_assert!(exact > in_order, "{query}: {exact} vs {in_order}");
-                if any_order / TIER == 0 {
-                    prop_assert!(in_order > any_order, "{query}: {in_order} vs {any_order}");
-                }
+                prop_assert!(
+                    any_order > 0 && any_order / TIER == 0,
+                    "{query}: {any_order} is not a match in another order"
+                );
+                prop_assert!(in_order > any_order, "{query}: {in_order} vs {any_order}");
+                prop_assert!(
+                    looser / TIER == 0 && any_order > looser,
+                    "{query}: {} ranks {any_order}, {longer} {looser}",
+                    picked.concat()
+                );
             }
         }
     }

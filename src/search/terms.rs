@@ -86,22 +86,30 @@ pub fn token(a: &Alternative) -> Option<&str> {
 }
 
 /// The tokens a row must hold to match `a` in order: each character of a
-/// name in order, each syllable of a reading in order, each character of
-/// words in any order.
+/// name in order, each syllable of a reading in order; for words in any
+/// order, each two neighbouring characters of a word (a gram of the
+/// index, held by every row holding the word, and rarer than either
+/// character) or the character of a word of one.
 pub fn in_order_tokens(a: &Alternative) -> Vec<String> {
     match a.form {
         Form::CharsInOrder => a.text.chars().map(String::from).collect(),
         Form::SyllablesInOrder => a.text.split_whitespace().map(str::to_owned).collect(),
-        // Each character of every word: the rows that may hold the words.
         Form::WordsAnyOrder => {
-            let mut chars: Vec<String> = Vec::new();
-            for c in a.text.chars().filter(|c| !c.is_whitespace()) {
-                let c = String::from(c);
-                if !chars.contains(&c) {
-                    chars.push(c);
+            let mut out: Vec<String> = Vec::new();
+            for word in a.text.split_whitespace() {
+                let chars: Vec<char> = word.chars().collect();
+                let grams: Vec<String> = if chars.len() == 1 {
+                    vec![word.to_owned()]
+                } else {
+                    chars.windows(2).map(|p| p.iter().collect()).collect()
+                };
+                for g in grams {
+                    if !out.contains(&g) {
+                        out.push(g);
+                    }
                 }
             }
-            chars
+            out
         }
         _ => Vec::new(),
     }
@@ -174,5 +182,15 @@ mod tests {
             ]),
             "(\"ai\" OR \"人工\") AND \"峰\""
         );
+    }
+
+    #[test]
+    fn words_in_any_order_are_looked_up_by_their_grams() {
+        let alt = Alternative {
+            text: "铁路 中吉乌 条".to_owned(),
+            how: How::Words,
+            form: Form::WordsAnyOrder,
+        };
+        assert_eq!(in_order_tokens(&alt), ["铁路", "中吉", "吉乌", "条"]);
     }
 }

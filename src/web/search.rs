@@ -98,12 +98,13 @@ pub struct Narrowed {
 /// `narrow=off` searches a kind word as text.
 pub const NARROW_OFF: &str = "off";
 
-/// A search with the results at places `shown` of the ranking alone, ready
-/// to show: a late page builds its own 50 results, not all before it.
+/// A search with the results at places `shown(ranked)` of the ranking
+/// alone ([`db_search::Shown`]), ready to show: a late page builds its own
+/// 50 results, not all before it.
 pub async fn run_range(
     state: &AppState,
     params: &Params,
-    shown: std::ops::Range<usize>,
+    shown: db_search::Shown<'_>,
 ) -> Result<SearchView, AppError> {
     let typed = Query::parse(params.get("q").unwrap_or(""));
     let explicit_kind = params
@@ -134,7 +135,7 @@ pub async fn run_range(
             kind: explicit_kind.clone().or(Some(kind.as_str().to_owned())),
             country: country.clone(),
         };
-        let r = db_search::search_range(pool, &without, &f, shown.clone()).await?;
+        let r = db_search::search_range(pool, &without, &f, shown).await?;
         if r.total > 0 {
             let mut undo = search_url(&typed.raw, explicit_kind.as_deref(), country.as_deref());
             undo.push_str("&narrow=off");
@@ -437,29 +438,15 @@ pub async fn page(
     params: Params,
     lang: Lang,
 ) -> Result<Response, AppError> {
-    // The page asked for, if it is a number at all: every candidate is
-    // ranked, the results of that page alone are built, then the page is
-    // checked against how many were ranked.
-    let asked = params.get("page");
-    let wanted = asked
-        .and_then(|p| p.parse::<usize>().ok())
-        .filter(|n| (1..=SHOWN_MAX.div_ceil(PAGE_SIZE)).contains(n))
-        .unwrap_or(1);
-    let wanted_range = (wanted - 1) * PAGE_SIZE..wanted * PAGE_SIZE;
-    let mut view = run_range(&state, &params, wanted_range.clone()).await?;
     // Ranking reads a bounded number of candidates: those are the results
-    // to page through.
+    // to page through. The page asked for is checked against how many were
+    // ranked before any result is built, so a page past the last (refused,
+    // the first shown instead) runs the search once, as any other.
+    let asked = params.get("page");
+    let pager_of = |ranked: usize| Pager::or_first(asked, ranked.min(SHOWN_MAX), PAGE_SIZE);
+    let view = run_range(&state, &params, &|ranked| pager_of(ranked).0.range()).await?;
     let reachable = view.ranked.min(SHOWN_MAX);
-    let (pager, problem) = match Pager::parse(asked, reachable, PAGE_SIZE) {
-        Ok(p) => (p, None),
-        Err((p, why)) => (p, Some(why)),
-    };
-    let range = pager.range();
-    // A page past the last is refused and the first shown instead: built
-    // again for it (a rare request, and an error).
-    if range.start != wanted_range.start {
-        view = run_range(&state, &params, range).await?;
-    }
+    let (pager, problem) = pager_of(view.ranked);
     let asked_filters = filters_of(&params);
     let mut address = search_url(
         params.get("q").unwrap_or(""),

@@ -568,3 +568,85 @@ async fn totals_facets_and_filters_hold_past_the_candidate_cap() {
         assert_eq!(facet(&large, "kind"), facet(&small, "kind"), "{filters}");
     }
 }
+
+/// After a real import, every row of the search index has its facets under
+/// the same rowid (migration 0013), with the same target and countries:
+/// the totals and facets, read from `search_facets`, count the rows the
+/// index matches.
+#[tokio::test]
+async fn search_facets_hold_every_index_row() {
+    let pool = summitkb::db::open_read_only(&TestApp::shared().await.db)
+        .await
+        .expect("pool");
+    let index: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT rowid, target, countries FROM search_index ORDER BY rowid")
+            .fetch_all(&pool)
+            .await
+            .expect("index rows");
+    let facets: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT id, target, countries FROM search_facets ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .expect("facet rows");
+    assert!(index.len() > 100, "{} index rows", index.len());
+    assert_eq!(facets, index);
+    pool.close().await;
+}
+
+/// The count of ranked results, which the pages are cut from, is the
+/// count of results built: an index row whose record is not in the
+/// database (one edited by hand) is a match, counted in the total, but no
+/// candidate, so no page comes up short of what the pager promised.
+#[tokio::test]
+async fn ranked_results_are_the_results_built() {
+    use summitkb::db::search::search;
+    use summitkb::search::{Filters, Query};
+    let app = TestApp::new().await;
+    let pool = summitkb::db::open_writable(&app.db).await.expect("pool");
+    let q = Query::parse("中吉乌铁路");
+    let before = search(&pool, &q, &Filters::default(), 100_000)
+        .await
+        .expect("search");
+    assert_eq!(before.ranked, before.hits.len());
+    sqlx::query(
+        "INSERT INTO search_index (target, ref_id, n, countries, names, pinyin, linked, body) \
+         VALUES ('project', 999999, NULL, '', '中吉乌铁路', '', '', '')",
+    )
+    .execute(&pool)
+    .await
+    .expect("a row without its record");
+    sqlx::query(
+        "INSERT INTO search_facets (id, target, countries) SELECT rowid, target, countries \
+         FROM search_index WHERE rowid = (SELECT max(rowid) FROM search_index)",
+    )
+    .execute(&pool)
+    .await
+    .expect("its facets");
+    let after = search(&pool, &q, &Filters::default(), 100_000)
+        .await
+        .expect("search");
+    assert_eq!(after.total, before.total + 1);
+    assert_eq!(after.ranked, before.ranked);
+    assert_eq!(after.ranked, after.hits.len());
+    pool.close().await;
+}
+
+/// A page past the last is refused and the first page stands in, with the
+/// first page's results (built once, for the page chosen once the ranked
+/// count is known).
+#[tokio::test]
+async fn a_search_page_past_the_last_shows_the_first() {
+    let app = TestApp::shared().await;
+    let results = |b: &str| {
+        b.split("<ol class=\"results\">")
+            .nth(1)
+            .and_then(|r| r.split("</ol>").next())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let first = app.get_ok(&format!("/search?q={}", enc("铁路"))).await.body;
+    let far = app.get(&format!("/search?q={}&page=30", enc("铁路"))).await;
+    assert_eq!(far.status, 400);
+    assert!(results(&first).contains("<li class=\"result"), "{first}");
+    assert_eq!(results(&far.body), results(&first));
+}

@@ -55,6 +55,16 @@ pub(crate) const FORGIVING: &[(&str, &str)] = &[
         "project/china-kazakhstan-third-cross-border-railway",
     ),
     ("公路改造中塔", "project/china-tajikistan-highway-phase-2"),
+    // ... with a one-character word (条, 的) beside characters the
+    // dictionary leaves one by one (中哈, 中吉乌).
+    (
+        "第三条中哈跨境铁路",
+        "project/china-kazakhstan-third-cross-border-railway",
+    ),
+    (
+        "铁路的中吉乌",
+        "project/china-kyrgyzstan-uzbekistan-railway",
+    ),
     // ... and pinyin syllables in order.
     (
         "zhonghadisantiaotielu",
@@ -69,12 +79,17 @@ pub(crate) const FORGIVING: &[(&str, &str)] = &[
     // Initials of a whole name, however long (zjwtl: 中吉乌铁路), through
     // the trigram index of the pinyin column.
     ("zjwtl", "project/china-kyrgyzstan-uzbekistan-railway"),
-    // ... typed with two-letter initials (zh, ch, sh), as some people do.
+    // ... typed with two-letter initials (zh, ch, sh), as some people do:
+    // one letter from the initials, so tolerance finds these two ...
     ("zhjwtl", "project/china-kyrgyzstan-uzbekistan-railway"),
     (
         "zhhdstkjtl",
         "project/china-kazakhstan-third-cross-border-railway",
     ),
+    // ... and these, two and three letters away, are read as initials
+    // (`initials_beyond_tolerance_are_read_as_initials`).
+    ("shhhzzzh", "organization/shanghai-cooperation-organisation"),
+    ("zhgzhyjsh", "initiative/china-central-asia-spirit"),
     // Ranking that knows what the source is about.
     ("summit", "event/second-china-central-asia-summit"),
     // Synonyms.
@@ -125,6 +140,9 @@ async fn tolerance_and_synonyms_say_what_they_matched() {
         ("铁路中吉乌", "中吉乌铁路"),
         ("跨境铁路中哈第三条", "中哈第三条跨境铁路"),
         ("zhjwtl", "zjwtl"),
+        ("shhhzzzh", "shhzzz"),
+        ("第三条中哈跨境铁路", "中哈第三条跨境铁路"),
+        ("铁路的中吉乌", "中吉乌铁路"),
     ] {
         let j = results(app, q).await;
         let first = &j["results"][0];
@@ -151,6 +169,56 @@ async fn tolerance_and_synonyms_say_what_they_matched() {
     // And the page shows it.
     let page = app.get_ok(&format!("/search?q={}", enc("Tokyaev"))).await;
     assert!(page.body.contains("也匹配"), "the page shows the note");
+}
+
+/// Initials typed with two-letter initials: one letter from the initials
+/// as indexed, tolerance finds them (its tier); further, beyond its reach,
+/// they are read as initials (the tier of matches in order), which the
+/// result says. Asked of the search itself, which gives each hit's score.
+#[tokio::test]
+async fn initials_beyond_tolerance_are_read_as_initials() {
+    use summitkb::db::search::{Hit, search};
+    use summitkb::search::rank::TIER;
+    use summitkb::search::{Filters, Query};
+    // Tiers, from the lowest: words in another order, in order, tolerance.
+    const IN_ORDER: u32 = 1;
+    const TOLERANCE: u32 = 2;
+    let pool = summitkb::db::open_read_only(&TestApp::shared().await.db)
+        .await
+        .expect("pool");
+    for (q, slug, matched, tier) in [
+        (
+            "shhhzzzh",
+            "shanghai-cooperation-organisation",
+            "shhzzz",
+            IN_ORDER,
+        ),
+        ("zhgzhyjsh", "china-central-asia-spirit", "zgzyjs", IN_ORDER),
+        (
+            "zhjwtl",
+            "china-kyrgyzstan-uzbekistan-railway",
+            "zjwtl",
+            TOLERANCE,
+        ),
+    ] {
+        let found = search(&pool, &Query::parse(q), &Filters::default(), 10)
+            .await
+            .expect("search");
+        match found.hits.first() {
+            Some(Hit::Record {
+                record,
+                score,
+                also,
+                ..
+            }) => {
+                assert_eq!(record.slug, slug, "{q}");
+                assert_eq!(score / TIER, tier, "{q}: score {score}");
+                assert_eq!(also, &[matched.to_owned()], "{q}");
+            }
+            other => panic!("{q}: {other:?}"),
+        }
+    }
+    pool.close().await;
 }
 
 /// A word shorter than five letters gets no tolerance: one edit makes

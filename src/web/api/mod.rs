@@ -965,8 +965,9 @@ pub async fn search(State(state): State<AppState>, params: Params) -> Result<Res
     }
     let canonical_params = Params::parse(canonical.split_once('?').map_or("", |(_, q)| q));
     // Only this page's results are built; their places count from `offset`.
-    let v = super::search::run_range(&state, &canonical_params, offset..offset + page.fetch())
-        .await?;
+    let fetch = page.fetch();
+    let v =
+        super::search::run_range(&state, &canonical_params, &|_| offset..offset + fetch).await?;
     let facet = |f: &super::search::Facet| FacetAnswer {
         value: f.value.clone(),
         label: f.label.clone(),
