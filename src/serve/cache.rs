@@ -488,6 +488,21 @@ mod tests {
 
     use super::*;
 
+    /// `inner` behind the cache, rendering on `render`, and the
+    /// single-threaded runtime a worker would answer from.
+    fn cached<S>(
+        inner: S,
+        render: &tokio::runtime::Runtime,
+    ) -> (CacheService<S>, tokio::runtime::Runtime) {
+        let app = CacheLayer::new("v1", |status, _| status.into_response())
+            .layer(inner)
+            .render_on(render.handle().clone());
+        let io = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        (app, io)
+    }
+
     #[test]
     fn misses_render_on_the_render_runtime_and_hits_never_reach_it() {
         let render = tokio::runtime::Builder::new_multi_thread()
@@ -505,13 +520,7 @@ mod tests {
                 Ok::<_, Infallible>(Response::new(Body::from("page")))
             }
         });
-        let app = CacheLayer::new("v1", |status, _| status.into_response())
-            .layer(inner)
-            .render_on(render.handle().clone());
-
-        let io = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
+        let (app, io) = cached(inner, &render);
         for _ in 0..3 {
             let res = io
                 .block_on(app.clone().oneshot(Request::new(Body::empty())))
@@ -543,12 +552,7 @@ mod tests {
             let page = page.clone();
             async move { Ok::<_, Infallible>(Response::new(Body::from(page))) }
         });
-        let app = CacheLayer::new("v1", |status, _| status.into_response())
-            .layer(inner)
-            .render_on(render.handle().clone());
-        let io = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
+        let (app, io) = cached(inner, &render);
         for _ in 0..2 {
             let res = io
                 .block_on(app.clone().oneshot(Request::new(Body::empty())))
