@@ -622,7 +622,8 @@ async fn snapshot(state: &AppState, headers: HeaderMap) -> Result<Response, AppE
     );
     h.insert(
         header::CONTENT_DISPOSITION,
-        HeaderValue::from_static(concat!("attachment; filename=\"", "summitkb.sqlite", "\"")),
+        HeaderValue::from_str(&format!("attachment; filename=\"{SNAPSHOT}\""))
+            .expect("a constant file name is a valid header value"),
     );
     res.extensions_mut().insert(Streamed);
     Ok(res)
