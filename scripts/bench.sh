@@ -2,7 +2,7 @@
 # Throughput of key pages: summitkb (release build) against nginx serving the
 # same bytes as static files, twice: tuned for static files, and as Debian
 # ships it. Same load tool, same connections, loopback only, bounded time.
-# Needs: nginx (Debian nginx-light) and wrk.
+# Needs: nginx (Debian nginx-light), wrk and GNU time (/usr/bin/time).
 # Usage: [ROUNDS=5] [SHAPES="2x64 1x32"] [BEFORE=path/to/older/summitkb]
 #        [KB_BIN=path] scripts/bench.sh [seconds per round, default 5]
 # BEFORE adds a second summitkb (an older build) to every round, so a change
@@ -17,6 +17,7 @@ ROUNDS=${ROUNDS:-5}
 # Load shapes, THREADSxCONNECTIONS.
 SHAPES=${SHAPES:-"2x64 1x32"}
 for tool in nginx wrk curl; do command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }; done
+[ -x /usr/bin/time ] || { echo "missing /usr/bin/time (Debian package time)" >&2; exit 1; }
 
 if [ -z "${KB_BIN:-}" ]; then
   cargo build --release --quiet
@@ -150,22 +151,27 @@ url_of() {  # server path name
 # CPU time (user + system, in clock ticks) of a set of processes so far.
 ticks() { for pid in "$@"; do awk '{print $14 + $15}' "/proc/$pid/stat"; done | awk '{t += $1} END {print t}'; }
 HZ=$(getconf CLK_TCK)
-# One round against one server: "requests/s CPU-microseconds-per-request".
+# One round against one server: "requests/s server-CPU-µs-per-request
+# client-CPU-µs-per-request". The client's CPU (wrk's user + system time)
+# tells whether the load tool itself works harder against one server than
+# against another, which at 1 thread is what bounds the throughput.
 round() {
   local url=$1 enc=$2 threads=$3 conns=$4; shift 4
   local t0 out t1
   t0=$(ticks "$@")
-  out=$(wrk -t"$threads" -c"$conns" -d"${SECS}s" ${enc:+-H "Accept-Encoding: $enc"} "$url")
+  out=$(/usr/bin/time -f "CLIENT-CPU %U %S" wrk -t"$threads" -c"$conns" -d"${SECS}s" \
+    ${enc:+-H "Accept-Encoding: $enc"} "$url" 2>&1)
   t1=$(ticks "$@")
   echo "$out" | awk -v dt=$((t1 - t0)) -v hz="$HZ" '
-    /requests in/ {n = $1} /Requests\/sec/ {r = int($2)}
-    END {printf "%d %.1f\n", r, dt * 1e6 / hz / n}'
+    /requests in/ {n = $1} /Requests\/sec/ {r = int($2)} /CLIENT-CPU/ {c = $2 + $3}
+    END {printf "%d %.1f %.1f\n", r, dt * 1e6 / hz / n, c * 1e6 / n}'
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 echo "$ROUNDS rounds of ${SECS}s per page, shape and server, the servers alternating; medians."
 echo "servers: ${SERVERS[*]} (kb: this build${BEFORE:+, before: $BEFORE}; tuned and stock: nginx)"
 echo "req/s: throughput under load; ratio: kb's req/s over the other's; CPU: each server's own"
-echo "CPU time per answer in microseconds (nginx's workers summed)."
+echo "CPU time per answer in microseconds (nginx's workers summed); wrk@: the load tool's"
+echo "own CPU time per answer against each server."
 for shape in $SHAPES; do
   threads=${shape%x*}; conns=${shape#*x}
   echo
@@ -174,6 +180,7 @@ for shape in $SHAPES; do
   for s in "${SERVERS[@]}"; do header+=" $s-req/s"; done
   for s in "${SERVERS[@]}"; do [ "$s" = kb ] || header+=" kb/$s"; done
   for s in "${SERVERS[@]}"; do header+=" $s-CPU"; done
+  for s in "${SERVERS[@]}"; do header+=" wrk@$s"; done
   echo "$header" | awk '{printf "%-12s", $1; for (i = 2; i <= NF; i++) printf " %12s", $i; print ""}'
   for p in "${PAGES[@]}"; do
     IFS='|' read -r name path enc <<<"$p"
@@ -190,6 +197,7 @@ for shape in $SHAPES; do
     for s in "${SERVERS[@]}"; do eval "rps_$s=$(cut -d' ' -f1 "$WORK/runs-$s" | median)"; eval "line+=\" \$rps_$s\""; done
     for s in "${SERVERS[@]}"; do [ "$s" = kb ] || { eval "other=\$rps_$s"; line+=" $(echo "$rps_kb / $other" | bc -l)"; }; done
     for s in "${SERVERS[@]}"; do line+=" $(cut -d' ' -f2 "$WORK/runs-$s" | median)"; done
+    for s in "${SERVERS[@]}"; do line+=" $(cut -d' ' -f3 "$WORK/runs-$s" | median)"; done
     echo "$line" | awk -v n=${#SERVERS[@]} '{
       printf "%-12s %12s", $1, $2
       for (i = 3; i < 3 + n; i++) printf " %12.0f", $i
