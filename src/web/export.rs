@@ -622,8 +622,7 @@ async fn snapshot(state: &AppState, headers: HeaderMap) -> Result<Response, AppE
     );
     h.insert(
         header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&format!("attachment; filename=\"{SNAPSHOT}\""))
-            .expect("a constant file name is a valid header value"),
+        HeaderValue::from_static(concat!("attachment; filename=\"", "summitkb.sqlite", "\"")),
     );
     res.extensions_mut().insert(Streamed);
     Ok(res)
