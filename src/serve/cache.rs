@@ -211,12 +211,6 @@ fn respond(headers: &HeaderMap, body: &Bytes, not_modified: bool, head: bool) ->
 /// for the errors this layer answers itself (`406`, an answer too large).
 pub type ErrorPage = fn(StatusCode, &str) -> Response;
 
-/// Marks an answer sent from a file as it is read (the database snapshot):
-/// passed through as it is, never gathered into memory to be tagged, kept or
-/// compressed.
-#[derive(Debug, Clone, Copy)]
-pub struct Streamed;
-
 /// The layer; see the module documentation.
 #[derive(Clone)]
 pub struct CacheLayer {
@@ -434,20 +428,9 @@ where
                 });
             }
             let (mut parts, body) = res.into_parts();
-            if parts.extensions.get::<Streamed>().is_some() {
-                // Ranges were taken off the request above, as for every answer.
-                parts.headers.remove(header::ACCEPT_RANGES);
-                parts
-                    .headers
-                    .entry(header::CACHE_CONTROL)
-                    .or_insert(HeaderValue::from_static(cache_control));
-                return Ok(Response::from_parts(
-                    parts,
-                    if head { Body::empty() } else { body },
-                ));
-            }
-            // Every other body was built in memory whole (pages, JSON), so
-            // collecting it costs no more memory than it already holds.
+            // Every body here was built in memory whole (pages, JSON, the
+            // snapshot file read by its handler), so collecting it costs
+            // no more memory than it already holds.
             let Ok(bytes) = to_bytes(body, usize::MAX).await else {
                 return Ok(error_page(StatusCode::INTERNAL_SERVER_ERROR, &path));
             };

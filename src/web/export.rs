@@ -8,13 +8,10 @@
 
 use std::collections::HashMap;
 
-use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
-use tower::ServiceExt;
-use tower_http::services::ServeFile;
 
 use super::api::{DownloadAnswer, ErrorAnswer, ExportIndexAnswer, ExportTableAnswer};
 use super::cite::Linker;
@@ -26,7 +23,6 @@ use crate::db::search::{self as db_search, Hit};
 use crate::model::{FieldName, Kind};
 use crate::refs::{paragraph_url, record_url};
 use crate::search::Query;
-use crate::serve::cache::Streamed;
 
 /// The licence of the curated data, and what it leaves out: the source
 /// texts are their publishers', quoted, and no licence of ours can cover
@@ -511,7 +507,6 @@ pub async fn download(
     State(state): State<AppState>,
     path: Result<Path<String>, axum::extract::rejection::PathRejection>,
     params: Params,
-    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let Ok(Path(name)) = path else {
         return Err(AppError::NotFound.into());
@@ -532,7 +527,7 @@ pub async fn download(
         }
     }
     if name == SNAPSHOT {
-        return Ok(snapshot(&state, headers).await?);
+        return Ok(snapshot(&state).await?);
     }
     let Some((stem, ext)) = name.rsplit_once('.') else {
         return Err(unknown(&name).into());
@@ -594,38 +589,27 @@ fn refuse_unknown(params: &Params, allowed: &[&str]) -> Result<(), AppError> {
     }
 }
 
-/// The database file itself, as served: every table, for SQL. Sent from
-/// the file as it is read (the file is as large as the corpus: hundreds of
-/// megabytes at scale); marked [`Streamed`] so neither the answer cache nor
-/// the compressor gathers it into memory. Like every answer it is whole:
-/// the answer cache takes `Range` and the conditions off the request.
-async fn snapshot(state: &AppState, headers: HeaderMap) -> Result<Response, AppError> {
+/// The database file itself, as served: every table, for SQL.
+async fn snapshot(state: &AppState) -> Result<Response, AppError> {
     let file = export::database_file(&state.pool)
         .await?
         .filter(|f| !f.is_empty())
         .ok_or(AppError::NotFound)?;
-    if let Err(e) = tokio::fs::metadata(&file).await {
+    let bytes = tokio::fs::read(&file).await.map_err(|e| {
         tracing::error!(error = %e, file, "cannot read the snapshot");
-        return Err(AppError::NotFound);
-    }
-    let mut req = axum::http::Request::new(Body::empty());
-    *req.headers_mut() = headers;
-    let res = ServeFile::new(&file)
-        .oneshot(req)
-        .await
-        .unwrap_or_else(|never| match never {});
-    let mut res = res.map(Body::new);
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/vnd.sqlite3"),
-    );
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static(concat!("attachment; filename=\"", "summitkb.sqlite", "\"")),
-    );
-    res.extensions_mut().insert(Streamed);
-    Ok(res)
+        AppError::NotFound
+    })?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.sqlite3".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{SNAPSHOT}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// `/api/export`: what can be downloaded, with addresses.

@@ -143,13 +143,10 @@ fn with_policies<S: Clone + Send + Sync + 'static>(
     router
         // Whatever the type or size: the answer cache has already chosen
         // the coding (one token in `Accept-Encoding`), and keys on it. Only
-        // answers that have no body by definition stay as they are, and a
-        // file sent as it is read (compressing it would drop its length
-        // and its ranges).
+        // answers that have no body by definition stay as they are.
         .layer(CompressionLayer::new().compress_when(
-            |status: StatusCode, _: Version, _: &HeaderMap, ext: &Extensions| {
+            |status: StatusCode, _: Version, _: &HeaderMap, _: &Extensions| {
                 !matches!(status, StatusCode::NO_CONTENT | StatusCode::NOT_MODIFIED)
-                    && ext.get::<crate::serve::cache::Streamed>().is_none()
             },
         ))
         .layer(middleware::from_fn(limit_uri_length))

@@ -1,7 +1,6 @@
 //! Downloads: every table as CSV and JSON holding the same rows, with the
 //! data version, attribution and licence in each; the SQLite snapshot.
 
-use axum::http::StatusCode;
 use serde_json::Value;
 
 use crate::helpers::{TestApp, enc};
@@ -265,55 +264,6 @@ async fn the_snapshot_is_the_database_itself() {
         assert!(names.contains(&format!("{stem}.json").as_str()), "{stem}");
     }
     assert!(names.contains(&"summitkb.sqlite"));
-}
-
-/// The snapshot is sent from the file as it is read: the same bytes and
-/// headers whatever coding is asked for (it is never compressed, which
-/// would gather it whole), its length stated; and whole, as every answer
-/// is, whatever range or condition is asked.
-#[tokio::test]
-async fn the_snapshot_is_sent_from_the_file_whole_with_its_length() {
-    let app = TestApp::new().await;
-    let file = std::fs::read(&app.db).unwrap();
-    let url = "/api/export/summitkb.sqlite";
-    let modified = app.get(url).await.headers["last-modified"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    for asked in [
-        ("accept-encoding", "identity"),
-        ("accept-encoding", "gzip"),
-        ("accept-encoding", "br"),
-        ("accept-encoding", "gzip, br"),
-        ("range", "bytes=16-99"),
-        ("if-modified-since", modified.as_str()),
-    ] {
-        let res = app.get_with(url, &[asked]).await;
-        assert_eq!(res.status, StatusCode::OK, "{asked:?}");
-        assert_eq!(res.bytes, file, "{asked:?}");
-        assert_eq!(res.content_type(), "application/vnd.sqlite3");
-        assert_eq!(
-            res.headers["content-disposition"],
-            "attachment; filename=\"summitkb.sqlite\""
-        );
-        assert_eq!(
-            res.headers["content-length"],
-            file.len().to_string().as_str(),
-            "{asked:?}"
-        );
-        assert!(res.headers.get("content-encoding").is_none(), "{asked:?}");
-        assert!(res.headers.get("accept-ranges").is_none(), "{asked:?}");
-        assert!(res.headers.get("content-range").is_none(), "{asked:?}");
-    }
-    let head = app
-        .request(
-            axum::http::Request::head(url)
-                .body(axum::body::Body::empty())
-                .unwrap(),
-        )
-        .await;
-    assert_eq!(head.status, StatusCode::OK);
-    assert!(head.bytes.is_empty());
 }
 
 /// The licence statement every file carries: CC BY 4.0 for the curated
