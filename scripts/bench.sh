@@ -196,8 +196,10 @@ for shape in $SHAPES; do
     line="$name $bytes"
     for s in "${SERVERS[@]}"; do eval "rps_$s=$(cut -d' ' -f1 "$WORK/runs-$s" | median)"; eval "line+=\" \$rps_$s\""; done
     for s in "${SERVERS[@]}"; do [ "$s" = kb ] || { eval "other=\$rps_$s"; line+=" $(echo "$rps_kb / $other" | bc -l)"; }; done
-    for s in "${SERVERS[@]}"; do line+=" $(cut -d' ' -f2 "$WORK/runs-$s" | median)"; done
-    for s in "${SERVERS[@]}"; do line+=" $(cut -d' ' -f3 "$WORK/runs-$s" | median)"; done
+    # Each server's own CPU (field 2 of its rounds), then wrk's against it (3).
+    for f in 2 3; do
+      for s in "${SERVERS[@]}"; do line+=" $(cut -d' ' -f$f "$WORK/runs-$s" | median)"; done
+    done
     echo "$line" | awk -v n=${#SERVERS[@]} '{
       printf "%-12s %12s", $1, $2
       for (i = 3; i < 3 + n; i++) printf " %12.0f", $i
