@@ -11,6 +11,11 @@
 use std::path::Path;
 use std::time::Instant;
 
+/// The allocator `summitkb import` runs with (src/main.rs), as the other
+/// benches use it (benches/common.rs says why it matters).
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn peak_rss_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let kb: f64 = status

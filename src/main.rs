@@ -195,6 +195,13 @@ fn seconds(s: &str) -> Result<f64, String> {
 /// even with no further allocation (mimalloc, tried first, kept 146 MB: it
 /// returns pages only when the process allocates again). Figures in the
 /// README's soak test.
+///
+/// It also stands in for `malloc` itself (Cargo.toml's
+/// `unprefixed_malloc_on_supported_platforms`), so SQLite allocates from it
+/// too: a row's values are copied by the SQLite thread and freed by the
+/// task that reads them, and glibc's arena lock between those two threads
+/// took half of a search's time at 100x (峰: 37 ms, 19 ms with SQLite's
+/// own allocation counter also off, .cargo/config.toml).
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 

@@ -29,6 +29,9 @@ pub async fn open_writable(path: &Path) -> Result<SqlitePool, sqlx::Error> {
     Ok(pool)
 }
 
+/// Most of a snapshot read through a memory map (see [`open_read_only`]).
+const MMAP_BYTES: u64 = 256 << 20;
+
 /// Opens an existing database for serving. The connections are read-only at
 /// the SQLite level, so no code path reachable from HTTP can write, and any
 /// number of replicas can serve one snapshot file.
@@ -37,7 +40,16 @@ pub async fn open_writable(path: &Path) -> Result<SqlitePool, sqlx::Error> {
 /// migrations add (a search index, an English column), and serving it would
 /// fail request by request; it is refused here, whole, with what to do.
 pub async fn open_read_only(path: &Path) -> Result<SqlitePool, sqlx::Error> {
-    let opts = base_options(path)?.read_only(true);
+    // Pages read through a memory map, not a `pread` into each connection's
+    // own 2 MB cache: eight connections in turn kept missing, and at 100x
+    // the system calls and copies were a fifth of a search's time (峰:
+    // 19 ms, 15 ms mapped). A snapshot is never modified in place (the
+    // README's deployment section), so the map never sees a truncated file.
+    // The mapped pages are the kernel's page cache, shared and reclaimable,
+    // not memory of the process's own.
+    let opts = base_options(path)?
+        .read_only(true)
+        .pragma("mmap_size", MMAP_BYTES.to_string());
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
         .min_connections(1)
