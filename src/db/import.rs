@@ -26,7 +26,7 @@ pub enum ImportOutcome {
 }
 
 /// Tables holding imported content, children first.
-const CONTENT_TABLES: [&str; 21] = [
+const CONTENT_TABLES: [&str; 22] = [
     "commitment_parties",
     "record_commitments",
     "record_status",
@@ -36,8 +36,9 @@ const CONTENT_TABLES: [&str; 21] = [
     "synonym_groups",
     "country_shapes",
     "record_editorial",
+    "search_countries",
     "search_facets",
-    "search_index",
+    "search_rows",
     "suggest_labels",
     "citations",
     "record_links",
@@ -159,7 +160,7 @@ async fn write_content(
     });
     insert_rows(
         tx,
-        "search_index (target, ref_id, n, countries, names, pinyin, linked, body)",
+        "search_rows (target, ref_id, n, countries, names, pinyin, linked, body)",
         paragraphs,
         |mut row, (id, n, body)| {
             row.push_bind("paragraph")
@@ -407,7 +408,7 @@ async fn write_content(
     let mut vocabulary: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     insert_rows(
         tx,
-        "search_index (target, ref_id, n, countries, names, pinyin, linked, body)",
+        "search_rows (target, ref_id, n, countries, names, pinyin, linked, body)",
         records().map(|(id, r)| {
             let cols = record_index_columns(r, ids);
             vocabulary.extend(crate::search::fuzzy::vocabulary([
@@ -428,8 +429,6 @@ async fn write_content(
         },
     )
     .await?;
-    write_term_index(tx).await?;
-    write_search_facets(tx).await?;
     insert_rows(
         tx,
         "suggest_labels (record_id, label, rank)",
@@ -493,6 +492,7 @@ async fn write_content(
         },
     )
     .await?;
+    write_search_indexes(tx).await?;
     insert_rows(
         tx,
         "country_shapes (iso, capital_lon, capital_lat, label_lon, label_lat, polygons)",
@@ -510,19 +510,40 @@ async fn write_content(
     .await
 }
 
-/// Rows of `search_index` read back per statement for the term index.
+/// Completes the search tables from the rows of `search_rows` (migration
+/// 0014), once the records' citations and the sources' subjects are in:
+/// what ranking asks of each record, the trigram index in one 'rebuild'
+/// (which also empties it first), the term index, and the facets.
+async fn write_search_indexes(tx: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE search_rows SET \
+           about = ref_id IN (SELECT record_id FROM source_subjects), \
+           cited = (SELECT count(DISTINCT ci.paragraph) FROM citations ci \
+             WHERE ci.record_id = search_rows.ref_id) \
+         WHERE target != 'paragraph'",
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("INSERT INTO search_index (search_index) VALUES ('rebuild')")
+        .execute(&mut *tx)
+        .await?;
+    write_term_index(tx).await?;
+    write_search_facets(tx).await
+}
+
+/// Rows of `search_rows` read back per statement for the term index.
 const TERM_BATCH: i64 = 1_000;
 
 /// Writes the term index (`search_terms`, [`crate::search::terms`]) from
-/// the folded columns of every `search_index` row, under the same rowid:
+/// the folded columns of every `search_rows` row, under the same rowid:
 /// read back from the table rather than recomputed, so a lookup sees the
 /// very text a scan would, a batch at a time.
 async fn write_term_index(tx: &mut SqliteConnection) -> Result<(), sqlx::Error> {
     let mut after = 0_i64;
     loop {
         let rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(
-            "SELECT rowid, names, pinyin, linked, body FROM search_index \
-             WHERE rowid > ?1 ORDER BY rowid LIMIT ?2",
+            "SELECT id, names, pinyin, linked, body FROM search_rows \
+             WHERE id > ?1 ORDER BY id LIMIT ?2",
         )
         .bind(after)
         .bind(TERM_BATCH)
@@ -552,18 +573,23 @@ async fn write_term_index(tx: &mut SqliteConnection) -> Result<(), sqlx::Error> 
     }
 }
 
-/// Writes each `search_index` row's target and countries into
-/// `search_facets` (migration 0013) under the same rowid, for the totals
-/// and facets of a search. One `INSERT ... SELECT` inside SQLite: the
+/// Writes each `search_rows` row's target and countries into
+/// `search_facets` (migration 0013) under the same rowid, and its countries
+/// one by one into `search_countries` (migration 0014), for the totals
+/// and facets of a search. An `INSERT ... SELECT` each, inside SQLite: the
 /// values are already in the table, so nothing is bound or sent back and
 /// forth, which batching with `insert_rows` would still do.
 async fn write_search_facets(tx: &mut SqliteConnection) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    for facets in [
         "INSERT INTO search_facets (id, target, countries) \
-         SELECT rowid, target, countries FROM search_index",
-    )
-    .execute(&mut *tx)
-    .await?;
+         SELECT id, target, countries FROM search_rows",
+        "INSERT INTO search_countries (id, country) \
+         SELECT DISTINCT s.id, j.value FROM search_rows s, \
+           json_each('[\"' || replace(s.countries, ' ', '\",\"') || '\"]') j \
+         WHERE s.countries != ''",
+    ] {
+        sqlx::query(facets).execute(&mut *tx).await?;
+    }
     Ok(())
 }
 

@@ -508,30 +508,38 @@ pub async fn citations_of_records(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<
     fetch_by_ids(pool, &sql, ids).await
 }
 
+/// A paragraph found by search, with the source it belongs to.
 #[derive(Debug, Clone, FromRow)]
-pub struct ParagraphRow {
+pub struct ParagraphHitRow {
     pub source_id: i64,
     pub n: i64,
     pub text: String,
+    pub slug: String,
+    pub title: String,
+    pub publisher: String,
+    pub published: String,
 }
 
-/// Body paragraphs of the given sources.
-pub async fn paragraphs_of_sources(
+/// The paragraphs at `keys` (source id, paragraph number), with their
+/// sources: only those a page of results shows, where reading every
+/// paragraph of their sources, and every source, grew with the corpus.
+pub async fn paragraph_hits(
     pool: &SqlitePool,
-    source_ids: &[i64],
-) -> Result<Vec<ParagraphRow>> {
-    if source_ids.is_empty() {
+    keys: &[(i64, i64)],
+) -> Result<Vec<ParagraphHitRow>> {
+    if keys.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders = vec!["?"; source_ids.len()].join(",");
-    let sql = format!(
-        "SELECT source_id, n, text FROM source_blocks WHERE n IS NOT NULL AND source_id IN ({placeholders})"
-    );
-    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-    for id in source_ids {
-        q = q.bind(id);
-    }
-    q.fetch_all(pool).await
+    let keys = serde_json::to_string(keys).expect("numbers serialise");
+    sqlx::query_as(
+        "SELECT b.source_id, b.n, b.text, s.slug, s.title, s.publisher, s.published \
+         FROM json_each(?1) k \
+         JOIN source_blocks b ON b.source_id = k.value ->> 0 AND b.n = k.value ->> 1 \
+         JOIN sources s ON s.id = b.source_id",
+    )
+    .bind(keys)
+    .fetch_all(pool)
+    .await
 }
 
 /// A country outline on the map, with the country record it belongs to (if

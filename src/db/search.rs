@@ -1,4 +1,4 @@
-//! Running a search over the `search_index` table, in SQL: the matches,
+//! Running a search over the search tables (`search_rows`, its indexes), in SQL: the matches,
 //! narrowed by the filters, counted by kind and by country, and the best
 //! candidates for ranking ([`crate::search::rank`]); then the details of
 //! the page that is shown.
@@ -17,7 +17,7 @@ use crate::search::{Facets, Filters, Plan, Query, fold, fuzzy, pinyin};
 /// first, in document order. Totals and facet counts are over every match.
 const MAX_CANDIDATES: i64 = 2000;
 
-/// The filters as SQL over `search_index`, with the kind bound at `?{at}`
+/// The filters as SQL over `search_facets`, with the kind bound at `?{at}`
 /// and the country at the next index (`NULL` for no filter), after the
 /// condition's `at - 1` plain `?`s. A row's `countries` is its countries'
 /// slugs separated by spaces.
@@ -142,9 +142,9 @@ pub async fn search_range(
         return Ok(SearchResults::default());
     }
     let plan = forgiving_plan(pool, Plan::exact(q)).await?;
-    let mut found = run(pool, &plan, filters, shown).await?;
+    let mut found = rank_matches(pool, &plan, filters).await?;
     if found.total > 0 {
-        return Ok(found);
+        return build_page(pool, found, shown).await;
     }
     // Looser readings while nothing is found: characters in order, then
     // words in another order ([`Plan::loose_passes`]). The SQL checks
@@ -152,13 +152,14 @@ pub async fn search_range(
     // by name: a row matched only across two names (中吉乌铁路 | … |
     // 中吉乌… for 铁路中吉乌) is no match ranking can place, and the next
     // pass may place it.
+    // Only the pass whose results are shown builds their details.
     for loose in plan.loose_passes() {
-        found = run(pool, &loose, filters, shown).await?;
+        found = rank_matches(pool, &loose, filters).await?;
         if found.placed > 0 {
             break;
         }
     }
-    Ok(found)
+    build_page(pool, found, shown).await
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -211,27 +212,36 @@ async fn forgiving_plan(pool: &SqlitePool, plan: Plan) -> Result<Plan, sqlx::Err
     Ok(plan.with_fuzzy(&near))
 }
 
-/// Runs one plan: matches, counts, candidates, ranking, then the details of
-/// the page shown.
-async fn run(
+/// One plan's matches, counted and ranked, before any detail is read.
+struct Ranking {
+    total: usize,
+    /// Ranked best first, every candidate.
+    ranked: Vec<rank::Ranked>,
+    /// How many of them have a score above 0.
+    placed: usize,
+    facets: Facets,
+}
+
+/// Runs one plan: matches, counts, candidates, ranking.
+async fn rank_matches(
     pool: &SqlitePool,
     plan: &Plan,
     filters: &Filters,
-    shown: Shown<'_>,
-) -> Result<SearchResults, sqlx::Error> {
+) -> Result<Ranking, sqlx::Error> {
     let (cond, binds) = match_condition(plan);
     let (kind_filter, country_filter) = filters_sql(binds.len() + 1);
     // Ranking reads a row's body only to tell which alternative it matched;
     // with the terms as typed, whatever is not in its names is in its body.
     let body = if plan.is_exact() { "''" } else { "s.body" };
     // One statement, so the condition is evaluated once per row: the
-    // matches are materialised from `search_facets` (a plain table: a few
-    // bytes per match, where `search_index` read each match's whole row), counted (each facet under the other filter,
-    // the total under both), and the first `MAX_CANDIDATES` the filters
-    // leave, records first in document order, are read back by rowid for
-    // ranking. Two statements evaluated it twice, and a short term's
+    // matches are materialised from `search_facets` (a few bytes per
+    // match, where `search_rows` holds each match's whole text), counted
+    // (each facet under the other filter, the total under both), and the
+    // first `MAX_CANDIDATES` the filters leave, records first in document
+    // order, are read back from `search_rows` by rowid for ranking, with
+    // what the import wrote of each (`about`, `cited`). Two statements evaluated it twice, and a short term's
     // condition is a scan of every row. A candidate is a row whose record
-    // (or source) this same statement sees, so every candidate ranked can
+    // (or paragraph) this same statement sees, so every candidate ranked can
     // be built: the count of ranked results, which the pages are cut
     // from, is the count of results there are to show.
     let rows: Vec<SearchRow> = fetch(
@@ -247,21 +257,17 @@ async fn run(
            WHERE {kind_filter} AND {country_filter} \
          UNION ALL SELECT 'kind', target, count(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
            NULL FROM m WHERE {country_filter} GROUP BY target \
-         UNION ALL SELECT 'country', j.value, count(*), NULL, NULL, NULL, NULL, NULL, NULL, \
-           NULL, NULL FROM m, \
-           json_each('[\"' || replace(m.countries, ' ', '\",\"') || '\"]') j \
-           WHERE m.countries != '' AND {kind_filter} GROUP BY j.value \
+         UNION ALL SELECT 'country', sc.country, count(*), NULL, NULL, NULL, NULL, NULL, NULL, \
+           NULL, NULL FROM m JOIN search_countries sc ON sc.id = m.id \
+           WHERE {kind_filter} GROUP BY sc.country \
          UNION ALL SELECT 'candidate', s.target, 0, s.ref_id, s.n, s.names, s.pinyin, s.linked, \
-           {body}, \
-           s.target != 'paragraph' AND EXISTS (SELECT 1 FROM source_subjects ss \
-             WHERE ss.record_id = s.ref_id), \
-           CASE WHEN s.target != 'paragraph' THEN (SELECT count(DISTINCT ci.paragraph) \
-             FROM citations ci WHERE ci.record_id = s.ref_id) END \
+           {body}, s.about, s.cited \
            FROM (SELECT id FROM m WHERE {kind_filter} AND {country_filter} \
              ORDER BY target = 'paragraph', id LIMIT {MAX_CANDIDATES}) c \
-           JOIN search_index s ON s.rowid = c.id \
+           JOIN search_rows s ON s.id = c.id \
            WHERE CASE WHEN s.target = 'paragraph' \
-             THEN EXISTS (SELECT 1 FROM sources so WHERE so.id = s.ref_id) \
+             THEN EXISTS (SELECT 1 FROM source_blocks b WHERE b.source_id = s.ref_id \
+               AND b.n = s.n) \
              ELSE EXISTS (SELECT 1 FROM records r WHERE r.id = s.ref_id) END"
         ),
     )
@@ -288,37 +294,45 @@ async fn run(
             }),
         }
     }
-    let scored = rank::order(plan, candidates);
-    let ranked = scored.len();
-    let placed = scored.iter().filter(|r| r.score > 0).count();
+    let ranked = rank::order(plan, candidates);
+    let placed = ranked.iter().filter(|r| r.score > 0).count();
+    Ok(Ranking {
+        total,
+        ranked,
+        placed,
+        facets: Facets::new(kinds, countries),
+    })
+}
+
+/// The results at places `shown(ranked)` of a ranking, with their
+/// details read in three queries whatever the page's length.
+async fn build_page(
+    pool: &SqlitePool,
+    found: Ranking,
+    shown: Shown<'_>,
+) -> Result<SearchResults, sqlx::Error> {
+    let ranked = found.ranked.len();
     let shown = shown(ranked);
-    let scored: Vec<rank::Ranked> = scored
+    let scored: Vec<rank::Ranked> = found
+        .ranked
         .into_iter()
         .skip(shown.start)
         .take(shown.len())
         .collect();
 
-    // Details for the shown page, in three queries whatever its length.
     let record_ids: Vec<i64> = scored
         .iter()
         .filter(|r| r.candidate.is_record)
         .map(|r| r.candidate.ref_id)
         .collect();
-    let mut source_ids: Vec<i64> = scored
+    let paragraph_keys: Vec<(i64, i64)> = scored
         .iter()
         .filter(|r| !r.candidate.is_record)
-        .map(|r| r.candidate.ref_id)
+        .map(|r| (r.candidate.ref_id, r.candidate.n.unwrap_or_default()))
         .collect();
-    source_ids.sort_unstable();
-    source_ids.dedup();
     let records = queries::records_by_ids(pool, &record_ids).await?;
     let citations = queries::citations_of_records(pool, &record_ids).await?;
-    let paragraphs = queries::paragraphs_of_sources(pool, &source_ids).await?;
-    let sources = if source_ids.is_empty() {
-        Vec::new()
-    } else {
-        queries::all_sources(pool).await?
-    };
+    let paragraphs = queries::paragraph_hits(pool, &paragraph_keys).await?;
     let mut hits = Vec::with_capacity(scored.len());
     for rank::Ranked {
         score,
@@ -327,22 +341,20 @@ async fn run(
     } in scored
     {
         if !c.is_record {
-            let Some(source) = sources.iter().find(|s| s.id == c.ref_id) else {
+            let n = c.n.unwrap_or_default();
+            let Some(p) = paragraphs
+                .iter()
+                .find(|p| p.source_id == c.ref_id && p.n == n)
+            else {
                 continue;
             };
-            let n = c.n.unwrap_or_default();
-            let text = paragraphs
-                .iter()
-                .find(|p| p.source_id == source.id && p.n == n)
-                .map(|p| p.text.clone())
-                .unwrap_or_default();
             hits.push(Hit::Paragraph {
-                source_slug: source.slug.clone(),
-                source_title: source.title.clone(),
-                publisher: source.publisher.clone(),
-                published: source.published.clone(),
+                source_slug: p.slug.clone(),
+                source_title: p.title.clone(),
+                publisher: p.publisher.clone(),
+                published: p.published.clone(),
                 n,
-                text,
+                text: p.text.clone(),
                 also,
             });
         } else if let Some(record) = records.iter().find(|r| r.id == c.ref_id) {
@@ -360,11 +372,11 @@ async fn run(
     }
 
     Ok(SearchResults {
-        total,
+        total: found.total,
         ranked,
-        placed,
+        placed: found.placed,
         hits,
-        facets: Facets::new(kinds, countries),
+        facets: found.facets,
     })
 }
 
@@ -419,11 +431,10 @@ pub async fn nearest(
     if phrase.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<NameRow> = sqlx::query_as(
-        "SELECT ref_id, names, pinyin FROM search_index WHERE target != 'paragraph'",
-    )
-    .fetch_all(pool)
-    .await?;
+    let rows: Vec<NameRow> =
+        sqlx::query_as("SELECT ref_id, names, pinyin FROM search_rows WHERE target != 'paragraph'")
+            .fetch_all(pool)
+            .await?;
     let (query_pinyin, _) = pinyin(&phrase);
     let query_chars: Vec<char> = fold(&phrase)
         .chars()

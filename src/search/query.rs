@@ -94,7 +94,7 @@ pub fn pinyin_term(term: &str) -> Option<String> {
 /// of `search_facets` (migration 0013), whose rows are a few bytes. The
 /// phrases (one trigram `MATCH`) and the term index's tokens are looked up
 /// in indexes; a short term the term index cannot take ([`SHORT_SET`])
-/// scans the rows of `search_index`, and characters, syllables or words in
+/// scans the rows of `search_rows`, and characters, syllables or words in
 /// order ([`NAMES_IN_ORDER_SET`], [`PINYIN_IN_ORDER_SET`],
 /// [`NAMES_WORDS_SET`]) read the rows the term index leaves.
 pub(crate) const LONG_TERMS: &str =
@@ -115,20 +115,20 @@ pub(crate) const PHRASE_SET: &str = "SELECT rowid FROM search_index WHERE search
 pub(crate) const TERM_SET: &str = "SELECT rowid FROM search_terms WHERE search_terms MATCH ?";
 /// A term of one or two characters the term index cannot take (text with
 /// another pinyin reading): a scan, as before the index.
-pub(crate) const SHORT_SET: &str = "SELECT rowid FROM search_index WHERE names LIKE ? ESCAPE '\\' \
+pub(crate) const SHORT_SET: &str = "SELECT id FROM search_rows WHERE names LIKE ? ESCAPE '\\' \
      OR pinyin LIKE ? ESCAPE '\\' OR linked LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\' \
      OR pinyin LIKE ? ESCAPE '\\'";
 /// Characters (syllables) in order: the rows holding every one of them,
 /// from the term index, then the order checked on those alone.
-pub(crate) const NAMES_IN_ORDER_SET: &str = "SELECT rowid FROM search_index WHERE rowid IN \
+pub(crate) const NAMES_IN_ORDER_SET: &str = "SELECT id FROM search_rows WHERE id IN \
      (SELECT rowid FROM search_terms WHERE search_terms MATCH ?) AND names LIKE ? ESCAPE '\\'";
-pub(crate) const PINYIN_IN_ORDER_SET: &str = "SELECT rowid FROM search_index WHERE rowid IN \
+pub(crate) const PINYIN_IN_ORDER_SET: &str = "SELECT id FROM search_rows WHERE id IN \
      (SELECT rowid FROM search_terms WHERE search_terms MATCH ?) \
      AND ' ' || pinyin || ' ' LIKE ? ESCAPE '\\'";
 /// Words in any order: the rows holding each of their characters, from
 /// the term index, then each word checked in the names of those alone.
 /// The words are bound as one JSON array.
-pub(crate) const NAMES_WORDS_SET: &str = "SELECT rowid FROM search_index WHERE rowid IN \
+pub(crate) const NAMES_WORDS_SET: &str = "SELECT id FROM search_rows WHERE id IN \
      (SELECT rowid FROM search_terms WHERE search_terms MATCH ?) \
      AND NOT EXISTS (SELECT 1 FROM json_each(?) w WHERE instr(names, w.value) = 0)";
 /// The condition that matches nothing, for a query without terms.
@@ -283,7 +283,7 @@ pub(crate) fn render(parts: &[Vec<&'static str>]) -> String {
         .join(" AND ")
 }
 
-/// A condition over the `search_index` table requiring every clause of
+/// A condition over the search rows (`search_facets`, `search_rows`: one rowid) requiring every clause of
 /// `plan`, and the values to bind to its `?` placeholders, in order.
 ///
 /// Phrases of three or more characters go into one FTS5 `MATCH`

@@ -1,5 +1,5 @@
 //! The term index (`search_terms`, migration 0009): what the trigram index
-//! cannot find, listed per row of `search_index` so that a query looks it
+//! cannot find, listed per row of `search_rows` so that a query looks it
 //! up instead of scanning every row.
 //!
 //! Two kinds of token, written from the row's folded columns (the very
