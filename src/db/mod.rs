@@ -43,10 +43,14 @@ pub async fn open_read_only(path: &Path) -> Result<SqlitePool, sqlx::Error> {
     // Pages read through a memory map, not a `pread` into each connection's
     // own 2 MB cache: eight connections in turn kept missing, and at 100x
     // the system calls and copies were a fifth of a search's time (峰:
-    // 19 ms, 15 ms mapped). A snapshot is never modified in place (the
-    // README's deployment section), so the map never sees a truncated file.
-    // The mapped pages are the kernel's page cache, shared and reclaimable,
-    // not memory of the process's own.
+    // 19 ms, 15 ms mapped). SQLite still checks the file's change counter
+    // at each read transaction, so a file written by an import while it is
+    // served (`serve` without `--read-only`, the tests) is read correctly;
+    // what a map changes is that an I/O error on the file arrives as
+    // SIGBUS rather than as an error. Mapped pages count in VmRSS, once per
+    // connection that touched them: they are the kernel's page cache,
+    // shared and reclaimable, so the memory figures of the README give
+    // RssAnon beside it.
     let opts = base_options(path)?
         .read_only(true)
         .pragma("mmap_size", MMAP_BYTES.to_string());

@@ -1,5 +1,5 @@
-//! Running a search over the search tables (`search_rows`, its indexes), in SQL: the matches,
-//! narrowed by the filters, counted by kind and by country, and the best
+//! Running a search over the search tables (`search_rows` and its
+//! indexes), in SQL: the matches, narrowed by the filters, counted by kind and by country, and the best
 //! candidates for ranking ([`crate::search::rank`]); then the details of
 //! the page that is shown.
 
@@ -266,8 +266,8 @@ async fn rank_matches(
              ORDER BY target = 'paragraph', id LIMIT {MAX_CANDIDATES}) c \
            JOIN search_rows s ON s.id = c.id \
            WHERE CASE WHEN s.target = 'paragraph' \
-             THEN EXISTS (SELECT 1 FROM source_blocks b WHERE b.source_id = s.ref_id \
-               AND b.n = s.n) \
+             THEN EXISTS (SELECT 1 FROM source_blocks b JOIN sources so ON so.id = b.source_id \
+               WHERE b.source_id = s.ref_id AND b.n = s.n) \
              ELSE EXISTS (SELECT 1 FROM records r WHERE r.id = s.ref_id) END"
         ),
     )

@@ -283,8 +283,9 @@ pub(crate) fn render(parts: &[Vec<&'static str>]) -> String {
         .join(" AND ")
 }
 
-/// A condition over the search rows (`search_facets`, `search_rows`: one rowid) requiring every clause of
-/// `plan`, and the values to bind to its `?` placeholders, in order.
+/// A condition over the search rows (`search_facets` and `search_rows`,
+/// which share rowids) requiring every clause of `plan`, and the values to
+/// bind to its `?` placeholders, in order.
 ///
 /// Phrases of three or more characters go into one FTS5 `MATCH`
 /// expression, each double-quoted (inner quotes doubled), so the trigram

@@ -4,6 +4,9 @@
 //! by characters or syllables in order, then by words in another order
 //! (one tier each, [`TIER`]). Pure, so it is tested without a database.
 
+use std::cmp::Reverse;
+use std::collections::HashMap;
+
 use super::plan::{Alternative, Form, How, Plan};
 use super::query::pinyin_term;
 
@@ -71,14 +74,17 @@ pub fn order(plan: &Plan, candidates: Vec<Candidate>) -> Vec<Ranked> {
             0
         }
     };
-    ranked.sort_by(|a, b| {
-        let (x, y) = (&a.candidate, &b.candidate);
-        b.score
-            .cmp(&a.score)
-            .then(prominence(y).cmp(&prominence(x)))
-            .then(x.names.chars().count().cmp(&y.names.chars().count()))
-            .then(x.ref_id.cmp(&y.ref_id))
-            .then(x.n.cmp(&y.n))
+    // Keys computed once per candidate (a name's length in characters is
+    // a walk over it), and the sort stable, as `sort_by` was.
+    ranked.sort_by_cached_key(|r| {
+        let c = &r.candidate;
+        (
+            Reverse(r.score),
+            Reverse(prominence(c)),
+            c.names.chars().count(),
+            c.ref_id,
+            c.n,
+        )
     });
     ranked
 }
@@ -96,25 +102,35 @@ fn links(c: &Candidate) -> usize {
 /// after them, before records that merely mention the name: a quote links
 /// to its speaker, whose title is then one of its linked names.
 fn quotes_follow_their_speaker(ranked: &mut [Ranked]) {
-    let people: Vec<(u32, String)> = ranked
+    // The people's scores by title: each quote then looks up its own linked
+    // names, where asking every person of every quote grew with their
+    // product (Tokayev at 100x: 2,100 quotes by 100 people).
+    let mut people: HashMap<String, Vec<u32>> = HashMap::new();
+    for r in ranked
         .iter()
         .filter(|r| r.candidate.kind == "person" && r.score % TIER >= NAMES)
-        .map(|r| {
-            let title = r.candidate.names.split(" | ").next().unwrap_or_default();
-            (r.score, title.to_owned())
-        })
-        .collect();
+    {
+        let title = r.candidate.names.split(" | ").next().unwrap_or_default();
+        people.entry(title.to_owned()).or_default().push(r.score);
+    }
+    if people.is_empty() {
+        return;
+    }
     for r in ranked.iter_mut().filter(|r| r.candidate.kind == "quote") {
         // Words of this person alone before words shared with others: the
-        // fewer names a quote links to, the closer it follows.
+        // fewer names a quote links to, the closer it follows. A quote
+        // follows the best-placed speaker of its own tier.
         let links = links(&r.candidate) as u32;
-        for (score, title) in &people {
-            let speaks = r.candidate.linked.split(" | ").any(|l| l == title);
-            let follow = score.saturating_sub(1 + links.min(90));
-            if speaks && r.score < follow && r.score / TIER == score / TIER {
-                r.score = follow;
+        let tier = r.score / TIER;
+        let mut best = r.score;
+        for name in r.candidate.linked.split(" | ") {
+            for score in people.get(name).into_iter().flatten() {
+                if score / TIER == tier {
+                    best = best.max(score.saturating_sub(1 + links.min(90)));
+                }
             }
         }
+        r.score = best;
     }
 }
 

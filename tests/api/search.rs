@@ -569,10 +569,12 @@ async fn totals_facets_and_filters_hold_past_the_candidate_cap() {
     }
 }
 
-/// After a real import, every row of the search index has its facets under
-/// the same rowid (migration 0013), with the same target and countries:
-/// the totals and facets, read from `search_facets`, count the rows the
-/// index matches.
+/// After a real import, every search row (`search_rows`, read here through
+/// the trigram index, whose content it is) has its facets under the same
+/// rowid (migration 0013), with the same target and countries: the totals
+/// and facets, read from `search_facets`, count the rows a search matches.
+/// That the index itself holds those rows is checked by FTS5 in
+/// `the_trigram_index_agrees_with_its_rows`.
 #[tokio::test]
 async fn search_facets_hold_every_index_row() {
     let pool = summitkb::db::open_read_only(&TestApp::shared().await.db)
@@ -624,11 +626,14 @@ async fn the_trigram_index_agrees_with_its_rows() {
         .execute(&pool)
         .await
         .expect("the index matches its content");
+    // `IS NOT`, so that a NULL where a number belongs is wrong too; a
+    // paragraph is no record: no subject, no citations.
     let wrong: Vec<(i64,)> = sqlx::query_as(
-        "SELECT id FROM search_rows WHERE target != 'paragraph' AND (\
-           about != (ref_id IN (SELECT record_id FROM source_subjects)) \
-           OR cited != (SELECT count(DISTINCT paragraph) FROM citations \
-             WHERE record_id = search_rows.ref_id))",
+        "SELECT id FROM search_rows WHERE CASE WHEN target = 'paragraph' \
+           THEN about != 0 OR cited IS NOT NULL \
+           ELSE about IS NOT (ref_id IN (SELECT record_id FROM source_subjects)) \
+             OR cited IS NOT (SELECT count(DISTINCT paragraph) FROM citations \
+               WHERE record_id = search_rows.ref_id) END",
     )
     .fetch_all(&pool)
     .await
@@ -639,6 +644,30 @@ async fn the_trigram_index_agrees_with_its_rows() {
         .await
         .expect("count");
     assert!(about > 0, "some record is a source's subject");
+    pool.close().await;
+}
+
+/// The bundled SQLite is built as .cargo/config.toml says: without its
+/// memory counter (a global mutex on every allocation, which the SQLite
+/// thread and the task reading its rows contended for) and with the query
+/// planner's stability guarantee (without it, a statement with `LIKE ?`
+/// was compiled again at every run). A build from outside the repository
+/// loses both; this says so.
+#[tokio::test]
+async fn sqlite_is_built_as_configured() {
+    let pool = summitkb::db::open_read_only(&TestApp::shared().await.db)
+        .await
+        .expect("pool");
+    let options: Vec<String> = sqlx::query_scalar("PRAGMA compile_options")
+        .fetch_all(&pool)
+        .await
+        .expect("compile options");
+    for wanted in ["DEFAULT_MEMSTATUS=0", "ENABLE_QPSG"] {
+        assert!(
+            options.iter().any(|o| o == wanted),
+            "{wanted} not in {options:?}"
+        );
+    }
     pool.close().await;
 }
 
