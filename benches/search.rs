@@ -1,8 +1,10 @@
-//! Search latency on the real data and on a synthetic corpus 100 times larger.
+//! Search latency on the real data and on a synthetic corpus 100 times
+//! larger (`SEARCH_FACTORS`, default `1 100`; `SEARCH_FACTORS="1 100 1000"`
+//! adds the 1000x corpus, whose import takes half a minute).
 //!
 //! Criterion measures each query; before it runs, a percentile pass prints
-//! p50/p99 per query over 500 runs on the real data and 50 on the 100x
-//! corpus (the figures in the README).
+//! p50/p99 per query over 500 runs on the real data, 50 on the 100x
+//! corpus and 20 on larger ones (the figures in the README).
 //! Run: `cargo bench --bench search`.
 
 use std::path::Path;
@@ -52,7 +54,17 @@ async fn corpus(factor: usize, dir: &Path) -> SqlitePool {
 }
 
 /// Runs per query for the percentiles: 500 on the real data, 50 on the
-/// 100x corpus (where one search takes tens of milliseconds).
+/// 100x corpus, 20 on larger ones (where one search takes tens of
+/// milliseconds).
+fn runs_at(factor: usize) -> usize {
+    match factor {
+        1 => 500,
+        2..=100 => 50,
+        _ => 20,
+    }
+}
+
+/// Runs per query for the percentiles ([`runs_at`]).
 fn percentiles(rt: &tokio::runtime::Runtime, pool: &SqlitePool, label: &str, runs: usize) {
     for q in QUERIES {
         let query = Query::parse(q);
@@ -72,9 +84,14 @@ fn percentiles(rt: &tokio::runtime::Runtime, pool: &SqlitePool, label: &str, run
 fn bench(c: &mut Criterion) {
     let rt = common::runtime();
     let dir = tempfile::tempdir().unwrap();
-    for factor in [1, 100] {
+    let factors: Vec<usize> = std::env::var("SEARCH_FACTORS")
+        .unwrap_or_else(|_| "1 100".to_owned())
+        .split_whitespace()
+        .map(|f| f.parse().expect("SEARCH_FACTORS: whole numbers"))
+        .collect();
+    for factor in factors {
         let pool = rt.block_on(corpus(factor, dir.path()));
-        let runs = if factor == 1 { 500 } else { 50 };
+        let runs = runs_at(factor);
         percentiles(&rt, &pool, &format!("{factor}x"), runs);
         let mut group = c.benchmark_group(format!("search/{factor}x"));
         group
