@@ -870,6 +870,31 @@ pub async fn english_of_records(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<En
     .await
 }
 
+/// A country's names, for a facet that counts it.
+#[derive(Debug, Clone, FromRow)]
+pub struct CountryName {
+    pub slug: String,
+    pub title: String,
+    pub english: Option<String>,
+}
+
+/// The names of the countries with these slugs: the ones a page's country
+/// facets count, where reading every country record (and its summary) grew
+/// with the corpus.
+pub async fn country_names(pool: &SqlitePool, slugs: &[&str]) -> Result<Vec<CountryName>> {
+    if slugs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let slugs = serde_json::to_string(slugs).expect("strings serialise");
+    sqlx::query_as(
+        "SELECT slug, title, english FROM records \
+         WHERE kind = 'country' AND slug IN (SELECT value FROM json_each(?1))",
+    )
+    .bind(slugs)
+    .fetch_all(pool)
+    .await
+}
+
 /// The English of the records with these slugs, of any kind (answers that
 /// name records by kind and slug pick theirs out).
 pub async fn english_of_slugs(pool: &SqlitePool, slugs: &[&str]) -> Result<Vec<EnglishRow>> {

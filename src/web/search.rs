@@ -1,6 +1,8 @@
 //! The search page. The JSON API in `api.rs` shares [`run_range`], so both answer
 //! the same results.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
@@ -13,7 +15,7 @@ use super::views::{
     paragraph_snippet, paragraph_url, record_url,
 };
 use super::{AppError, AppState, render};
-use crate::db::queries::{self, ErratumRow, RecordRow};
+use crate::db::queries::{self, ErratumRow};
 use crate::db::search::{self as db_search, Hit, SearchResults};
 use crate::model::Kind;
 use crate::search::highlight::{escape, match_ranges, snippet};
@@ -154,7 +156,18 @@ pub async fn run_range(
         Some(r) => r,
         None => db_search::search_range(pool, &query, &filters, shown).await?,
     };
-    let countries: Vec<RecordRow> = queries::records_of_kind(pool, Kind::Country).await?;
+    let facet_slugs: Vec<&str> = found
+        .facets
+        .countries
+        .iter()
+        .map(|(s, _)| s.as_str())
+        .collect();
+    let countries: HashMap<String, queries::CountryName> =
+        queries::country_names(pool, &facet_slugs)
+            .await?
+            .into_iter()
+            .map(|c| (c.slug.clone(), c))
+            .collect();
 
     let errata = if found
         .hits
@@ -199,14 +212,10 @@ pub async fn run_range(
         .iter()
         .map(|(slug, count)| Facet {
             label: countries
-                .iter()
-                .find(|c| &c.slug == slug)
+                .get(slug)
                 .map(|c| c.title.clone())
                 .unwrap_or_else(|| slug.clone()),
-            label_en: countries
-                .iter()
-                .find(|c| &c.slug == slug)
-                .and_then(|c| c.english.clone()),
+            label_en: countries.get(slug).and_then(|c| c.english.clone()),
             count: *count,
             active: filters.country.as_deref() == Some(slug.as_str()),
             url: link(
