@@ -39,6 +39,19 @@ pub async fn import_corpus(factor: usize, dir: &Path) -> PathBuf {
     db
 }
 
+/// The corpus sizes to measure: the whole numbers in the environment
+/// variable `var`, else in `default`.
+pub fn factors(var: &str, default: &str) -> Vec<usize> {
+    std::env::var(var)
+        .unwrap_or_else(|_| default.to_owned())
+        .split_whitespace()
+        .map(|f| {
+            f.parse()
+                .unwrap_or_else(|_| panic!("{var}: whole numbers, not {f:?}"))
+        })
+        .collect()
+}
+
 /// p50 and p99 of `runs` timings, in milliseconds.
 pub fn p50_p99(mut runs: Vec<Duration>) -> (f64, f64) {
     runs.sort();

@@ -81,13 +81,8 @@ fn bench(c: &mut Criterion) {
     let db_dir = std::env::var_os("PAGES_DB_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| dir.path().to_path_buf());
-    let factors: Vec<usize> = std::env::var("PAGES_FACTORS")
-        .unwrap_or_else(|_| "1 10 100 1000".to_owned())
-        .split_whitespace()
-        .map(|f| f.parse().expect("PAGES_FACTORS: whole numbers"))
-        .collect();
     let mut n = 0u64;
-    for factor in factors {
+    for factor in common::factors("PAGES_FACTORS", "1 10 100 1000") {
         let app = rt.block_on(app_over(factor, &db_dir));
         let mut all = pages();
         if factor >= 10 {

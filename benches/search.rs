@@ -84,12 +84,7 @@ fn percentiles(rt: &tokio::runtime::Runtime, pool: &SqlitePool, label: &str, run
 fn bench(c: &mut Criterion) {
     let rt = common::runtime();
     let dir = tempfile::tempdir().unwrap();
-    let factors: Vec<usize> = std::env::var("SEARCH_FACTORS")
-        .unwrap_or_else(|_| "1 100".to_owned())
-        .split_whitespace()
-        .map(|f| f.parse().expect("SEARCH_FACTORS: whole numbers"))
-        .collect();
-    for factor in factors {
+    for factor in common::factors("SEARCH_FACTORS", "1 100") {
         let pool = rt.block_on(corpus(factor, dir.path()));
         let runs = runs_at(factor);
         percentiles(&rt, &pool, &format!("{factor}x"), runs);

@@ -1,7 +1,7 @@
 //! Running a search over the search tables (`search_rows` and its
-//! indexes), in SQL: the matches, narrowed by the filters, counted by kind and by country, and the best
-//! candidates for ranking ([`crate::search::rank`]); then the details of
-//! the page that is shown.
+//! indexes), in SQL: the matches, narrowed by the filters, counted by kind
+//! and by country, and the best candidates for ranking
+//! ([`crate::search::rank`]); then the details of the page that is shown.
 
 use std::ops::Range;
 
@@ -151,8 +151,8 @@ pub async fn search_range(
     // characters in order over all of a row's names at once, ranking name
     // by name: a row matched only across two names (中吉乌铁路 | … |
     // 中吉乌… for 铁路中吉乌) is no match ranking can place, and the next
-    // pass may place it.
-    // Only the pass whose results are shown builds their details.
+    // pass may place it. Only the pass whose results are shown builds
+    // their details.
     for loose in plan.loose_passes() {
         found = rank_matches(pool, &loose, filters).await?;
         if found.placed > 0 {
@@ -239,11 +239,12 @@ async fn rank_matches(
     // (each facet under the other filter, the total under both), and the
     // first `MAX_CANDIDATES` the filters leave, records first in document
     // order, are read back from `search_rows` by rowid for ranking, with
-    // what the import wrote of each (`about`, `cited`). Two statements evaluated it twice, and a short term's
-    // condition is a scan of every row. A candidate is a row whose record
-    // (or paragraph) this same statement sees, so every candidate ranked can
-    // be built: the count of ranked results, which the pages are cut
-    // from, is the count of results there are to show.
+    // what the import wrote of each (`about`, `cited`). Two statements
+    // evaluated it twice, and a short term's condition is a scan of every
+    // row. A candidate is a row whose record (or paragraph) this same
+    // statement sees, so every candidate ranked can be built: the count of
+    // ranked results, which the pages are cut from, is the count of
+    // results there are to show.
     let rows: Vec<SearchRow> = fetch(
         pool,
         &binds,
