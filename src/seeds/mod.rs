@@ -28,6 +28,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use crate::model::Kind;
+
 pub use error::{SeedError, SeedErrors};
 pub use geo::{LonLat, Shape};
 pub use records::{
@@ -265,13 +267,30 @@ pub(crate) fn hash_file(hasher: &mut Sha256, path: &Path, bytes: &[u8]) {
 impl SeedSet {
     /// This set repeated `factor` times under new slugs, links and citations
     /// kept within each copy: a synthetic corpus for benchmarks, with the
-    /// shape and text of the real one.
+    /// shape and text of the real one. The countries are not copied: a
+    /// thousand summits of one region name the same six countries, so every
+    /// copy links to the one set of them (copying them made thousands of
+    /// countries, which no real corpus has, and swelled the map and the
+    /// country facets).
     pub fn scaled(&self, factor: usize) -> SeedSet {
-        let suffix = |slug: &str, i: usize| {
+        let shared: std::collections::HashSet<&str> = self
+            .records
+            .iter()
+            .filter(|r| r.kind == Kind::Country)
+            .map(|r| r.slug.as_str())
+            .collect();
+        let copy = |slug: &str, i: usize| {
             if i == 0 {
                 slug.to_owned()
             } else {
                 format!("{slug}-x{i}")
+            }
+        };
+        let record = |slug: &str, i: usize| {
+            if shared.contains(slug) {
+                slug.to_owned()
+            } else {
+                copy(slug, i)
             }
         };
         let mut sources = Vec::new();
@@ -279,21 +298,25 @@ impl SeedSet {
         for i in 0..factor.max(1) {
             for s in &self.sources {
                 let mut s = s.clone();
-                s.slug = suffix(&s.slug, i);
-                s.about = s.about.iter().map(|a| suffix(a, i)).collect();
+                s.slug = copy(&s.slug, i);
+                s.about = s.about.iter().map(|a| record(a, i)).collect();
                 sources.push(s);
             }
-            for r in &self.records {
+            for r in self
+                .records
+                .iter()
+                .filter(|r| i == 0 || r.kind != Kind::Country)
+            {
                 let mut r = r.clone();
-                r.slug = suffix(&r.slug, i);
+                r.slug = copy(&r.slug, i);
                 if i > 0 {
                     r.title = format!("{}（{i}）", r.title);
                 }
                 for l in &mut r.links {
-                    l.target = suffix(&l.target, i);
+                    l.target = record(&l.target, i);
                 }
                 for c in &mut r.citations {
-                    c.source = suffix(&c.source, i);
+                    c.source = copy(&c.source, i);
                 }
                 records.push(r);
             }
