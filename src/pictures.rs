@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 use crate::dates::{Basis, DateSpan};
 use crate::db::history::StatusPointRow;
-use crate::db::queries::{DatedRow, MapCountryRow, ProjectCountryRow};
+use crate::db::queries::{DatedRow, MapCountryRow, MapProjectCounts, ProjectCountryRow};
 use crate::model::Kind;
 use crate::refs::{RecordRef, paragraph_url};
 
@@ -37,7 +37,7 @@ const LON_FACTOR: f64 = 0.766_044_443; // cos 40°
 /// Shading steps for countries with outcomes.
 const SHADES: i64 = 4;
 /// Projects linking more countries than this are region-wide, not lines.
-const MAX_COUNTRIES_DRAWN: usize = 3;
+pub const MAX_COUNTRIES_DRAWN: usize = 3;
 
 fn project([lon, lat]: LonLat) -> (f64, f64) {
     ((lon - WEST) * LON_FACTOR * SCALE, (NORTH - lat) * SCALE)
@@ -216,20 +216,15 @@ impl MapView {
         v
     }
 
-    /// Gives each country its outcomes' latest statuses, from query rows
-    /// (`CountryStatusRow`s, most recent first per country).
+    /// Gives each country the first of its outcomes' latest statuses, from
+    /// query rows (`CountryStatusRow`s, most recent first per country); the
+    /// totals and kinds come with the country's own row.
     pub fn with_statuses(mut self, rows: &[crate::db::history::CountryStatusRow]) -> MapView {
         for c in &mut self.countries {
             let Some(country) = &c.record else { continue };
-            let own: Vec<&crate::db::history::CountryStatusRow> =
-                rows.iter().filter(|r| r.country == country.slug).collect();
-            c.latest_total = own.len();
-            c.latest_kinds = Kind::ALL
-                .into_iter()
-                .filter(|k| own.iter().any(|r| r.kind == *k))
-                .collect();
-            c.latest = own
-                .into_iter()
+            c.latest = rows
+                .iter()
+                .filter(|r| r.country == country.slug)
                 .take(MAP_SHOWN)
                 .map(|r| OutcomeStatus {
                     record: RecordRef::new(r.kind, &r.slug, &r.title, r.english.as_deref()),
@@ -282,6 +277,7 @@ fn country_ref(c: &MapCountryRow) -> Option<RecordRef> {
 pub fn build_map(
     rows: &[MapCountryRow],
     projects: &[ProjectCountryRow],
+    counts: MapProjectCounts,
     (region_wide_outcomes, region_countries): (i64, i64),
 ) -> MapView {
     let own: Vec<i64> = rows
@@ -333,8 +329,11 @@ pub fn build_map(
             capital,
             capital_name: r.capital_name.clone(),
             latest: Vec::new(),
-            latest_total: 0,
-            latest_kinds: Vec::new(),
+            latest_total: usize::try_from(r.latest_total).unwrap_or(0),
+            latest_kinds: Kind::ALL
+                .into_iter()
+                .filter(|k| r.latest_kinds.split(' ').any(|x| x == k.as_str()))
+                .collect(),
         });
     }
 
@@ -437,8 +436,12 @@ pub fn build_map(
         }
     }
 
-    let (routes_total, region_wide_total, single_total) =
-        (routes.len(), region_wide.len(), single.len());
+    let total = |n: i64| usize::try_from(n).unwrap_or(0);
+    let (routes_total, region_wide_total, single_total) = (
+        total(counts.routes),
+        total(counts.region_wide),
+        total(counts.single),
+    );
     routes.truncate(ROUTES_SHOWN);
     region_wide.truncate(MAP_SHOWN);
     single.truncate(MAP_SHOWN);
@@ -593,6 +596,13 @@ pub fn build_timeline(rows: &[DatedRow], statuses: &[StatusPointRow]) -> Timelin
 /// The timeline's entries in date order (ties in the records' order, so
 /// the order is stable and a page of it always holds the same entries).
 pub fn timeline_entries(rows: &[DatedRow], statuses: &[StatusPointRow]) -> Vec<TimelineEntry> {
+    // Each record's statements, found by key: scanning them all for every
+    // record made the timeline quadratic (3.4 s at 1000 times the corpus).
+    let mut statuses_of: std::collections::HashMap<(Kind, &str), Vec<&StatusPointRow>> =
+        std::collections::HashMap::new();
+    for st in statuses {
+        statuses_of.entry((st.kind, &st.slug)).or_default().push(st);
+    }
     let mut entries: Vec<TimelineEntry> = rows
         .iter()
         .filter_map(|r| {
@@ -617,9 +627,10 @@ pub fn timeline_entries(rows: &[DatedRow], statuses: &[StatusPointRow]) -> Vec<T
                 },
                 start: span.start.as_year_fraction(),
                 end: span.end_point().end_as_year_fraction(),
-                statuses: statuses
-                    .iter()
-                    .filter(|st| st.kind == r.kind && st.slug == r.slug)
+                statuses: statuses_of
+                    .get(&(r.kind, r.slug.as_str()))
+                    .into_iter()
+                    .flatten()
                     .filter_map(|st| {
                         let at = DateSpan::parse(&st.date).ok()?.start.as_year_fraction();
                         Some((st.date.clone(), st.status.clone(), at))
@@ -793,6 +804,8 @@ mod tests {
             outcomes,
             specific: outcomes,
             mentions: 0,
+            latest_total: 0,
+            latest_kinds: String::new(),
         }
     }
 
@@ -828,7 +841,16 @@ mod tests {
             link("wide", "kazakhstan"),
             link("school", "china"),
         ];
-        let map = build_map(&rows, &projects, (5, 4));
+        let map = build_map(
+            &rows,
+            &projects,
+            MapProjectCounts {
+                single: 1,
+                routes: 1,
+                region_wide: 1,
+            },
+            (5, 4),
+        );
         let class = |iso: &str| {
             map.countries
                 .iter()
@@ -873,7 +895,7 @@ mod tests {
         .iter()
         .map(|(iso, n)| country(iso, Some(&iso.to_lowercase()), *n, None))
         .collect();
-        let map = build_map(&rows, &[], (30, 6));
+        let map = build_map(&rows, &[], MapProjectCounts::default(), (30, 6));
         let classes: Vec<&str> = map.countries.iter().map(|c| c.class.as_str()).collect();
         assert_eq!(
             classes,

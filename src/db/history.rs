@@ -135,17 +135,24 @@ pub struct CountryStatusRow {
     pub date: String,
 }
 
-/// Every country's outcomes that have a status, the latest statement of
-/// each (highest position), most recent first.
-pub async fn country_latest_statuses(pool: &SqlitePool) -> Result<Vec<CountryStatusRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{} SELECT DISTINCT c.slug AS country, o.kind, o.slug, o.title, o.english, st.status, st.status_en, st.date \
-         FROM member m JOIN records c ON c.id = m.c JOIN records o ON o.id = m.o \
+/// The first `shown` of every country's outcomes that have a status, the
+/// latest statement of each (highest position), most recent first: read
+/// from the import's `map_latest` (migration 0015), a few rows per country.
+pub async fn country_latest_statuses(
+    pool: &SqlitePool,
+    shown: i64,
+) -> Result<Vec<CountryStatusRow>> {
+    sqlx::query_as(
+        "SELECT c.slug AS country, o.kind, o.slug, o.title, o.english, st.status, st.status_en, st.date \
+         FROM records c JOIN map_latest x ON x.country_id = c.id \
+         JOIN records o ON o.id = x.outcome_id \
          JOIN record_status st ON st.record_id = o.id AND st.position = \
            (SELECT MAX(position) FROM record_status WHERE record_id = o.id) \
-         ORDER BY c.slug, st.date DESC, o.position",
-        super::queries::OUTCOME_MEMBERS
-    )))
+         WHERE c.kind = 'country' AND x.outcome_id IN (SELECT y.outcome_id FROM map_latest y \
+           WHERE y.country_id = c.id ORDER BY y.date DESC, y.position LIMIT ?) \
+         ORDER BY c.slug, x.date DESC, x.position",
+    )
+    .bind(shown)
     .fetch_all(pool)
     .await
 }

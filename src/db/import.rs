@@ -26,7 +26,12 @@ pub enum ImportOutcome {
 }
 
 /// Tables holding imported content, children first.
-const CONTENT_TABLES: [&str; 22] = [
+const CONTENT_TABLES: [&str; 27] = [
+    "map_latest",
+    "map_projects",
+    "map_region",
+    "map_country_counts",
+    "map_members",
     "commitment_parties",
     "record_commitments",
     "record_status",
@@ -80,6 +85,7 @@ pub async fn import(pool: &SqlitePool, seeds: &SeedSet) -> Result<ImportOutcome,
 
     let ids = Ids::of(seeds);
     write_content(&mut tx, seeds, &ids).await?;
+    write_map_summaries(&mut tx).await?;
     sqlx::query(
         "INSERT INTO meta (key, value) VALUES ('data_version', ?) \
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -589,6 +595,75 @@ async fn write_search_facets(tx: &mut SqliteConnection) -> Result<(), sqlx::Erro
          WHERE s.countries != ''",
     ] {
         sqlx::query(facets).execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
+/// Kinds whose records count as outcomes on the map, as SQL.
+const MAP_OUTCOME_KINDS: &str = "('agreement', 'project', 'initiative')";
+
+/// Writes the map's counts over the whole corpus (migration 0015) from the
+/// records, links and statuses just written: an `INSERT ... SELECT` each,
+/// in dependency order, so that the map reads a row per country however
+/// many outcomes there are.
+async fn write_map_summaries(tx: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+    let k = MAP_OUTCOME_KINDS;
+    let statements = [
+        format!(
+            "INSERT INTO map_members (country_id, outcome_id) \
+             SELECT DISTINCT l.to_id, l.from_id FROM record_links l \
+             JOIN records o ON o.id = l.from_id JOIN records t ON t.id = l.to_id \
+             WHERE o.kind IN {k} AND l.role IN ('parties', 'countries') AND t.kind = 'country'"
+        ),
+        "INSERT INTO map_latest (country_id, outcome_id, date, position) \
+         SELECT m.country_id, m.outcome_id, st.date, o.position FROM map_members m \
+         JOIN records o ON o.id = m.outcome_id \
+         JOIN record_status st ON st.record_id = o.id AND st.position = \
+           (SELECT MAX(position) FROM record_status WHERE record_id = o.id)"
+            .to_owned(),
+        "INSERT INTO map_region (id, outcomes, countries) \
+         WITH size AS (SELECT outcome_id, COUNT(*) AS n FROM map_members GROUP BY outcome_id), \
+              widest AS (SELECT COALESCE(MAX(n), 0) AS n FROM size) \
+         SELECT 0, (SELECT COUNT(*) FROM size WHERE n = (SELECT n FROM widest)), \
+                (SELECT n FROM widest)"
+            .to_owned(),
+        format!(
+            "INSERT INTO map_country_counts \
+               (country_id, outcomes, specific, mentions, latest_total, latest_kinds) \
+             WITH size AS MATERIALIZED \
+                (SELECT outcome_id, COUNT(*) AS n FROM map_members GROUP BY outcome_id), \
+              widest AS (SELECT COALESCE(MAX(n), 0) AS n FROM size) \
+             SELECT r.id, \
+               (SELECT COUNT(*) FROM map_members m WHERE m.country_id = r.id), \
+               (SELECT COUNT(*) FROM map_members m JOIN size z ON z.outcome_id = m.outcome_id \
+                 WHERE m.country_id = r.id AND z.n < (SELECT n FROM widest)), \
+               (SELECT COUNT(DISTINCT l.from_id) FROM record_links l \
+                  JOIN records o ON o.id = l.from_id \
+                 WHERE l.to_id = r.id AND l.role = 'related' AND o.kind IN {k} \
+                   AND NOT EXISTS (SELECT 1 FROM map_members m \
+                     WHERE m.country_id = r.id AND m.outcome_id = l.from_id)), \
+               (SELECT COUNT(*) FROM map_latest x WHERE x.country_id = r.id), \
+               COALESCE((SELECT group_concat(kind, ' ') FROM (SELECT DISTINCT o.kind \
+                 FROM map_latest x JOIN records o ON o.id = x.outcome_id \
+                 WHERE x.country_id = r.id)), '') \
+             FROM records r WHERE r.kind = 'country'"
+        ),
+        // A project's countries the map can draw: with a shape and a capital.
+        "INSERT INTO map_projects (project_id, position, drawn) \
+         SELECT p.id, p.position, \
+           (SELECT COUNT(*) FROM record_links l \
+              JOIN records c ON c.id = l.to_id AND c.kind = 'country' \
+              JOIN record_fields f ON f.record_id = c.id AND f.name = 'iso' \
+              JOIN country_shapes s ON s.iso = f.value \
+             WHERE l.from_id = p.id AND l.role = 'countries' \
+               AND s.capital_lon IS NOT NULL AND s.capital_lat IS NOT NULL) \
+         FROM records p WHERE p.kind = 'project'"
+            .to_owned(),
+    ];
+    for sql in statements {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&mut *tx)
+            .await?;
     }
     Ok(())
 }

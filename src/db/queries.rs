@@ -419,16 +419,56 @@ pub struct ErratumRow {
 
 /// Every erratum of every source, in text order. There are a handful, so
 /// pages filter them rather than ask per paragraph.
+/// Columns of an [`ErratumRow`].
+const ERRATUM_SELECT: &str = "SELECT e.source_id, s.slug AS source_slug, e.block_position, b.n, \
+     e.line, e.char_offset, e.published, e.reading, e.note FROM source_errata e \
+     JOIN sources s ON s.id = e.source_id \
+     JOIN source_blocks b ON b.source_id = e.source_id AND b.position = e.block_position";
+
 pub async fn errata(pool: &SqlitePool) -> Result<Vec<ErratumRow>> {
-    sqlx::query_as(
-        "SELECT e.source_id, s.slug AS source_slug, e.block_position, b.n, e.line, e.char_offset, \
-         e.published, e.reading, e.note FROM source_errata e \
-         JOIN sources s ON s.id = e.source_id \
-         JOIN source_blocks b ON b.source_id = e.source_id AND b.position = e.block_position \
-         ORDER BY e.source_id, e.block_position, e.char_offset",
-    )
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{ERRATUM_SELECT} ORDER BY e.source_id, e.block_position, e.char_offset"
+    )))
     .fetch_all(pool)
     .await
+}
+
+/// The errata of the sources named by slug, in the order of [`errata`]: a
+/// page citing a few sources reads theirs alone.
+pub async fn errata_of_sources(pool: &SqlitePool, slugs: &[&str]) -> Result<Vec<ErratumRow>> {
+    let mut out: Vec<ErratumRow> = Vec::new();
+    for slug in dedup(slugs) {
+        out.extend(
+            sqlx::query_as::<_, ErratumRow>(sqlx::AssertSqlSafe(format!(
+                "{ERRATUM_SELECT} WHERE s.slug = ? ORDER BY e.block_position, e.char_offset"
+            )))
+            .bind(slug)
+            .fetch_all(pool)
+            .await?,
+        );
+    }
+    out.sort_by_key(|e| (e.source_id, e.block_position, e.char_offset));
+    Ok(out)
+}
+
+/// The sources named by slug, each once, in the order first named.
+pub async fn sources_by_slugs(pool: &SqlitePool, slugs: &[&str]) -> Result<Vec<SourceRow>> {
+    let mut out = Vec::new();
+    for slug in dedup(slugs) {
+        out.extend(source_by_slug(pool, slug).await?);
+    }
+    Ok(out)
+}
+
+/// `items` without repeats, in the order first seen.
+fn dedup<'a>(items: &[&'a str]) -> Vec<&'a str> {
+    let mut seen: Vec<&str> = Vec::new();
+    for i in items {
+        if !seen.contains(i) {
+            seen.push(i);
+        }
+    }
+    seen
 }
 
 pub async fn record_fields(pool: &SqlitePool, record_id: i64) -> Result<Vec<FieldRow>> {
@@ -565,48 +605,39 @@ pub struct MapCountryRow {
     pub specific: i64,
     /// Outcomes that only mention the country (`related`), not counted above.
     pub mentions: i64,
+    /// Outcomes counted above that have a status statement.
+    pub latest_total: i64,
+    /// Their kinds, space-separated.
+    pub latest_kinds: String,
 }
 
-/// Kinds whose records count as outcomes of a summit on the map.
-const OUTCOME_KINDS: &str = "('agreement', 'project', 'initiative')";
-
-/// Which outcome names which country as its own (parties, countries
-/// involved), and how many countries each outcome names.
-pub(crate) const OUTCOME_MEMBERS: &str = "WITH member AS (        SELECT l.from_id AS o, l.to_id AS c FROM record_links l          JOIN records o ON o.id = l.from_id JOIN records t ON t.id = l.to_id         WHERE o.kind IN ('agreement', 'project', 'initiative')           AND l.role IN ('parties', 'countries') AND t.kind = 'country'),      size AS (SELECT o, COUNT(DISTINCT c) AS n FROM member GROUP BY o),      widest AS (SELECT COALESCE(MAX(n), 0) AS n FROM size)";
-
+/// Every shape on the map, with its country's record and counts (written by
+/// the import: migration 0015) where the corpus has one.
 pub async fn map_countries(pool: &SqlitePool) -> Result<Vec<MapCountryRow>> {
-    let sql = format!(
-        "{OUTCOME_MEMBERS} \
-         SELECT s.iso, s.polygons, s.capital_lon, s.capital_lat, s.label_lon, s.label_lat, r.slug, r.title, r.english, \
-           cap.value AS capital_name, cap.value_en AS capital_name_en, \
-           (SELECT COUNT(DISTINCT m.o) FROM member m WHERE m.c = r.id) AS outcomes, \
-           (SELECT COUNT(DISTINCT m.o) FROM member m JOIN size z ON z.o = m.o \
-             WHERE m.c = r.id AND z.n < (SELECT n FROM widest)) AS specific, \
-           (SELECT COUNT(DISTINCT l.from_id) FROM record_links l \
-              JOIN records o ON o.id = l.from_id \
-             WHERE l.to_id = r.id AND l.role = 'related' AND o.kind IN {OUTCOME_KINDS} \
-               AND l.from_id NOT IN (SELECT m.o FROM member m WHERE m.c = r.id)) AS mentions \
+    sqlx::query_as(
+        "SELECT s.iso, s.polygons, s.capital_lon, s.capital_lat, s.label_lon, s.label_lat, \
+           r.slug, r.title, r.english, cap.value AS capital_name, cap.value_en AS capital_name_en, \
+           COALESCE(n.outcomes, 0) AS outcomes, COALESCE(n.specific, 0) AS specific, \
+           COALESCE(n.mentions, 0) AS mentions, COALESCE(n.latest_total, 0) AS latest_total, \
+           COALESCE(n.latest_kinds, '') AS latest_kinds \
          FROM country_shapes s \
          LEFT JOIN record_fields f ON f.name = 'iso' AND f.value = s.iso \
          LEFT JOIN records r ON r.id = f.record_id AND r.kind = 'country' \
          LEFT JOIN record_fields cap ON cap.record_id = r.id AND cap.name = 'capital' \
-         ORDER BY s.iso"
-    );
-    sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .fetch_all(pool)
-        .await
+         LEFT JOIN map_country_counts n ON n.country_id = r.id \
+         ORDER BY s.iso",
+    )
+    .fetch_all(pool)
+    .await
 }
 
 /// How many outcomes name every country that any outcome names (the
 /// region-wide ones), and how many countries that is.
 pub async fn region_wide_outcomes(pool: &SqlitePool) -> Result<(i64, i64)> {
-    let sql = format!(
-        "{OUTCOME_MEMBERS} SELECT (SELECT COUNT(*) FROM size WHERE n = (SELECT n FROM widest)), \
-         (SELECT n FROM widest)"
-    );
-    sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .fetch_one(pool)
-        .await
+    let row: Option<(i64, i64)> = sqlx::query_as("SELECT outcomes, countries FROM map_region")
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.unwrap_or((0, 0)))
 }
 
 /// One country a project links, in the order the record lists them.
@@ -618,15 +649,54 @@ pub struct ProjectCountryRow {
     pub country: String,
 }
 
-pub async fn project_countries(pool: &SqlitePool) -> Result<Vec<ProjectCountryRow>> {
+/// How many projects the map can draw as a dot (one country it draws), a
+/// route (two up to `most_drawn`) or region-wide (more).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, FromRow)]
+pub struct MapProjectCounts {
+    pub single: i64,
+    pub routes: i64,
+    pub region_wide: i64,
+}
+
+pub async fn map_project_counts(pool: &SqlitePool, most_drawn: i64) -> Result<MapProjectCounts> {
     sqlx::query_as(
-        "SELECT p.slug, p.title, p.english, c.slug AS country \
-         FROM records p \
+        "SELECT COALESCE(SUM(drawn = 1), 0) AS single, \
+                COALESCE(SUM(drawn BETWEEN 2 AND ?1), 0) AS routes, \
+                COALESCE(SUM(drawn > ?1), 0) AS region_wide \
+         FROM map_projects",
+    )
+    .bind(most_drawn)
+    .fetch_one(pool)
+    .await
+}
+
+/// The countries of the first `routes` projects drawn as routes (two up to
+/// `most_drawn` countries drawn) and of the first `shown` dots and
+/// region-wide projects, in the records' order: all the map draws and
+/// lists.
+pub async fn map_project_countries(
+    pool: &SqlitePool,
+    most_drawn: i64,
+    routes: i64,
+    shown: i64,
+) -> Result<Vec<ProjectCountryRow>> {
+    sqlx::query_as(
+        "WITH chosen AS ( \
+           SELECT project_id FROM (SELECT project_id FROM map_projects \
+             WHERE drawn BETWEEN 2 AND ?1 ORDER BY position LIMIT ?2) \
+           UNION ALL SELECT project_id FROM (SELECT project_id FROM map_projects \
+             WHERE drawn = 1 ORDER BY position LIMIT ?3) \
+           UNION ALL SELECT project_id FROM (SELECT project_id FROM map_projects \
+             WHERE drawn > ?1 ORDER BY position LIMIT ?3)) \
+         SELECT p.slug, p.title, p.english, c.slug AS country \
+         FROM chosen JOIN records p ON p.id = chosen.project_id \
          JOIN record_links l ON l.from_id = p.id AND l.role = 'countries' \
          JOIN records c ON c.id = l.to_id \
-         WHERE p.kind = 'project' \
          ORDER BY p.position, l.position",
     )
+    .bind(most_drawn)
+    .bind(routes)
+    .bind(shown)
     .fetch_all(pool)
     .await
 }

@@ -11,14 +11,21 @@ use super::pager::{PAGE_SIZE, Pager, PagerView, answer_status, with_page};
 use super::params::Params;
 use super::{AppError, AppState, render};
 use crate::db::queries;
-use crate::pictures::{MapView, TimelineView, build_map, lay_out_timeline, timeline_entries};
+use crate::pictures::{
+    MAP_SHOWN, MAX_COUNTRIES_DRAWN, MapView, ROUTES_SHOWN, TimelineView, build_map,
+    lay_out_timeline, timeline_entries,
+};
 
 pub async fn load_map(state: &AppState) -> Result<MapView, AppError> {
-    let rows = queries::map_countries(&state.pool).await?;
-    let projects = queries::project_countries(&state.pool).await?;
-    let region_wide = queries::region_wide_outcomes(&state.pool).await?;
-    let statuses = crate::db::history::country_latest_statuses(&state.pool).await?;
-    Ok(build_map(&rows, &projects, region_wide).with_statuses(&statuses))
+    let pool = &state.pool;
+    let most = MAX_COUNTRIES_DRAWN as i64;
+    let shown = MAP_SHOWN as i64;
+    let rows = queries::map_countries(pool).await?;
+    let counts = queries::map_project_counts(pool, most).await?;
+    let projects = queries::map_project_countries(pool, most, ROUTES_SHOWN as i64, shown).await?;
+    let region_wide = queries::region_wide_outcomes(pool).await?;
+    let statuses = crate::db::history::country_latest_statuses(pool, shown).await?;
+    Ok(build_map(&rows, &projects, counts, region_wide).with_statuses(&statuses))
 }
 
 #[derive(Template)]

@@ -1031,9 +1031,12 @@ pub async fn record(
         .iter()
         .position(|f| f.name == "words")
         .map(|i| fields.remove(i).value);
-    let sources = queries::all_sources(pool).await?;
-    let errata = queries::errata(pool).await?;
     let rows = queries::record_citations(pool, r.id).await?;
+    // The sources this record cites, alone: the page costs the same however
+    // many sources the knowledge base holds.
+    let cited_sources: Vec<&str> = rows.iter().map(|c| c.source_slug.as_str()).collect();
+    let sources = queries::sources_by_slugs(pool, &cited_sources).await?;
+    let errata = queries::errata_of_sources(pool, &cited_sources).await?;
     let cite = record_cite_block(&state, kind, &rows, &r.slug).await?;
     let aliases = queries::record_aliases(pool, r.id).await?;
     let links = queries::links_from(pool, r.id).await?;
@@ -1128,7 +1131,8 @@ async fn record_cite_block(
 ) -> Result<CiteBlock, AppError> {
     let pool = &state.pool;
     let cited = cited_of(pool, &state.base_url, rows, slug).await?;
-    let linker = Linker::load(pool, &state.base_url).await?;
+    let slugs: Vec<&str> = rows.iter().map(|c| c.source_slug.as_str()).collect();
+    let linker = Linker::for_sources(pool, &state.base_url, &slugs).await?;
     let links = rows
         .iter()
         .enumerate()

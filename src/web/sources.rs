@@ -270,7 +270,7 @@ pub async fn paragraph(
     let last = queries::paragraph_count(pool, source.id).await?;
     let citations = queries::citations_into_paragraph(pool, source.id, n).await?;
     let all: Vec<&CitingRow> = citations.iter().collect();
-    let errata = queries::errata(pool).await?;
+    let errata = queries::errata_of_sources(pool, &[source.slug.as_str()]).await?;
     let misprints = errata_of_paragraph(&errata, &source.slug, n);
 
     let query = params.get("q").map(Query::parse).filter(|q| !q.is_empty());
@@ -295,7 +295,7 @@ pub async fn paragraph(
     };
     let permalink = format!("{}{}", state.base_url, paragraph_url(&source.slug, n));
     let citation_text = citation_text(&state.base_url, &source, n);
-    let linker = Linker::load(pool, &state.base_url).await?;
+    let linker = Linker::for_sources(pool, &state.base_url, &[source.slug.as_str()]).await?;
     let links = citations
         .iter()
         .enumerate()

@@ -454,3 +454,66 @@ async fn a_countrys_backlinks_are_the_lists_narrowed_to_it() {
     }
     assert!(checked >= 5, "{checked} kinds link to China");
 }
+
+/// The map's counts, which the import writes once (migration 0015), are
+/// what counting the links when asked gives: on the real data and on ten
+/// copies, where every country is shared by thousands of links.
+#[tokio::test]
+async fn the_maps_counts_written_at_import_are_the_links_counted() {
+    for app in [TestApp::new().await, TestApp::scaled(COPIES).await] {
+        let pool = db(&app).await;
+        let counted: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+            "WITH member AS (SELECT DISTINCT l.from_id AS o, l.to_id AS c FROM record_links l \
+               JOIN records o ON o.id = l.from_id JOIN records t ON t.id = l.to_id \
+               WHERE o.kind IN ('agreement', 'project', 'initiative') \
+                 AND l.role IN ('parties', 'countries') AND t.kind = 'country'), \
+             size AS (SELECT o, COUNT(*) AS n FROM member GROUP BY o), \
+             widest AS (SELECT MAX(n) AS n FROM size) \
+             SELECT r.slug, \
+               (SELECT COUNT(*) FROM member m WHERE m.c = r.id), \
+               (SELECT COUNT(*) FROM member m JOIN size z ON z.o = m.o \
+                 WHERE m.c = r.id AND z.n < (SELECT n FROM widest)), \
+               (SELECT COUNT(DISTINCT l.from_id) FROM record_links l \
+                  JOIN records o ON o.id = l.from_id \
+                 WHERE l.to_id = r.id AND l.role = 'related' \
+                   AND o.kind IN ('agreement', 'project', 'initiative') \
+                   AND l.from_id NOT IN (SELECT m.o FROM member m WHERE m.c = r.id)) \
+             FROM records r WHERE r.kind = 'country' ORDER BY r.slug",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        let mut written: Vec<(String, i64, i64, i64)> = summitkb::db::queries::map_countries(&pool)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter_map(|c| Some((c.slug?, c.outcomes, c.specific, c.mentions)))
+            .collect();
+        written.sort();
+        // Every country with a shape is on the map; the corpus has no other.
+        assert_eq!(written, counted);
+        assert!(counted.iter().any(|c| c.1 > 0), "{counted:?}");
+
+        // The projects the map draws: each project's countries with a
+        // capital on the map, counted from the links.
+        let drawn: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT p.slug, (SELECT COUNT(*) FROM record_links l \
+               JOIN records c ON c.id = l.to_id \
+               JOIN record_fields f ON f.record_id = c.id AND f.name = 'iso' \
+               JOIN country_shapes s ON s.iso = f.value AND s.capital_lon IS NOT NULL \
+              WHERE l.from_id = p.id AND l.role = 'countries') \
+             FROM records p WHERE p.kind = 'project' ORDER BY p.slug",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        let written: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT p.slug, m.drawn FROM map_projects m JOIN records p ON p.id = m.project_id \
+             ORDER BY p.slug",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert_eq!(written, drawn);
+    }
+}
