@@ -596,13 +596,6 @@ pub fn build_timeline(rows: &[DatedRow], statuses: &[StatusPointRow]) -> Timelin
 /// The timeline's entries in date order (ties in the records' order, so
 /// the order is stable and a page of it always holds the same entries).
 pub fn timeline_entries(rows: &[DatedRow], statuses: &[StatusPointRow]) -> Vec<TimelineEntry> {
-    // Each record's statements, found by key: scanning them all for every
-    // record made the timeline quadratic (3.4 s at 1000 times the corpus).
-    let mut statuses_of: std::collections::HashMap<(Kind, &str), Vec<&StatusPointRow>> =
-        std::collections::HashMap::new();
-    for st in statuses {
-        statuses_of.entry((st.kind, &st.slug)).or_default().push(st);
-    }
     let mut entries: Vec<TimelineEntry> = rows
         .iter()
         .filter_map(|r| {
@@ -627,21 +620,37 @@ pub fn timeline_entries(rows: &[DatedRow], statuses: &[StatusPointRow]) -> Vec<T
                 },
                 start: span.start.as_year_fraction(),
                 end: span.end_point().end_as_year_fraction(),
-                statuses: statuses_of
-                    .get(&(r.kind, r.slug.as_str()))
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|st| {
-                        let at = DateSpan::parse(&st.date).ok()?.start.as_year_fraction();
-                        Some((st.date.clone(), st.status.clone(), at))
-                    })
-                    .collect(),
+                statuses: Vec::new(),
                 sort_key: span.sort_key(),
             })
         })
         .collect();
     entries.sort_by(|a, b| a.sort_key.cmp(&b.sort_key));
+    attach_statuses(&mut entries, statuses);
     entries
+}
+
+/// Gives each entry its record's status statements among `statuses`: the
+/// timeline asks only for those of the page it lays out.
+pub fn attach_statuses(entries: &mut [TimelineEntry], statuses: &[StatusPointRow]) {
+    // Found by key: scanning them all for every record made the timeline
+    // quadratic (3.4 s at 1000 times the corpus).
+    let mut statuses_of: std::collections::HashMap<(Kind, &str), Vec<&StatusPointRow>> =
+        std::collections::HashMap::new();
+    for st in statuses {
+        statuses_of.entry((st.kind, &st.slug)).or_default().push(st);
+    }
+    for e in entries {
+        e.statuses = statuses_of
+            .get(&(e.record.kind, e.record.slug.as_str()))
+            .into_iter()
+            .flatten()
+            .filter_map(|st| {
+                let at = DateSpan::parse(&st.date).ok()?.start.as_year_fraction();
+                Some((st.date.clone(), st.status.clone(), at))
+            })
+            .collect();
+    }
 }
 
 /// Lays out the entries at positions `page` (a page of the whole, or all

@@ -168,12 +168,21 @@ pub struct StatusPointRow {
     pub date: String,
 }
 
-/// Every record's status statements, each record's oldest first.
-pub async fn status_points(pool: &SqlitePool) -> Result<Vec<StatusPointRow>> {
-    sqlx::query_as(
+/// The status statements of the records named by slug, each record's
+/// oldest first: what one page of the timeline marks.
+pub async fn status_points_of(pool: &SqlitePool, slugs: &[&str]) -> Result<Vec<StatusPointRow>> {
+    if slugs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
         "SELECT r.kind, r.slug, st.status, st.status_en, st.date FROM record_status st \
-         JOIN records r ON r.id = st.record_id ORDER BY r.position, st.position",
-    )
-    .fetch_all(pool)
-    .await
+         JOIN records r ON r.id = st.record_id WHERE r.slug IN ({}) \
+         ORDER BY r.position, st.position",
+        vec!["?"; slugs.len()].join(",")
+    );
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for slug in slugs {
+        q = q.bind(*slug);
+    }
+    q.fetch_all(pool).await
 }

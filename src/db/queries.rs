@@ -680,24 +680,37 @@ pub async fn map_project_countries(
     routes: i64,
     shown: i64,
 ) -> Result<Vec<ProjectCountryRow>> {
-    sqlx::query_as(
-        "WITH chosen AS ( \
-           SELECT project_id FROM (SELECT project_id FROM map_projects \
-             WHERE drawn BETWEEN 2 AND ?1 ORDER BY position LIMIT ?2) \
-           UNION ALL SELECT project_id FROM (SELECT project_id FROM map_projects \
-             WHERE drawn = 1 ORDER BY position LIMIT ?3) \
-           UNION ALL SELECT project_id FROM (SELECT project_id FROM map_projects \
-             WHERE drawn > ?1 ORDER BY position LIMIT ?3)) \
-         SELECT p.slug, p.title, p.english, c.slug AS country \
-         FROM chosen JOIN records p ON p.id = chosen.project_id \
+    // The ids first, a few small index reads each, then their countries:
+    // as one statement joining a union of the three, the server's build
+    // of SQLite took 50 ms for it at 1000x.
+    let mut ids: Vec<i64> = Vec::new();
+    for (fewest, most, limit) in [
+        (2, most_drawn, routes),
+        (1, 1, shown),
+        (most_drawn + 1, i64::MAX, shown),
+    ] {
+        ids.extend(
+            sqlx::query_scalar::<_, i64>(
+                "SELECT project_id FROM map_projects WHERE drawn BETWEEN ?1 AND ?2 \
+                 ORDER BY position LIMIT ?3",
+            )
+            .bind(fewest)
+            .bind(most)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?,
+        );
+    }
+    fetch_by_ids(
+        pool,
+        "SELECT p.slug, p.title, p.english, c.slug AS country \
+         FROM records p \
          JOIN record_links l ON l.from_id = p.id AND l.role = 'countries' \
          JOIN records c ON c.id = l.to_id \
+         WHERE p.id IN ({ids}) \
          ORDER BY p.position, l.position",
+        &ids,
     )
-    .bind(most_drawn)
-    .bind(routes)
-    .bind(shown)
-    .fetch_all(pool)
     .await
 }
 

@@ -12,8 +12,8 @@ use super::params::Params;
 use super::{AppError, AppState, render};
 use crate::db::queries;
 use crate::pictures::{
-    MAP_SHOWN, MAX_COUNTRIES_DRAWN, MapView, ROUTES_SHOWN, TimelineView, build_map,
-    lay_out_timeline, timeline_entries,
+    MAP_SHOWN, MAX_COUNTRIES_DRAWN, MapView, ROUTES_SHOWN, TimelineView, attach_statuses,
+    build_map, lay_out_timeline, timeline_entries,
 };
 
 pub async fn load_map(state: &AppState) -> Result<MapView, AppError> {
@@ -161,9 +161,13 @@ pub async fn timeline_page(
     lang: Lang,
 ) -> Result<Response, AppError> {
     let rows = queries::dated_records(&state.pool).await?;
-    let statuses = crate::db::history::status_points(&state.pool).await?;
-    let entries = timeline_entries(&rows, &statuses);
+    let mut entries = timeline_entries(&rows, &[]);
     let (pager, problem) = Pager::or_first(params.get("page"), entries.len(), PAGE_SIZE);
+    // The status statements of the page's records alone.
+    let on_page = &mut entries[pager.range()];
+    let slugs: Vec<&str> = on_page.iter().map(|e| e.record.slug.as_str()).collect();
+    let statuses = crate::db::history::status_points_of(&state.pool, &slugs).await?;
+    attach_statuses(on_page, &statuses);
     let view = lay_out_timeline(entries, pager.range(), |i| {
         with_page("/timeline", pager.page_of(i))
     });
