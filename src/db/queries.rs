@@ -233,13 +233,22 @@ pub async fn citations_into_paragraph(
     .await
 }
 
-/// Events the sources report on, for the home page.
-pub async fn subject_records(pool: &SqlitePool) -> Result<Vec<RecordRow>> {
+/// The first `limit` events the sources report on, in order, for the home
+/// page, which shows a few and counts the rest.
+pub async fn first_subject_records(pool: &SqlitePool, limit: i64) -> Result<Vec<RecordRow>> {
     sqlx::query_as(
-        "SELECT DISTINCT id, kind, slug, title, english, english_note, summary, summary_en, summary_en_basis, fields_en_basis FROM records WHERE id IN (SELECT record_id FROM source_subjects) ORDER BY position",
+        "SELECT id, kind, slug, title, english, english_note, summary, summary_en, summary_en_basis, fields_en_basis FROM records WHERE id IN (SELECT record_id FROM source_subjects) ORDER BY position LIMIT ?",
     )
+    .bind(limit)
     .fetch_all(pool)
     .await
+}
+
+/// How many records the sources report on.
+pub async fn subject_count(pool: &SqlitePool) -> Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(DISTINCT record_id) FROM source_subjects")
+        .fetch_one(pool)
+        .await
 }
 
 /// The first `limit` records of a kind, in order: previews need no more.

@@ -118,9 +118,8 @@ pub async fn home(State(state): State<AppState>, lang: Lang) -> Result<Response,
     let pool = &state.pool;
     let mut glances = Vec::new();
     let mut taking_part: Vec<String> = Vec::new();
-    let subjects = queries::subject_records(pool).await?;
-    let subjects_total = subjects.len();
-    for r in subjects.into_iter().take(HOME_BOUND.glances) {
+    let subjects_total = queries::subject_count(pool).await? as usize;
+    for r in queries::first_subject_records(pool, HOME_BOUND.glances as i64).await? {
         let links = queries::links_from(pool, r.id).await?;
         taking_part.extend(
             links

@@ -151,12 +151,15 @@ pub fn backlink_groups(rows: &[LinkedRow]) -> Vec<LinkGroup> {
     Kind::ALL
         .into_iter()
         .filter_map(|kind| {
-            let mut items: Vec<RecordRef> = Vec::new();
-            for r in rows.iter().filter(|r| r.kind == kind) {
-                if !items.iter().any(|i| i.slug == r.slug) {
-                    items.push(RecordRef::from(r));
-                }
-            }
+            // A record linking in several roles is listed once; looked up
+            // in a set, since a country has tens of thousands of backlinks
+            // at scale and searching the list each time was quadratic.
+            let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+            let items: Vec<RecordRef> = rows
+                .iter()
+                .filter(|r| r.kind == kind && seen.insert(r.slug.as_str()))
+                .map(RecordRef::from)
+                .collect();
             (!items.is_empty()).then(|| LinkGroup {
                 label_zh: kind.label_zh().to_owned(),
                 label_en: kind.label_en().to_owned(),
