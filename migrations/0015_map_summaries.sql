@@ -6,7 +6,7 @@
 -- render. At 1000 times the real corpus (64,000 outcomes, 99,000 project
 -- links) that took over 10 s, so the map and the home page timed out.
 -- The corpus only changes at import; counting then makes the map read a
--- row per country and the dozen projects it draws.
+-- row per country and the at most 22 projects it draws and lists.
 
 -- Which outcome (agreement, project, initiative) names which country as
 -- its own: a party, or a country involved.

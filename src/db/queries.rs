@@ -426,14 +426,14 @@ pub struct ErratumRow {
     pub note: Option<String>,
 }
 
-/// Every erratum of every source, in text order. There are a handful, so
-/// pages filter them rather than ask per paragraph.
 /// Columns of an [`ErratumRow`].
 const ERRATUM_SELECT: &str = "SELECT e.source_id, s.slug AS source_slug, e.block_position, b.n, \
      e.line, e.char_offset, e.published, e.reading, e.note FROM source_errata e \
      JOIN sources s ON s.id = e.source_id \
      JOIN source_blocks b ON b.source_id = e.source_id AND b.position = e.block_position";
 
+/// Every erratum of every source, in text order. There are a handful per
+/// source, so pages filter them rather than ask per paragraph.
 pub async fn errata(pool: &SqlitePool) -> Result<Vec<ErratumRow>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{ERRATUM_SELECT} ORDER BY e.source_id, e.block_position, e.char_offset"

@@ -462,7 +462,7 @@ async fn a_countrys_backlinks_are_the_lists_narrowed_to_it() {
 async fn the_maps_counts_written_at_import_are_the_links_counted() {
     for app in [TestApp::new().await, TestApp::scaled(COPIES).await] {
         let pool = db(&app).await;
-        let counted: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+        let counted: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
             "WITH member AS (SELECT DISTINCT l.from_id AS o, l.to_id AS c FROM record_links l \
                JOIN records o ON o.id = l.from_id JOIN records t ON t.id = l.to_id \
                WHERE o.kind IN ('agreement', 'project', 'initiative') \
@@ -477,30 +477,56 @@ async fn the_maps_counts_written_at_import_are_the_links_counted() {
                   JOIN records o ON o.id = l.from_id \
                  WHERE l.to_id = r.id AND l.role = 'related' \
                    AND o.kind IN ('agreement', 'project', 'initiative') \
-                   AND l.from_id NOT IN (SELECT m.o FROM member m WHERE m.c = r.id)) \
+                   AND l.from_id NOT IN (SELECT m.o FROM member m WHERE m.c = r.id)), \
+               (SELECT COUNT(*) FROM member m \
+                 WHERE m.c = r.id AND EXISTS (SELECT 1 FROM record_status s WHERE s.record_id = m.o)) \
              FROM records r WHERE r.kind = 'country' ORDER BY r.slug",
         )
         .fetch_all(&pool)
         .await
         .unwrap();
-        let mut written: Vec<(String, i64, i64, i64)> = summitkb::db::queries::map_countries(&pool)
-            .await
-            .unwrap()
-            .into_iter()
-            .filter_map(|c| Some((c.slug?, c.outcomes, c.specific, c.mentions)))
-            .collect();
+        let mut written: Vec<(String, i64, i64, i64, i64)> =
+            summitkb::db::queries::map_countries(&pool)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter_map(|c| Some((c.slug?, c.outcomes, c.specific, c.mentions, c.latest_total)))
+                .collect();
         written.sort();
         // Every country with a shape is on the map; the corpus has no other.
         assert_eq!(written, counted);
-        assert!(counted.iter().any(|c| c.1 > 0), "{counted:?}");
+        assert!(counted.iter().any(|c| c.1 > 0 && c.4 > 0), "{counted:?}");
+
+        // The region-wide outcomes: those naming as many countries as the
+        // widest, and that number.
+        let region: (i64, i64) = sqlx::query_as(
+            "WITH size AS (SELECT l.from_id AS o, COUNT(DISTINCT l.to_id) AS n \
+               FROM record_links l JOIN records o ON o.id = l.from_id \
+               JOIN records t ON t.id = l.to_id \
+               WHERE o.kind IN ('agreement', 'project', 'initiative') \
+                 AND l.role IN ('parties', 'countries') AND t.kind = 'country' \
+               GROUP BY l.from_id) \
+             SELECT (SELECT COUNT(*) FROM size WHERE n = (SELECT MAX(n) FROM size)), \
+                    (SELECT MAX(n) FROM size)",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            summitkb::db::queries::region_wide_outcomes(&pool)
+                .await
+                .unwrap(),
+            region
+        );
 
         // The projects the map draws: each project's countries with a
         // capital on the map, counted from the links.
         let drawn: Vec<(String, i64)> = sqlx::query_as(
             "SELECT p.slug, (SELECT COUNT(*) FROM record_links l \
-               JOIN records c ON c.id = l.to_id \
+               JOIN records c ON c.id = l.to_id AND c.kind = 'country' \
                JOIN record_fields f ON f.record_id = c.id AND f.name = 'iso' \
-               JOIN country_shapes s ON s.iso = f.value AND s.capital_lon IS NOT NULL \
+               JOIN country_shapes s ON s.iso = f.value \
+                 AND s.capital_lon IS NOT NULL AND s.capital_lat IS NOT NULL \
               WHERE l.from_id = p.id AND l.role = 'countries') \
              FROM records p WHERE p.kind = 'project' ORDER BY p.slug",
         )
