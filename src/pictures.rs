@@ -664,34 +664,68 @@ pub fn lay_out_timeline(
     page: std::ops::Range<usize>,
     page_url: impl Fn(usize) -> String,
 ) -> TimelineView {
-    let stated = entries.iter().filter(|e| e.stated).count();
-    let derived = entries.len() - stated;
-    let mut year_links: Vec<YearLink> = Vec::new();
-    for (i, e) in entries.iter().enumerate() {
-        let year = e.start.floor() as i32;
-        match year_links.last_mut() {
-            Some(y) if y.year == year => y.count += 1,
-            _ => year_links.push(YearLink {
-                year,
-                count: 1,
-                url: format!("{}#y{year}", page_url(i)),
-            }),
-        }
-    }
-    // A year with entries on this page is a jump within it.
-    for y in &mut year_links {
-        let here = entries[page.clone()]
-            .iter()
-            .any(|e| e.start.floor() as i32 == y.year);
-        if here {
-            y.url = format!("#y{}", y.year);
-        }
-    }
+    let whole = TimelineWhole::of(&entries);
     let entries: Vec<TimelineEntry> = entries
         .into_iter()
         .skip(page.start)
         .take(page.len())
         .collect();
+    lay_out_timeline_page(entries, &whole, page_url)
+}
+
+/// What the timeline counts over all its entries, whichever page it shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TimelineWhole {
+    pub stated: usize,
+    pub derived: usize,
+    /// Each year with entries, in date order, and how many it has.
+    pub years: Vec<(i32, usize)>,
+}
+
+impl TimelineWhole {
+    /// The counts of `entries`, in date order.
+    pub fn of(entries: &[TimelineEntry]) -> TimelineWhole {
+        let mut whole = TimelineWhole::default();
+        for e in entries {
+            if e.stated {
+                whole.stated += 1;
+            } else {
+                whole.derived += 1;
+            }
+            let year = e.start.floor() as i32;
+            match whole.years.last_mut() {
+                Some((y, n)) if *y == year => *n += 1,
+                _ => whole.years.push((year, 1)),
+            }
+        }
+        whole
+    }
+}
+
+/// Lays out one page of the timeline: `entries` are the page's, in date
+/// order, of the whole that `whole` counts.
+pub fn lay_out_timeline_page(
+    entries: Vec<TimelineEntry>,
+    whole: &TimelineWhole,
+    page_url: impl Fn(usize) -> String,
+) -> TimelineView {
+    let (stated, derived) = (whole.stated, whole.derived);
+    let mut year_links: Vec<YearLink> = Vec::new();
+    let mut at = 0;
+    for &(year, count) in &whole.years {
+        // A year with entries on this page is a jump within it.
+        let here = entries.iter().any(|e| e.start.floor() as i32 == year);
+        year_links.push(YearLink {
+            year,
+            count,
+            url: if here {
+                format!("#y{year}")
+            } else {
+                format!("{}#y{year}", page_url(at))
+            },
+        });
+        at += count;
+    }
 
     // The axis spans the records' dates and their statuses' dates.
     let first = entries

@@ -26,7 +26,8 @@ pub enum ImportOutcome {
 }
 
 /// Tables holding imported content, children first.
-const CONTENT_TABLES: [&str; 27] = [
+const CONTENT_TABLES: [&str; 28] = [
+    "timeline_keys",
     "map_latest",
     "map_projects",
     "map_region",
@@ -86,6 +87,7 @@ pub async fn import(pool: &SqlitePool, seeds: &SeedSet) -> Result<ImportOutcome,
     let ids = Ids::of(seeds);
     write_content(&mut tx, seeds, &ids).await?;
     write_map_summaries(&mut tx).await?;
+    write_timeline_keys(&mut tx).await?;
     sqlx::query(
         "INSERT INTO meta (key, value) VALUES ('data_version', ?) \
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -597,6 +599,43 @@ async fn write_search_facets(tx: &mut SqliteConnection) -> Result<(), sqlx::Erro
         sqlx::query(facets).execute(&mut *tx).await?;
     }
     Ok(())
+}
+
+/// Writes each dated record's place on the timeline (migration 0016): its
+/// date's sort key and year, and whether the date is stated, read back
+/// from the fields just written and parsed as the pages parse them. A
+/// date that does not parse has no place, as the timeline leaves it out.
+async fn write_timeline_keys(tx: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+    use crate::dates::{Basis, DateSpan};
+    let dated: Vec<(i64, String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT r.id, d.value, b.value, r.position FROM records r \
+         JOIN record_fields d ON d.record_id = r.id AND d.name = 'date' \
+         LEFT JOIN record_fields b ON b.record_id = r.id AND b.name = 'date_basis'",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let keys = dated.into_iter().filter_map(|(id, date, basis, position)| {
+        let span = DateSpan::parse(&date).ok()?;
+        let stated = basis
+            .as_deref()
+            .and_then(Basis::parse)
+            .unwrap_or(Basis::Stated)
+            == Basis::Stated;
+        Some((id, span.sort_key(), span.start.year, stated, position))
+    });
+    insert_rows(
+        tx,
+        "timeline_keys (record_id, sort_key, year, stated, position)",
+        keys,
+        |mut b, (id, key, year, stated, position)| {
+            b.push_bind(id)
+                .push_bind(key)
+                .push_bind(year)
+                .push_bind(stated)
+                .push_bind(position);
+        },
+    )
+    .await
 }
 
 /// Kinds whose records count as outcomes on the map, as SQL.

@@ -756,6 +756,46 @@ pub async fn dated_records(pool: &SqlitePool) -> Result<Vec<DatedRow>> {
     .await
 }
 
+/// The timeline's counts over every dated record (migration 0016): how
+/// many have a stated date, and each year's count, in date order.
+pub async fn timeline_counts(pool: &SqlitePool) -> Result<(i64, Vec<(i64, i64)>)> {
+    let stated: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(stated), 0) FROM timeline_keys")
+        .fetch_one(pool)
+        .await?;
+    let years =
+        sqlx::query_as("SELECT year, COUNT(*) FROM timeline_keys GROUP BY year ORDER BY year")
+            .fetch_all(pool)
+            .await?;
+    Ok((stated, years))
+}
+
+/// One page of [`dated_records`] in the timeline's order (date, then list
+/// order): `limit` of them from place `offset`.
+pub async fn dated_records_page(
+    pool: &SqlitePool,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<DatedRow>> {
+    sqlx::query_as(
+        "SELECT r.kind, r.slug, r.title, r.english, d.value AS date, b.value AS basis, \
+                v.value AS derivation, v.value_en AS derivation_en, s.slug AS source_slug, \
+                c.paragraph \
+         FROM (SELECT record_id, sort_key, position FROM timeline_keys \
+               ORDER BY sort_key, position LIMIT ? OFFSET ?) k \
+         JOIN records r ON r.id = k.record_id \
+         JOIN record_fields d ON d.record_id = r.id AND d.name = 'date' \
+         LEFT JOIN record_fields b ON b.record_id = r.id AND b.name = 'date_basis' \
+         LEFT JOIN record_fields v ON v.record_id = r.id AND v.name = 'derivation' \
+         LEFT JOIN citations c ON c.record_id = r.id AND c.position = 0 \
+         LEFT JOIN sources s ON s.id = c.source_id \
+         ORDER BY k.sort_key, k.position",
+    )
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await
+}
+
 /// A record with its place in list order, for keyset pagination.
 #[derive(Debug, Clone, FromRow)]
 pub struct PositionedRecordRow {

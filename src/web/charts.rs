@@ -12,8 +12,8 @@ use super::params::Params;
 use super::{AppError, AppState, render};
 use crate::db::queries;
 use crate::pictures::{
-    MAP_SHOWN, MAX_COUNTRIES_DRAWN, MapView, ROUTES_SHOWN, TimelineView, attach_statuses,
-    build_map, lay_out_timeline, timeline_entries,
+    MAP_SHOWN, MAX_COUNTRIES_DRAWN, MapView, ROUTES_SHOWN, TimelineView, TimelineWhole,
+    attach_statuses, build_map, lay_out_timeline_page, timeline_entries,
 };
 
 pub async fn load_map(state: &AppState) -> Result<MapView, AppError> {
@@ -160,15 +160,27 @@ pub async fn timeline_page(
     params: Params,
     lang: Lang,
 ) -> Result<Response, AppError> {
-    let rows = queries::dated_records(&state.pool).await?;
+    let (stated, years) = queries::timeline_counts(&state.pool).await?;
+    let count = |n: i64| usize::try_from(n).unwrap_or(0);
+    let total: usize = years.iter().map(|(_, n)| count(*n)).sum();
+    let whole = TimelineWhole {
+        stated: count(stated),
+        derived: total - count(stated).min(total),
+        years: years
+            .iter()
+            .map(|(y, n)| (i32::try_from(*y).unwrap_or(0), count(*n)))
+            .collect(),
+    };
+    let (pager, problem) = Pager::or_first(params.get("page"), total, PAGE_SIZE);
+    // The page's records alone, and their status statements.
+    let range = pager.range();
+    let rows =
+        queries::dated_records_page(&state.pool, range.start as i64, range.len() as i64).await?;
     let mut entries = timeline_entries(&rows, &[]);
-    let (pager, problem) = Pager::or_first(params.get("page"), entries.len(), PAGE_SIZE);
-    // The status statements of the page's records alone.
-    let on_page = &mut entries[pager.range()];
-    let slugs: Vec<&str> = on_page.iter().map(|e| e.record.slug.as_str()).collect();
+    let slugs: Vec<&str> = entries.iter().map(|e| e.record.slug.as_str()).collect();
     let statuses = crate::db::history::status_points_of(&state.pool, &slugs).await?;
-    attach_statuses(on_page, &statuses);
-    let view = lay_out_timeline(entries, pager.range(), |i| {
+    attach_statuses(&mut entries, &statuses);
+    let view = lay_out_timeline_page(entries, &whole, |i| {
         with_page("/timeline", pager.page_of(i))
     });
     let status = answer_status(&problem);
