@@ -171,18 +171,12 @@ pub struct StatusPointRow {
 /// The status statements of the records named by slug, each record's
 /// oldest first: what one page of the timeline marks.
 pub async fn status_points_of(pool: &SqlitePool, slugs: &[&str]) -> Result<Vec<StatusPointRow>> {
-    if slugs.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
+    super::queries::fetch_by_ids(
+        pool,
         "SELECT r.kind, r.slug, st.status, st.status_en, st.date FROM record_status st \
-         JOIN records r ON r.id = st.record_id WHERE r.slug IN ({}) \
+         JOIN records r ON r.id = st.record_id WHERE r.slug IN ({ids}) \
          ORDER BY r.position, st.position",
-        vec!["?"; slugs.len()].join(",")
-    );
-    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-    for slug in slugs {
-        q = q.bind(*slug);
-    }
-    q.fetch_all(pool).await
+        slugs,
+    )
+    .await
 }

@@ -641,6 +641,12 @@ async fn write_timeline_keys(tx: &mut SqliteConnection) -> Result<(), sqlx::Erro
 /// Kinds whose records count as outcomes on the map, as SQL.
 const MAP_OUTCOME_KINDS: &str = "('agreement', 'project', 'initiative')";
 
+/// How many countries each outcome of `map_members` names, and the most
+/// any names: what makes an outcome region-wide, for both tables that ask.
+const MAP_SIZE: &str = "size AS MATERIALIZED \
+       (SELECT outcome_id, COUNT(*) AS n FROM map_members GROUP BY outcome_id), \
+     widest AS (SELECT COALESCE(MAX(n), 0) AS n FROM size)";
+
 /// Writes the map's counts over the whole corpus (migration 0015) from the
 /// records, links and statuses just written: an `INSERT ... SELECT` each,
 /// in dependency order, so that the map reads a row per country however
@@ -660,18 +666,15 @@ async fn write_map_summaries(tx: &mut SqliteConnection) -> Result<(), sqlx::Erro
          JOIN record_status st ON st.record_id = o.id AND st.position = \
            (SELECT MAX(position) FROM record_status WHERE record_id = o.id)"
             .to_owned(),
-        "INSERT INTO map_region (id, outcomes, countries) \
-         WITH size AS (SELECT outcome_id, COUNT(*) AS n FROM map_members GROUP BY outcome_id), \
-              widest AS (SELECT COALESCE(MAX(n), 0) AS n FROM size) \
-         SELECT 0, (SELECT COUNT(*) FROM size WHERE n = (SELECT n FROM widest)), \
-                (SELECT n FROM widest)"
-            .to_owned(),
+        format!(
+            "INSERT INTO map_region (id, outcomes, countries) WITH {MAP_SIZE} \
+             SELECT 0, (SELECT COUNT(*) FROM size WHERE n = (SELECT n FROM widest)), \
+                    (SELECT n FROM widest)"
+        ),
         format!(
             "INSERT INTO map_country_counts \
                (country_id, outcomes, specific, mentions, latest_total, latest_kinds) \
-             WITH size AS MATERIALIZED \
-                (SELECT outcome_id, COUNT(*) AS n FROM map_members GROUP BY outcome_id), \
-              widest AS (SELECT COALESCE(MAX(n), 0) AS n FROM size) \
+             WITH {MAP_SIZE} \
              SELECT r.id, \
                (SELECT COUNT(*) FROM map_members m WHERE m.country_id = r.id), \
                (SELECT COUNT(*) FROM map_members m JOIN size z ON z.outcome_id = m.outcome_id \

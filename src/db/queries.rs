@@ -101,10 +101,12 @@ pub struct LinkPairRow {
 }
 
 /// Runs `sql`, whose `{ids}` stands for a list of `?` placeholders, with one
-/// bound id each. Only placeholders are formatted in: ids are always bound.
-async fn fetch_by_ids<T>(pool: &SqlitePool, sql: &str, ids: &[i64]) -> Result<Vec<T>>
+/// bound key (an id, a slug) each. Only placeholders are formatted in: keys
+/// are always bound.
+pub(crate) async fn fetch_by_ids<T, K>(pool: &SqlitePool, sql: &str, ids: &[K]) -> Result<Vec<T>>
 where
     T: for<'r> FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+    K: for<'q> sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Sync,
 {
     if ids.is_empty() {
         return Ok(Vec::new());
@@ -445,39 +447,25 @@ pub async fn errata(pool: &SqlitePool) -> Result<Vec<ErratumRow>> {
 /// The errata of the sources named by slug, in the order of [`errata`]: a
 /// page citing a few sources reads theirs alone.
 pub async fn errata_of_sources(pool: &SqlitePool, slugs: &[&str]) -> Result<Vec<ErratumRow>> {
-    let mut out: Vec<ErratumRow> = Vec::new();
-    for slug in dedup(slugs) {
-        out.extend(
-            sqlx::query_as::<_, ErratumRow>(sqlx::AssertSqlSafe(format!(
-                "{ERRATUM_SELECT} WHERE s.slug = ? ORDER BY e.block_position, e.char_offset"
-            )))
-            .bind(slug)
-            .fetch_all(pool)
-            .await?,
-        );
-    }
-    out.sort_by_key(|e| (e.source_id, e.block_position, e.char_offset));
-    Ok(out)
+    fetch_by_ids(
+        pool,
+        &format!(
+            "{ERRATUM_SELECT} WHERE s.slug IN ({{ids}}) \
+             ORDER BY e.source_id, e.block_position, e.char_offset"
+        ),
+        slugs,
+    )
+    .await
 }
 
-/// The sources named by slug, each once, in the order first named.
+/// The sources named by slug, each once, in the order of [`all_sources`].
 pub async fn sources_by_slugs(pool: &SqlitePool, slugs: &[&str]) -> Result<Vec<SourceRow>> {
-    let mut out = Vec::new();
-    for slug in dedup(slugs) {
-        out.extend(source_by_slug(pool, slug).await?);
-    }
-    Ok(out)
-}
-
-/// `items` without repeats, in the order first seen.
-fn dedup<'a>(items: &[&'a str]) -> Vec<&'a str> {
-    let mut seen: Vec<&str> = Vec::new();
-    for i in items {
-        if !seen.contains(i) {
-            seen.push(i);
-        }
-    }
-    seen
+    fetch_by_ids(
+        pool,
+        "SELECT * FROM sources WHERE slug IN ({ids}) ORDER BY published, slug",
+        slugs,
+    )
+    .await
 }
 
 pub async fn record_fields(pool: &SqlitePool, record_id: i64) -> Result<Vec<FieldRow>> {
@@ -739,19 +727,21 @@ pub struct DatedRow {
     pub paragraph: Option<i64>,
 }
 
+/// Columns of a [`DatedRow`] of the records `r`; they need [`DATED_JOINS`]
+/// after the `FROM` that names `r`.
+const DATED_COLUMNS: &str = "SELECT r.kind, r.slug, r.title, r.english, d.value AS date, \
+     b.value AS basis, v.value AS derivation, v.value_en AS derivation_en, \
+     s.slug AS source_slug, c.paragraph";
+const DATED_JOINS: &str = "JOIN record_fields d ON d.record_id = r.id AND d.name = 'date' \
+     LEFT JOIN record_fields b ON b.record_id = r.id AND b.name = 'date_basis' \
+     LEFT JOIN record_fields v ON v.record_id = r.id AND v.name = 'derivation' \
+     LEFT JOIN citations c ON c.record_id = r.id AND c.position = 0 \
+     LEFT JOIN sources s ON s.id = c.source_id";
+
 pub async fn dated_records(pool: &SqlitePool) -> Result<Vec<DatedRow>> {
-    sqlx::query_as(
-        "SELECT r.kind, r.slug, r.title, r.english, d.value AS date, b.value AS basis, \
-                v.value AS derivation, v.value_en AS derivation_en, s.slug AS source_slug, \
-                c.paragraph \
-         FROM records r \
-         JOIN record_fields d ON d.record_id = r.id AND d.name = 'date' \
-         LEFT JOIN record_fields b ON b.record_id = r.id AND b.name = 'date_basis' \
-         LEFT JOIN record_fields v ON v.record_id = r.id AND v.name = 'derivation' \
-         LEFT JOIN citations c ON c.record_id = r.id AND c.position = 0 \
-         LEFT JOIN sources s ON s.id = c.source_id \
-         ORDER BY r.position",
-    )
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{DATED_COLUMNS} FROM records r {DATED_JOINS} ORDER BY r.position"
+    )))
     .fetch_all(pool)
     .await
 }
@@ -776,20 +766,12 @@ pub async fn dated_records_page(
     offset: i64,
     limit: i64,
 ) -> Result<Vec<DatedRow>> {
-    sqlx::query_as(
-        "SELECT r.kind, r.slug, r.title, r.english, d.value AS date, b.value AS basis, \
-                v.value AS derivation, v.value_en AS derivation_en, s.slug AS source_slug, \
-                c.paragraph \
-         FROM (SELECT record_id, sort_key, position FROM timeline_keys \
-               ORDER BY sort_key, position LIMIT ? OFFSET ?) k \
-         JOIN records r ON r.id = k.record_id \
-         JOIN record_fields d ON d.record_id = r.id AND d.name = 'date' \
-         LEFT JOIN record_fields b ON b.record_id = r.id AND b.name = 'date_basis' \
-         LEFT JOIN record_fields v ON v.record_id = r.id AND v.name = 'derivation' \
-         LEFT JOIN citations c ON c.record_id = r.id AND c.position = 0 \
-         LEFT JOIN sources s ON s.id = c.source_id \
-         ORDER BY k.sort_key, k.position",
-    )
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{DATED_COLUMNS} FROM (SELECT record_id, sort_key, position FROM timeline_keys \
+           ORDER BY sort_key, position LIMIT ? OFFSET ?) k \
+         JOIN records r ON r.id = k.record_id {DATED_JOINS} \
+         ORDER BY k.sort_key, k.position"
+    )))
     .bind(limit)
     .bind(offset)
     .fetch_all(pool)
@@ -1030,16 +1012,10 @@ pub async fn country_names(pool: &SqlitePool, slugs: &[&str]) -> Result<Vec<Coun
 /// The English of the records with these slugs, of any kind (answers that
 /// name records by kind and slug pick theirs out).
 pub async fn english_of_slugs(pool: &SqlitePool, slugs: &[&str]) -> Result<Vec<EnglishRow>> {
-    if slugs.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "{ENGLISH_SELECT} WHERE slug IN ({})",
-        vec!["?"; slugs.len()].join(",")
-    );
-    let mut q = sqlx::query_as::<_, EnglishRow>(sqlx::AssertSqlSafe(sql));
-    for s in slugs {
-        q = q.bind(*s);
-    }
-    q.fetch_all(pool).await
+    fetch_by_ids(
+        pool,
+        &format!("{ENGLISH_SELECT} WHERE slug IN ({{ids}})"),
+        slugs,
+    )
+    .await
 }
