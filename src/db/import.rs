@@ -26,7 +26,7 @@ pub enum ImportOutcome {
 }
 
 /// Tables holding imported content, children first.
-const CONTENT_TABLES: [&str; 28] = [
+const CONTENT_TABLES: [&str; 27] = [
     "timeline_keys",
     "map_latest",
     "map_projects",
@@ -42,7 +42,6 @@ const CONTENT_TABLES: [&str; 28] = [
     "synonym_groups",
     "country_shapes",
     "record_editorial",
-    "search_countries",
     "search_facets",
     "search_rows",
     "suggest_labels",
@@ -582,22 +581,17 @@ async fn write_term_index(tx: &mut SqliteConnection) -> Result<(), sqlx::Error> 
 }
 
 /// Writes each `search_rows` row's target and countries into
-/// `search_facets` (migration 0013) under the same rowid, and its countries
-/// one by one into `search_countries` (migration 0014), for the totals
-/// and facets of a search. An `INSERT ... SELECT` each, inside SQLite: the
+/// `search_facets` (migration 0013) under the same rowid, for the totals
+/// and facets of a search. An `INSERT ... SELECT`, inside SQLite: the
 /// values are already in the table, so nothing is bound or sent back and
 /// forth, which batching with `insert_rows` would still do.
 async fn write_search_facets(tx: &mut SqliteConnection) -> Result<(), sqlx::Error> {
-    for facets in [
+    sqlx::query(
         "INSERT INTO search_facets (id, target, countries) \
          SELECT id, target, countries FROM search_rows",
-        "INSERT INTO search_countries (id, country) \
-         SELECT DISTINCT s.id, j.value FROM search_rows s, \
-           json_each('[\"' || replace(s.countries, ' ', '\",\"') || '\"]') j \
-         WHERE s.countries != ''",
-    ] {
-        sqlx::query(facets).execute(&mut *tx).await?;
-    }
+    )
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }
 

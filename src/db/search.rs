@@ -11,7 +11,7 @@ use super::queries::{self, CitationRow, RecordRow};
 use crate::model::Kind;
 use crate::search::query::{match_condition, prefix_pattern};
 use crate::search::rank::{self, Candidate};
-use crate::search::{Facets, Filters, Plan, Query, fold, fuzzy, pinyin};
+use crate::search::{Facets, Filters, Plan, Query, facets, fold, fuzzy, pinyin};
 
 /// Most candidates ranked for one query, taken after the filters, records
 /// first, in document order. Totals and facet counts are over every match.
@@ -258,9 +258,8 @@ async fn rank_matches(
            WHERE {kind_filter} AND {country_filter} \
          UNION ALL SELECT 'kind', target, count(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
            NULL FROM m WHERE {country_filter} GROUP BY target \
-         UNION ALL SELECT 'country', sc.country, count(*), NULL, NULL, NULL, NULL, NULL, NULL, \
-           NULL, NULL FROM m JOIN search_countries sc ON sc.id = m.id \
-           WHERE {kind_filter} GROUP BY sc.country \
+         UNION ALL SELECT 'countries', countries, count(*), NULL, NULL, NULL, NULL, NULL, NULL, \
+           NULL, NULL FROM m WHERE {kind_filter} AND countries != '' GROUP BY countries \
          UNION ALL SELECT 'candidate', s.target, 0, s.ref_id, s.n, s.names, s.pinyin, s.linked, \
            {body}, s.about, s.cited \
            FROM (SELECT id FROM m WHERE {kind_filter} AND {country_filter} \
@@ -274,13 +273,13 @@ async fn rank_matches(
     )
     .await?;
     let mut total = 0;
-    let (mut kinds, mut countries, mut candidates) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut kinds, mut country_sets, mut candidates) = (Vec::new(), Vec::new(), Vec::new());
     for row in rows {
         let count = usize::try_from(row.count).unwrap_or(0);
         match row.facet.as_str() {
             "total" => total = count,
             "kind" => kinds.push((row.value, count)),
-            "country" => countries.push((row.value, count)),
+            "countries" => country_sets.push((row.value, count)),
             _ => candidates.push(Candidate {
                 is_record: row.value != "paragraph",
                 kind: row.value,
@@ -301,7 +300,7 @@ async fn rank_matches(
         total,
         ranked,
         placed,
-        facets: Facets::new(kinds, countries),
+        facets: Facets::new(kinds, facets::per_country(country_sets)),
     })
 }
 

@@ -609,25 +609,6 @@ async fn search_facets_hold_every_index_row() {
             .expect("facet rows");
     assert!(index.len() > 100, "{} index rows", index.len());
     assert_eq!(facets, index);
-    // And its countries one by one (migration 0014), as the country
-    // facets count them.
-    let mut split: Vec<(i64, String)> = index
-        .iter()
-        .flat_map(|(id, _, countries)| {
-            countries
-                .split_whitespace()
-                .map(move |c| (*id, c.to_owned()))
-        })
-        .collect();
-    split.sort();
-    split.dedup();
-    let countries: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, country FROM search_countries ORDER BY id, country")
-            .fetch_all(&pool)
-            .await
-            .expect("country rows");
-    assert!(split.len() > 10, "{} country rows", split.len());
-    assert_eq!(countries, split);
     pool.close().await;
 }
 
