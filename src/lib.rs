@@ -10,6 +10,7 @@ pub mod cite;
 pub mod dates;
 pub mod db;
 mod hex;
+pub mod lists;
 pub mod model;
 pub mod pictures;
 pub mod refs;

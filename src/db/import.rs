@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use sqlx::query_builder::Separated;
 use sqlx::{Connection, QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
+use crate::lists::{Content, Grouping, OTHER, columns, groupings};
 use crate::model::{FieldName, Kind};
 use crate::search::{fold, index_columns, pinyin};
 use crate::seeds::{BlockKind, Provenance, Record, SeedSet, Source};
@@ -26,7 +27,9 @@ pub enum ImportOutcome {
 }
 
 /// Tables holding imported content, children first.
-const CONTENT_TABLES: [&str; 27] = [
+const CONTENT_TABLES: [&str; 29] = [
+    "list_keys",
+    "list_entries",
     "timeline_keys",
     "map_latest",
     "map_projects",
@@ -87,6 +90,7 @@ pub async fn import(pool: &SqlitePool, seeds: &SeedSet) -> Result<ImportOutcome,
     write_content(&mut tx, seeds, &ids).await?;
     write_map_summaries(&mut tx).await?;
     write_timeline_keys(&mut tx).await?;
+    write_list_tables(&mut tx).await?;
     sqlx::query(
         "INSERT INTO meta (key, value) VALUES ('data_version', ?) \
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -630,6 +634,74 @@ async fn write_timeline_keys(tx: &mut SqliteConnection) -> Result<(), sqlx::Erro
         },
     )
     .await
+}
+
+/// Writes the tables a list page is read from (migration 0018), each
+/// with an `INSERT ... SELECT` inside SQLite: every record under each
+/// grouping its kind's list offers ([`crate::lists::groupings`]), and the
+/// sort key of every column of linked records ([`crate::lists::columns`]):
+/// how many records a record's cell holds and their titles in link order,
+/// as the cell shows them.
+async fn write_list_tables(tx: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+    for kind in Kind::ALL {
+        for grouping in groupings(kind) {
+            let (sql, param) = match grouping {
+                Grouping::None => (
+                    "INSERT INTO list_entries (kind, grouping, g, first, position, record_id) \
+                     SELECT kind, ?2, '', 0, position, id FROM records WHERE kind = ?1",
+                    None,
+                ),
+                Grouping::Field(f) => (
+                    "INSERT INTO list_entries (kind, grouping, g, first, position, record_id) \
+                     SELECT r.kind, ?2, COALESCE(f.value, ?4), r.position, r.position, r.id \
+                     FROM records r LEFT JOIN record_fields f \
+                       ON f.record_id = r.id AND f.name = ?3 \
+                     WHERE r.kind = ?1",
+                    Some(f.as_str()),
+                ),
+                Grouping::Country(role) => (
+                    "INSERT INTO list_entries (kind, grouping, g, first, position, record_id) \
+                     SELECT r.kind, ?2, c.slug, (r.position << 20) + l.position, r.position, r.id \
+                     FROM records r JOIN record_links l ON l.from_id = r.id AND l.role = ?3 \
+                       JOIN records c ON c.id = l.to_id AND c.kind = 'country' \
+                     WHERE r.kind = ?1 \
+                     UNION ALL SELECT kind, ?2, '', 9223372036854775807, position, id \
+                     FROM records r WHERE kind = ?1 AND NOT EXISTS (SELECT 1 FROM record_links l \
+                       JOIN records c ON c.id = l.to_id AND c.kind = 'country' \
+                       WHERE l.from_id = r.id AND l.role = ?3)",
+                    Some(role.as_str()),
+                ),
+            };
+            sqlx::query(sql)
+                .bind(kind)
+                .bind(grouping.key())
+                .bind(param)
+                .bind(OTHER)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for col in columns(kind) {
+            let Content::Links(role, only) = col.content() else {
+                continue;
+            };
+            sqlx::query(
+                "INSERT INTO list_keys (col, record_id, sort_key) \
+                 SELECT ?1, l.from_id, \
+                   printf('%03d', count(*)) || group_concat(t.title, '、' ORDER BY l.position) \
+                 FROM record_links l JOIN records f ON f.id = l.from_id \
+                   JOIN records t ON t.id = l.to_id \
+                 WHERE f.kind = ?2 AND l.role = ?3 AND (?4 IS NULL OR t.kind = ?4) \
+                 GROUP BY l.from_id",
+            )
+            .bind(col.key())
+            .bind(kind)
+            .bind(role.as_str())
+            .bind(only)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 /// Kinds whose records count as outcomes on the map, as SQL.

@@ -5,6 +5,7 @@
 pub mod export;
 pub mod history;
 pub mod import;
+pub mod lists;
 pub mod queries;
 pub mod search;
 

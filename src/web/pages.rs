@@ -18,7 +18,9 @@ use super::views::{
     link_groups, scopes,
 };
 use super::{AppError, AppState, jsonld, render};
+use crate::db::lists::{self, ListGroup, ListView};
 use crate::db::queries::{self, RecordRow};
+use crate::lists::{Column, Content, Grouping, OTHER, columns, groupings};
 use crate::model::{FieldName, Kind, LinkRole};
 use crate::pictures::MapView;
 
@@ -201,144 +203,6 @@ async fn fields_of(pool: &sqlx::SqlitePool, id: i64) -> Result<Vec<FieldView>, A
     Ok(fields)
 }
 
-/// What a list page's column shows: a field, the records of one link role,
-/// or the countries a record only mentions (its `related` countries), kept
-/// apart from its parties.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Column {
-    Field(FieldName),
-    Links(LinkRole),
-    Mentioned,
-}
-
-impl Column {
-    fn key(self) -> &'static str {
-        match self {
-            Column::Field(f) => f.as_str(),
-            Column::Links(r) => r.as_str(),
-            Column::Mentioned => "mentioned",
-        }
-    }
-
-    fn labels(self) -> (&'static str, &'static str) {
-        match self {
-            Column::Field(f) => f.labels(),
-            Column::Links(r) => r.labels(),
-            Column::Mentioned => ("仅提及", "Only mentioned"),
-        }
-    }
-}
-
-/// The columns of a kind's table, after the name: what a reader compares
-/// records of that kind by.
-fn columns(kind: Kind) -> &'static [Column] {
-    use Column::*;
-    match kind {
-        Kind::Agreement => &[
-            Field(FieldName::Form),
-            Field(FieldName::Status),
-            Field(FieldName::Date),
-            Links(LinkRole::Parties),
-            Mentioned,
-        ],
-        Kind::Project => &[
-            Field(FieldName::Sector),
-            Field(FieldName::Status),
-            Links(LinkRole::Countries),
-            Mentioned,
-        ],
-        Kind::Initiative => &[
-            Field(FieldName::Type),
-            Field(FieldName::Status),
-            Links(LinkRole::Countries),
-            Mentioned,
-        ],
-        Kind::Event => &[
-            Field(FieldName::Type),
-            Field(FieldName::Date),
-            Field(FieldName::Place),
-            Links(LinkRole::Host),
-        ],
-        Kind::Figure => &[
-            Field(FieldName::Original),
-            Field(FieldName::Value),
-            Field(FieldName::Unit),
-            Field(FieldName::Period),
-            Links(LinkRole::Countries),
-        ],
-        Kind::Quote => &[
-            Links(LinkRole::Speaker),
-            Field(FieldName::QuoteType),
-            Links(LinkRole::AtEvent),
-        ],
-        Kind::Person => &[Field(FieldName::Role), Links(LinkRole::CountryOf)],
-        Kind::Country => &[Field(FieldName::Iso), Field(FieldName::Capital)],
-        Kind::Organization => &[Field(FieldName::Type), Links(LinkRole::Members)],
-    }
-}
-
-/// The field a kind's list page groups by unless asked otherwise.
-fn group_field(kind: Kind) -> Option<FieldName> {
-    match kind {
-        Kind::Agreement => Some(FieldName::Form),
-        Kind::Project => Some(FieldName::Sector),
-        Kind::Initiative | Kind::Event | Kind::Organization => Some(FieldName::Type),
-        _ => None,
-    }
-}
-
-/// The link role that makes a record a country's own (its parties, the
-/// countries it involves), for grouping by country. Mentions do not count.
-fn country_role(kind: Kind) -> Option<LinkRole> {
-    match kind {
-        Kind::Agreement => Some(LinkRole::Parties),
-        Kind::Project | Kind::Initiative | Kind::Figure => Some(LinkRole::Countries),
-        Kind::Person => Some(LinkRole::CountryOf),
-        _ => None,
-    }
-}
-
-/// How a list page is grouped: by a field, by country, or not at all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Grouping {
-    Field(FieldName),
-    Country(LinkRole),
-    None,
-}
-
-impl Grouping {
-    fn key(self) -> &'static str {
-        match self {
-            Grouping::Field(f) => f.as_str(),
-            Grouping::Country(_) => "country",
-            Grouping::None => "none",
-        }
-    }
-}
-
-/// The groupings a kind offers, its default first.
-fn groupings(kind: Kind) -> Vec<Grouping> {
-    // By country repeats a record under each of its countries, so it is
-    // never the default.
-    match group_field(kind) {
-        Some(f) => [
-            Some(Grouping::Field(f)),
-            country_role(kind).map(Grouping::Country),
-            Some(Grouping::None),
-        ]
-        .into_iter()
-        .flatten()
-        .collect(),
-        None => [
-            Some(Grouping::None),
-            country_role(kind).map(Grouping::Country),
-        ]
-        .into_iter()
-        .flatten()
-        .collect(),
-    }
-}
-
 /// One cell: text, or records as links.
 pub struct CellView {
     pub text: String,
@@ -454,51 +318,6 @@ fn sort_now_of(sort: Option<Option<Column>>, desc: bool) -> Option<(&'static str
     sort.map(|c| (c.map_or("title", Column::key), desc))
 }
 
-/// What sorts before what in a column: dates by time, numbers by value,
-/// text as text; empty cells always last.
-#[derive(Debug, Clone, PartialEq, PartialOrd)]
-enum SortKey {
-    Number(f64),
-    Text(String),
-}
-
-fn sort_key(
-    col: Option<Column>,
-    record: &RecordRef,
-    cell: Option<&CellView>,
-    raw: Option<&str>,
-) -> Option<SortKey> {
-    match col {
-        None => Some(SortKey::Text(record.title.clone())),
-        Some(Column::Field(FieldName::Date)) => raw
-            .and_then(|v| crate::dates::DateSpan::parse(v).ok())
-            .map(|d| SortKey::Text(d.sort_key())),
-        Some(Column::Field(FieldName::Value)) => raw
-            .and_then(|v| v.trim().parse::<f64>().ok())
-            .map(SortKey::Number),
-        Some(_) => cell
-            .map(|c| {
-                if c.records.is_empty() {
-                    c.text.clone()
-                } else {
-                    // More countries first reads naturally as "widest first"
-                    // when descending; ties fall back to the names.
-                    format!(
-                        "{:03}{}",
-                        c.records.len(),
-                        c.records
-                            .iter()
-                            .map(|r| r.title.as_str())
-                            .collect::<Vec<_>>()
-                            .join("、")
-                    )
-                }
-            })
-            .filter(|t| !t.is_empty())
-            .map(SortKey::Text),
-    }
-}
-
 pub async fn kind_list(
     State(state): State<AppState>,
     path: Result<Path<String>, axum::extract::rejection::PathRejection>,
@@ -510,61 +329,6 @@ pub async fn kind_list(
     };
     let kind = Kind::from_plural(&plural).ok_or(AppError::NotFound)?;
     let pool = &state.pool;
-    let records = queries::records_of_kind(pool, kind).await?;
-    let fields = queries::fields_of_kind(pool, kind).await?;
-    let links = queries::links_from_kind(pool, kind).await?;
-
-    // Rows by record, so building the page is linear in the records: the
-    // list must stay fast when a kind has thousands of them.
-    let mut fields_of: HashMap<i64, Vec<&queries::FieldRow>> = HashMap::new();
-    for f in &fields {
-        fields_of.entry(f.record_id).or_default().push(f);
-    }
-    let mut links_of: HashMap<i64, Vec<&queries::LinkPairRow>> = HashMap::new();
-    for l in &links {
-        links_of.entry(l.from_id).or_default().push(l);
-    }
-    let field = |r: &RecordRow, name: FieldName| {
-        fields_of
-            .get(&r.id)
-            .and_then(|fs| fs.iter().find(|x| x.name == name.as_str()))
-            .map(|x| x.value.as_str())
-    };
-    let linked = |r: &RecordRow, role: LinkRole, only: Option<Kind>| -> Vec<RecordRef> {
-        links_of
-            .get(&r.id)
-            .into_iter()
-            .flatten()
-            .filter(|l| l.role == role.as_str() && only.is_none_or(|k| l.kind == k))
-            .map(|l| RecordRef::new(l.kind, &l.slug, &l.title, l.english.as_deref()))
-            .collect()
-    };
-    let field_en = |r: &RecordRow, name: FieldName| {
-        fields_of
-            .get(&r.id)
-            .and_then(|fs| fs.iter().find(|x| x.name == name.as_str()))
-            .and_then(|x| x.value_en.as_deref())
-    };
-    let cell = |r: &RecordRow, col: Column| match col {
-        Column::Field(f) => {
-            let view = field(r, f).map(|v| FieldView::with_english(f.as_str(), v, field_en(r, f)));
-            CellView {
-                text_en: view.as_ref().and_then(|v| v.value_en.clone()),
-                text: view.map(|v| v.value).unwrap_or_default(),
-                records: Vec::new(),
-            }
-        }
-        Column::Links(role) => CellView {
-            text: String::new(),
-            text_en: None,
-            records: linked(r, role, None),
-        },
-        Column::Mentioned => CellView {
-            text: String::new(),
-            text_en: None,
-            records: linked(r, LinkRole::Related, Some(Kind::Country)),
-        },
-    };
 
     // The request's view: unknown values are named on the page, which then
     // shows the default view.
@@ -586,18 +350,6 @@ pub async fn kind_list(
             }
         },
     };
-    let records: Vec<RecordRow> = match &country {
-        None => records,
-        Some(c) => records
-            .into_iter()
-            .filter(|r| {
-                links_of.get(&r.id).is_some_and(|ls| {
-                    ls.iter()
-                        .any(|l| l.kind == Kind::Country && l.slug == c.slug)
-                })
-            })
-            .collect(),
-    };
     let only = country.as_ref().map(|c| c.slug.as_str());
     let offered = groupings(kind);
     let group = match params.get("group") {
@@ -614,18 +366,6 @@ pub async fn kind_list(
                 offered[0]
             }),
     };
-    // The mentioned column only where some record mentions a country.
-    let shown: Vec<Column> = columns(kind)
-        .iter()
-        .copied()
-        .filter(|c| {
-            *c != Column::Mentioned
-                || records
-                    .iter()
-                    .any(|r| !linked(r, LinkRole::Related, Some(Kind::Country)).is_empty())
-        })
-        .filter(|c| !matches!((c, group), (Column::Field(f), Grouping::Field(g)) if *f == g))
-        .collect();
     let sort: Option<Option<Column>> = match params.get("sort") {
         None => None,
         Some("title") => Some(None),
@@ -654,145 +394,119 @@ pub async fn kind_list(
         }
     };
 
-    // The rows in the chosen order: stable, so ties keep the sources'
-    // order, which is unique; every page of a sort is then the same.
-    let mut ordered: Vec<&RecordRow> = records.iter().collect();
-    if let Some(col) = sort {
-        let key_of = |r: &RecordRow| {
-            let raw = match col {
-                Some(Column::Field(f)) => field(r, f),
-                _ => None,
-            };
-            // Computed apart from the row, so a column the grouping hides
-            // still sorts.
-            sort_key(
-                col,
-                &RecordRef::from(r),
-                col.map(|c| cell(r, c)).as_ref(),
-                raw,
-            )
-        };
-        let mut keyed: Vec<(Option<SortKey>, &RecordRow)> =
-            ordered.into_iter().map(|r| (key_of(r), r)).collect();
-        keyed.sort_by(|a, b| match (&a.0, &b.0) {
-            (Some(x), Some(y)) => {
-                let o = x.partial_cmp(y).unwrap_or(std::cmp::Ordering::Equal);
-                if desc { o.reverse() } else { o }
-            }
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => std::cmp::Ordering::Equal,
-        });
-        ordered = keyed.into_iter().map(|(_, r)| r).collect();
-    }
-
-    // The groups, each with its records in the chosen order; only the
-    // page's rows are built into cells, so a page costs its own rows.
-    let grouped: Vec<Grouped> = match group {
-        Grouping::None => vec![(String::new(), None, "all".to_owned(), ordered)],
-        Grouping::Field(f) => {
-            // Groups in the order the sources first name them; rows inside
-            // each in the chosen order.
-            let mut order: Vec<&str> = Vec::new();
-            for r in &records {
-                let v = field(r, f).unwrap_or(OTHER);
-                if !order.contains(&v) {
-                    order.push(v);
-                }
-            }
-            let mut grouped: Vec<Grouped> = order
-                .iter()
-                .enumerate()
-                .map(|(i, label)| {
-                    let label_en = if *label == OTHER {
-                        Some(OTHER_EN.to_owned())
-                    } else {
-                        records
-                            .iter()
-                            .find(|r| field(r, f) == Some(label))
-                            .and_then(|r| field_en(r, f))
-                            .map(str::to_owned)
-                    };
-                    (
-                        (*label).to_owned(),
-                        label_en,
-                        format!("g{}", i + 1),
-                        Vec::new(),
-                    )
-                })
-                .collect();
-            for r in ordered {
-                let v = field(r, f).unwrap_or(OTHER);
-                if let Some(i) = order.iter().position(|o| *o == v) {
-                    grouped[i].3.push(r);
-                }
-            }
-            grouped
-        }
-        Grouping::Country(role) => {
-            // A record stands under each country it belongs to (a party, a
-            // country it involves), never under one it only mentions.
-            let mut order: Vec<RecordRef> = Vec::new();
-            let mut index: HashMap<String, usize> = HashMap::new();
-            for r in &records {
-                for c in linked(r, role, Some(Kind::Country)) {
-                    if !index.contains_key(&c.slug) {
-                        index.insert(c.slug.clone(), order.len());
-                        order.push(c);
-                    }
-                }
-            }
-            let mut grouped: Vec<Grouped> = order
-                .iter()
-                .map(|c| {
-                    (
-                        c.title.clone(),
-                        c.english.clone(),
-                        format!("c-{}", c.slug),
-                        Vec::new(),
-                    )
-                })
-                .collect();
-            let mut none = Vec::new();
-            for r in ordered {
-                let cs = linked(r, role, Some(Kind::Country));
-                if cs.is_empty() {
-                    none.push(r);
-                }
-                for c in cs {
-                    if let Some(i) = index.get(&c.slug) {
-                        grouped[*i].3.push(r);
-                    }
-                }
-            }
-            if !none.is_empty() {
-                grouped.push((
-                    "无国家 No country".to_owned(),
-                    Some("No country".to_owned()),
-                    "c-none".to_owned(),
-                    none,
-                ));
-            }
-            grouped
-        }
+    // The view's groups and the asked page's rows, in SQL; a page that
+    // turns out not to exist is answered with the first.
+    let view = ListView {
+        kind,
+        country: only,
+        grouping: group,
+        sort,
+        desc,
     };
-
-    // The page: a slice of the groups' rows laid end to end.
-    let entries: usize = grouped.iter().map(|g| g.3.len()).sum();
-    let pager = match Pager::parse(params.get("page"), entries, PAGE_SIZE) {
+    let asked = params
+        .get("page")
+        .and_then(|p| p.parse::<usize>().ok())
+        .filter(|p| *p >= 1)
+        .unwrap_or(1);
+    let offset = |page: usize| (page - 1).saturating_mul(PAGE_SIZE);
+    let mut answer = lists::list_page(pool, &view, offset(asked), PAGE_SIZE).await?;
+    let pager = match Pager::parse(params.get("page"), answer.entries(), PAGE_SIZE) {
         Ok(p) => p,
         Err((p, why)) => {
             problems.push(why);
             p
         }
     };
+    if pager.page != asked {
+        answer = lists::list_page(pool, &view, offset(pager.page), PAGE_SIZE).await?;
+    }
+
+    // The cells of the page's rows alone.
+    let ids: Vec<i64> = answer.rows.iter().map(|r| r.record_id).collect();
+    let records: HashMap<i64, RecordRow> = queries::records_by_ids(pool, &ids)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let fields = queries::fields_of_records(pool, &ids).await?;
+    let links = queries::links_from_records(pool, &ids).await?;
+    let mut fields_of: HashMap<i64, Vec<&queries::FieldRow>> = HashMap::new();
+    for f in &fields {
+        fields_of.entry(f.record_id).or_default().push(f);
+    }
+    let mut links_of: HashMap<i64, Vec<&queries::LinkPairRow>> = HashMap::new();
+    for l in &links {
+        links_of.entry(l.from_id).or_default().push(l);
+    }
+    let cell = |id: i64, col: Column| match col.content() {
+        Content::Field(f) => {
+            let row = fields_of
+                .get(&id)
+                .and_then(|fs| fs.iter().find(|x| x.name == f.as_str()));
+            let view =
+                row.map(|x| FieldView::with_english(f.as_str(), &x.value, x.value_en.as_deref()));
+            CellView {
+                text_en: view.as_ref().and_then(|v| v.value_en.clone()),
+                text: view.map(|v| v.value).unwrap_or_default(),
+                records: Vec::new(),
+            }
+        }
+        Content::Links(role, only) => CellView {
+            text: String::new(),
+            text_en: None,
+            records: links_of
+                .get(&id)
+                .into_iter()
+                .flatten()
+                .filter(|l| l.role == role.as_str() && only.is_none_or(|k| l.kind == k))
+                .map(|l| RecordRef::new(l.kind, &l.slug, &l.title, l.english.as_deref()))
+                .collect(),
+        },
+    };
+    // The mentioned column only where some record mentions a country.
+    let shown: Vec<Column> = columns(kind)
+        .iter()
+        .copied()
+        .filter(|c| *c != Column::Mentioned || answer.mentions_countries)
+        .filter(|c| !matches!((c, group), (Column::Field(f), Grouping::Field(g)) if *f == g))
+        .collect();
+
+    // The groups: a chip for each, and a table for each with rows on this
+    // page. An empty list without grouping still has its one, empty, table.
+    let mut listed = answer.groups.clone();
+    if listed.is_empty() && group == Grouping::None {
+        listed.push(ListGroup {
+            key: String::new(),
+            title: None,
+            english: None,
+            count: 0,
+        });
+    }
     let range = pager.range();
     let mut chips = Vec::new();
     let mut groups: Vec<TableGroup> = Vec::new();
-    let mut on_page: std::collections::HashSet<i64> = std::collections::HashSet::new();
     let mut at = 0;
-    for (label, label_en, id, rows) in &grouped {
-        let (start, end) = (at, at + rows.len());
+    for (i, g) in listed.iter().enumerate() {
+        let (label, label_en, id) = match group {
+            Grouping::None => (String::new(), None, "all".to_owned()),
+            Grouping::Field(_) if g.key == OTHER => (
+                g.key.clone(),
+                Some(OTHER_EN.to_owned()),
+                format!("g{}", i + 1),
+            ),
+            Grouping::Field(_) => (g.key.clone(), g.english.clone(), format!("g{}", i + 1)),
+            Grouping::Country(_) if g.key.is_empty() => (
+                "无国家 No country".to_owned(),
+                Some("No country".to_owned()),
+                "c-none".to_owned(),
+            ),
+            Grouping::Country(_) => (
+                g.title.clone().unwrap_or_default(),
+                g.english.clone(),
+                format!("c-{}", g.key),
+            ),
+        };
+        let (start, end) = (at, at + g.count);
         at = end;
         chips.push(ChipView {
             label: label.clone(),
@@ -809,23 +523,24 @@ pub async fn kind_list(
                     )
                 )
             },
-            count: rows.len(),
+            count: g.count,
         });
-        let (from, to) = (start.max(range.start), end.min(range.end));
-        if from >= to && !(rows.is_empty() && range.is_empty()) {
+        if start.max(range.start) >= end.min(range.end) && !(g.count == 0 && range.is_empty()) {
             continue;
         }
-        on_page.extend(rows[from - start..to - start].iter().map(|r| r.id));
         groups.push(TableGroup {
-            label: label.clone(),
-            label_en: label_en.clone(),
-            id: id.clone(),
-            total: rows.len(),
-            rows: rows[from - start..to - start]
+            label,
+            label_en,
+            id,
+            total: g.count,
+            rows: answer
+                .rows
                 .iter()
+                .filter(|r| r.group == i)
+                .filter_map(|r| records.get(&r.record_id))
                 .map(|r| RowView {
-                    record: RecordRef::from(*r),
-                    cells: shown.iter().map(|c| cell(r, *c)).collect(),
+                    record: RecordRef::from(r),
+                    cells: shown.iter().map(|c| cell(r.id, *c)).collect(),
                 })
                 .collect(),
         });
@@ -867,12 +582,20 @@ pub async fn kind_list(
         })
         .collect();
 
-    // The page's records, in the sources' order.
-    let items: Vec<(String, String)> = records
+    // The page's records, in the sources' order, each once.
+    let mut on_page: Vec<(i64, i64)> = answer
+        .rows
         .iter()
-        .filter(|r| on_page.contains(&r.id))
+        .map(|r| (r.position, r.record_id))
+        .collect();
+    on_page.sort_unstable();
+    on_page.dedup();
+    let items: Vec<(String, String)> = on_page
+        .iter()
+        .filter_map(|(_, id)| records.get(id))
         .map(|r| (r.title.clone(), crate::refs::record_url(kind, &r.slug)))
         .collect();
+    let count = answer.records;
     let page = KindListPage {
         jsonld: jsonld::script_text(&jsonld::item_list(
             &state.base_url,
@@ -883,7 +606,7 @@ pub async fn kind_list(
         q: String::new(),
         label_zh: kind.label_zh(),
         label_en: kind.label_en(),
-        count: records.len(),
+        count,
         country: country.clone(),
         all_url: list_url(kind, None, group, sort_now_of(sort, desc)),
         headers,
@@ -895,11 +618,11 @@ pub async fn kind_list(
         source_order_url: list_url(kind, only, group, None),
         problem: (!problems.is_empty()).then(|| problems.join(lang.pick("；", "; "))),
         scope: {
-            let mut scope = scope_of(pool, Some(kind), Some(records.len() as i64)).await?;
+            let mut scope = scope_of(pool, Some(kind), Some(count as i64)).await?;
             // Narrowed to a country, the one source holds just the page's records.
             if country.is_some() && scope.total == 1 {
                 for s in &mut scope.shown {
-                    s.this_kind = Some(records.len() as i64);
+                    s.this_kind = Some(count as i64);
                 }
             }
             scope
@@ -914,9 +637,6 @@ pub async fn kind_list(
     *res.status_mut() = status;
     Ok(res)
 }
-
-/// A group of the list: its label, its English, its anchor, its records in order.
-type Grouped<'a> = (String, Option<String>, String, Vec<&'a RecordRow>);
 
 /// The scope a page states: of every source (`kind` absent: the home page)
 /// or of the sources a kind's records come from, with that kind's counts.
@@ -959,8 +679,8 @@ pub async fn scope_views(
     ))
 }
 
-/// The group of records without a value for the grouping field.
-const OTHER: &str = "其他";
+/// The English label of [`OTHER`], the group of records without a value
+/// for the grouping field.
 const OTHER_EN: &str = "Other";
 
 #[derive(Template)]

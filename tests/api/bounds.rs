@@ -551,3 +551,135 @@ async fn the_maps_counts_written_at_import_are_the_links_counted() {
         assert_eq!(written, drawn);
     }
 }
+
+/// The tables a list page is read from (migration 0018) hold what the
+/// records' fields and links say, computed here from those rows with the
+/// list's own definitions (`summitkb::lists`): every record under each
+/// grouping its list offers, and each column of linked records' sort key.
+#[tokio::test]
+async fn the_list_tables_written_at_import_are_the_fields_and_links() {
+    use std::collections::HashMap;
+    use summitkb::lists::{Content, Grouping, OTHER, columns, groupings};
+
+    type Entry = (String, String, String, i64, i64, i64);
+    /// A link as a list reads it: role, position, and the target's kind,
+    /// slug and title.
+    type Link = (String, i64, Kind, String, String);
+    for app in [TestApp::new().await, TestApp::scaled(COPIES).await] {
+        let pool = db(&app).await;
+        let records: Vec<(i64, Kind, i64)> =
+            sqlx::query_as("SELECT id, kind, position FROM records")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        let fields: HashMap<(i64, String), String> = sqlx::query_as::<_, (i64, String, String)>(
+            "SELECT record_id, name, value FROM record_fields",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(id, name, value)| ((id, name), value))
+        .collect();
+        let mut links: HashMap<i64, Vec<Link>> = HashMap::new();
+        for (from, role, position, kind, slug, title) in
+            sqlx::query_as::<_, (i64, String, i64, Kind, String, String)>(
+                "SELECT l.from_id, l.role, l.position, t.kind, t.slug, t.title \
+                 FROM record_links l JOIN records t ON t.id = l.to_id \
+                 ORDER BY l.from_id, l.position",
+            )
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+        {
+            links
+                .entry(from)
+                .or_default()
+                .push((role, position, kind, slug, title));
+        }
+        let mut entries: BTreeSet<Entry> = BTreeSet::new();
+        let mut keys: BTreeSet<(String, i64, String)> = BTreeSet::new();
+        for (id, kind, position) in &records {
+            let own = links.get(id).cloned().unwrap_or_default();
+            let entry = |grouping: Grouping, g: &str, first: i64| {
+                (
+                    kind.as_str().to_owned(),
+                    grouping.key().to_owned(),
+                    g.to_owned(),
+                    first,
+                    *position,
+                    *id,
+                )
+            };
+            for grouping in groupings(*kind) {
+                match grouping {
+                    Grouping::None => {
+                        entries.insert(entry(grouping, "", 0));
+                    }
+                    Grouping::Field(f) => {
+                        let g = fields
+                            .get(&(*id, f.as_str().to_owned()))
+                            .map_or(OTHER, String::as_str);
+                        entries.insert(entry(grouping, g, *position));
+                    }
+                    Grouping::Country(role) => {
+                        let countries: Vec<_> = own
+                            .iter()
+                            .filter(|l| l.0 == role.as_str() && l.2 == Kind::Country)
+                            .collect();
+                        if countries.is_empty() {
+                            entries.insert(entry(grouping, "", i64::MAX));
+                        }
+                        for l in countries {
+                            entries.insert(entry(grouping, &l.3, (position << 20) + l.1));
+                        }
+                    }
+                }
+            }
+            for col in columns(*kind) {
+                let Content::Links(role, only) = col.content() else {
+                    continue;
+                };
+                let titles: Vec<&str> = own
+                    .iter()
+                    .filter(|l| l.0 == role.as_str() && only.is_none_or(|k| l.2 == k))
+                    .map(|l| l.4.as_str())
+                    .collect();
+                if !titles.is_empty() {
+                    keys.insert((
+                        col.key().to_owned(),
+                        *id,
+                        format!("{:03}{}", titles.len(), titles.join("、")),
+                    ));
+                }
+            }
+        }
+        let written: BTreeSet<Entry> = sqlx::query_as(
+            "SELECT kind, grouping, g, first, position, record_id FROM list_entries",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+        assert_eq!(written, entries);
+        let written: BTreeSet<(String, i64, String)> =
+            sqlx::query_as("SELECT col, record_id, sort_key FROM list_keys")
+                .fetch_all(&pool)
+                .await
+                .unwrap()
+                .into_iter()
+                .collect();
+        assert_eq!(written, keys);
+        // The shapes there are to compare: records under a country and
+        // under none, and keys of both kinds of column. (No record of the
+        // seeds lacks its grouping field, so `OTHER` is not reached.)
+        assert!(entries.iter().any(|e| e.1 == "country" && e.2.is_empty()));
+        assert!(entries.iter().any(|e| e.1 == "country" && !e.2.is_empty()));
+        assert!(keys.iter().any(|k| k.0 == "mentioned"));
+        assert!(
+            keys.iter()
+                .any(|k| k.2.starts_with("00") && k.2[3..].contains('、'))
+        );
+    }
+}
