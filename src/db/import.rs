@@ -27,7 +27,8 @@ pub enum ImportOutcome {
 }
 
 /// Tables holding imported content, children first.
-const CONTENT_TABLES: [&str; 29] = [
+const CONTENT_TABLES: [&str; 30] = [
+    "source_kind_counts",
     "list_keys",
     "list_entries",
     "timeline_keys",
@@ -91,6 +92,7 @@ pub async fn import(pool: &SqlitePool, seeds: &SeedSet) -> Result<ImportOutcome,
     write_map_summaries(&mut tx).await?;
     write_timeline_keys(&mut tx).await?;
     write_list_tables(&mut tx).await?;
+    write_source_kind_counts(&mut tx).await?;
     sqlx::query(
         "INSERT INTO meta (key, value) VALUES ('data_version', ?) \
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -701,6 +703,20 @@ async fn write_list_tables(tx: &mut SqliteConnection) -> Result<(), sqlx::Error>
             .await?;
         }
     }
+    Ok(())
+}
+
+/// Writes how many records of each kind each source's citations hold
+/// (migration 0019), in one `INSERT ... SELECT`.
+async fn write_source_kind_counts(tx: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO source_kind_counts (source_id, kind, count) \
+         SELECT c.source_id, r.kind, COUNT(DISTINCT r.id) \
+         FROM citations c JOIN records r ON r.id = c.record_id \
+         GROUP BY c.source_id, r.kind",
+    )
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }
 

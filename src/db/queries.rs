@@ -815,16 +815,15 @@ pub struct SourceKindCount {
 }
 
 /// The record counts by kind of the given sources only: a page that shows
-/// a few sources' scope reads those, not every source's.
+/// a few sources' scope reads those, not every source's (counted at
+/// import: `source_kind_counts`).
 pub async fn record_counts_of_sources(
     pool: &SqlitePool,
     ids: &[i64],
 ) -> Result<Vec<SourceKindCount>> {
     fetch_by_ids(
         pool,
-        "SELECT c.source_id, r.kind, COUNT(DISTINCT r.id) AS count \
-         FROM citations c JOIN records r ON r.id = c.record_id \
-         WHERE c.source_id IN ({ids}) GROUP BY c.source_id, r.kind",
+        "SELECT source_id, kind, count FROM source_kind_counts WHERE source_id IN ({ids})",
         ids,
     )
     .await
@@ -834,9 +833,7 @@ pub async fn record_counts_of_sources(
 /// scope a page states.
 pub async fn sources_with_records_count(pool: &SqlitePool, kind: Option<Kind>) -> Result<i64> {
     sqlx::query_scalar(
-        "SELECT COUNT(*) FROM sources s WHERE EXISTS (SELECT 1 FROM citations c \
-           JOIN records r ON r.id = c.record_id \
-           WHERE c.source_id = s.id AND (?1 IS NULL OR r.kind = ?1))",
+        "SELECT COUNT(DISTINCT source_id) FROM source_kind_counts WHERE ?1 IS NULL OR kind = ?1",
     )
     .bind(kind)
     .fetch_one(pool)
@@ -851,9 +848,8 @@ pub async fn latest_sources_with_records(
     limit: i64,
 ) -> Result<Vec<SourceRow>> {
     sqlx::query_as(
-        "SELECT * FROM sources s WHERE EXISTS (SELECT 1 FROM citations c \
-           JOIN records r ON r.id = c.record_id \
-           WHERE c.source_id = s.id AND (?1 IS NULL OR r.kind = ?1)) \
+        "SELECT * FROM sources s WHERE EXISTS (SELECT 1 FROM source_kind_counts k \
+           WHERE k.source_id = s.id AND (?1 IS NULL OR k.kind = ?1)) \
          ORDER BY s.published DESC, s.slug LIMIT ?2",
     )
     .bind(kind)

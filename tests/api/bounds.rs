@@ -683,3 +683,30 @@ async fn the_list_tables_written_at_import_are_the_fields_and_links() {
         );
     }
 }
+
+/// The scope's counts written at import (migration 0019) are the records
+/// each source's citations hold, counted here from the citations.
+#[tokio::test]
+async fn the_sources_kind_counts_written_at_import_are_the_citations_counted() {
+    for app in [TestApp::new().await, TestApp::scaled(COPIES).await] {
+        let pool = db(&app).await;
+        let counted: Vec<(i64, String, i64)> = sqlx::query_as(
+            "SELECT s.id, r.kind, (SELECT COUNT(DISTINCT c.record_id) FROM citations c \
+               JOIN records x ON x.id = c.record_id \
+               WHERE c.source_id = s.id AND x.kind = r.kind) AS n \
+             FROM sources s, (SELECT DISTINCT kind FROM records) r WHERE n > 0 \
+             ORDER BY s.id, r.kind",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        let written: Vec<(i64, String, i64)> = sqlx::query_as(
+            "SELECT source_id, kind, count FROM source_kind_counts ORDER BY source_id, kind",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert!(counted.len() > 8, "{counted:?}");
+        assert_eq!(written, counted);
+    }
+}
