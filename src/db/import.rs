@@ -27,7 +27,8 @@ pub enum ImportOutcome {
 }
 
 /// Tables holding imported content, children first.
-const CONTENT_TABLES: [&str; 30] = [
+const CONTENT_TABLES: [&str; 31] = [
+    "country_backlinks",
     "source_kind_counts",
     "list_keys",
     "list_entries",
@@ -93,6 +94,7 @@ pub async fn import(pool: &SqlitePool, seeds: &SeedSet) -> Result<ImportOutcome,
     write_timeline_keys(&mut tx).await?;
     write_list_tables(&mut tx).await?;
     write_source_kind_counts(&mut tx).await?;
+    write_country_backlinks(&mut tx).await?;
     sqlx::query(
         "INSERT INTO meta (key, value) VALUES ('data_version', ?) \
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -714,6 +716,20 @@ async fn write_source_kind_counts(tx: &mut SqliteConnection) -> Result<(), sqlx:
          SELECT c.source_id, r.kind, COUNT(DISTINCT r.id) \
          FROM citations c JOIN records r ON r.id = c.record_id \
          GROUP BY c.source_id, r.kind",
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Writes the records linking to each country, once each (migration
+/// 0020), in one `INSERT ... SELECT`.
+async fn write_country_backlinks(tx: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO country_backlinks (country_id, kind, position, record_id) \
+         SELECT DISTINCT l.to_id, f.kind, f.position, f.id \
+         FROM record_links l JOIN records t ON t.id = l.to_id AND t.kind = 'country' \
+           JOIN records f ON f.id = l.from_id",
     )
     .execute(&mut *tx)
     .await?;

@@ -533,6 +533,41 @@ pub async fn links_to(pool: &SqlitePool, record_id: i64) -> Result<Vec<LinkedRow
     .await
 }
 
+/// How many records of each kind link to a country (in any role, each
+/// once).
+pub async fn country_backlink_counts(
+    pool: &SqlitePool,
+    country_id: i64,
+) -> Result<Vec<(Kind, i64)>> {
+    sqlx::query_as(
+        "SELECT kind, COUNT(*) FROM country_backlinks WHERE country_id = ? GROUP BY kind",
+    )
+    .bind(country_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// The first `limit` records of `kind` linking to a country, in the
+/// sources' order (`role` is the empty string: a record may link in
+/// several).
+pub async fn first_country_backlinks(
+    pool: &SqlitePool,
+    country_id: i64,
+    kind: Kind,
+    limit: i64,
+) -> Result<Vec<LinkedRow>> {
+    sqlx::query_as(
+        "SELECT '' AS role, f.kind, f.slug, f.title, f.english FROM country_backlinks b \
+         JOIN records f ON f.id = b.record_id \
+         WHERE b.country_id = ?1 AND b.kind = ?2 ORDER BY b.position LIMIT ?3",
+    )
+    .bind(country_id)
+    .bind(kind)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
 pub async fn record_citations(pool: &SqlitePool, record_id: i64) -> Result<Vec<CitationRow>> {
     citations_of_records(pool, &[record_id]).await
 }

@@ -13,9 +13,9 @@ use super::lang::Lang;
 use super::pager::{PAGE_SIZE, Pager, PagerView, with_page};
 use super::params::Params;
 use super::views::{
-    BacklinkGroup, CitationView, CitedParagraphView, EditorialView, EnglishBasisView, FieldView,
-    LinkGroup, RecordRef, SCOPE_SHOWN, Scope, ScopeView, bounded_backlinks, cited_paragraphs,
-    link_groups, scopes,
+    BACKLINKS_SHOWN, BacklinkGroup, CitationView, CitedParagraphView, EditorialView,
+    EnglishBasisView, FieldView, LinkGroup, RecordRef, SCOPE_SHOWN, Scope, ScopeView,
+    bounded_backlinks, cited_paragraphs, link_groups, scopes,
 };
 use super::{AppError, AppState, jsonld, render};
 use crate::db::lists::{self, ListGroup, ListView};
@@ -798,10 +798,7 @@ pub async fn record(
         words,
         fields,
         links: link_groups(&links),
-        backlinks: bounded_backlinks(
-            &queries::links_to(pool, r.id).await?,
-            (r.kind == Kind::Country).then_some(r.slug.as_str()),
-        ),
+        backlinks: backlinks_of(pool, &r).await?,
         cited: cited_paragraphs(&rows, &r.slug, &errata)
             .into_iter()
             .map(|c| super::views::in_english(c, &sources))
@@ -809,6 +806,28 @@ pub async fn record(
         history,
         record: RecordRef::from(&r),
     })
+}
+
+/// A record's backlinks by kind; for a country, counted and read from
+/// `country_backlinks`, the first [`BACKLINKS_SHOWN`] of each kind.
+async fn backlinks_of(
+    pool: &sqlx::SqlitePool,
+    r: &RecordRow,
+) -> Result<Vec<super::views::BacklinkGroup>, AppError> {
+    if r.kind != Kind::Country {
+        return Ok(bounded_backlinks(
+            &queries::links_to(pool, r.id).await?,
+            None,
+        ));
+    }
+    let totals = queries::country_backlink_counts(pool, r.id).await?;
+    let mut rows = Vec::new();
+    for (kind, _) in &totals {
+        rows.extend(
+            queries::first_country_backlinks(pool, r.id, *kind, BACKLINKS_SHOWN as i64).await?,
+        );
+    }
+    Ok(bounded_backlinks(&rows, Some((r.slug.as_str(), &totals))))
 }
 
 /// A record's title in English: its English name, or its kind and the

@@ -186,18 +186,30 @@ pub struct BacklinkGroup {
     pub all_url: Option<String>,
 }
 
-/// [`backlink_groups`], bounded when the record is a country (`country`
-/// its slug): a country's backlinks grow with every summit that names it.
-pub fn bounded_backlinks(rows: &[LinkedRow], country: Option<&str>) -> Vec<BacklinkGroup> {
+/// [`backlink_groups`], bounded when the record is a country: `country`
+/// is its slug and how many records of each kind link to it, of which
+/// `rows` may hold only the first (a country's backlinks grow with every
+/// summit that names it).
+pub fn bounded_backlinks(
+    rows: &[LinkedRow],
+    country: Option<(&str, &[(Kind, i64)])>,
+) -> Vec<BacklinkGroup> {
     backlink_groups(rows)
         .into_iter()
         .map(|mut group| {
-            let total = group.items.len();
             let kind = Kind::ALL
                 .into_iter()
                 .find(|k| k.label_zh() == group.label_zh);
+            let total = match (country, kind) {
+                (Some((_, totals)), Some(k)) => totals
+                    .iter()
+                    .find(|(t, _)| *t == k)
+                    .and_then(|(_, n)| usize::try_from(*n).ok())
+                    .unwrap_or(group.items.len()),
+                _ => group.items.len(),
+            };
             let all_url = match (country, kind) {
-                (Some(slug), Some(k)) if total > BACKLINKS_SHOWN => {
+                (Some((slug, _)), Some(k)) if total > BACKLINKS_SHOWN => {
                     group.items.truncate(BACKLINKS_SHOWN);
                     Some(format!("/{}?country={slug}", k.plural()))
                 }
@@ -708,7 +720,11 @@ mod tests {
     fn a_countrys_backlinks_show_the_first_of_each_kind_and_link_to_all() {
         let mut rows = linking(Kind::Project, BACKLINKS_SHOWN + 7);
         rows.extend(linking(Kind::Event, 3));
-        let groups = bounded_backlinks(&rows, Some("kazakhstan"));
+        let totals = [
+            (Kind::Project, (BACKLINKS_SHOWN + 7) as i64),
+            (Kind::Event, 3),
+        ];
+        let groups = bounded_backlinks(&rows, Some(("kazakhstan", &totals)));
         assert_eq!(groups[0].group.items.len(), BACKLINKS_SHOWN);
         assert_eq!(groups[0].group.items[0].slug, "r0");
         assert_eq!(groups[0].total, BACKLINKS_SHOWN + 7);
@@ -718,6 +734,12 @@ mod tests {
         );
         assert_eq!((groups[1].group.items.len(), groups[1].total), (3, 3));
         assert_eq!(groups[1].all_url, None);
+        // The totals are the counts, when only the first rows are read.
+        let first: Vec<LinkedRow> = rows[..BACKLINKS_SHOWN].to_vec();
+        let groups = bounded_backlinks(&first, Some(("kazakhstan", &totals)));
+        assert_eq!(groups[0].group.items.len(), BACKLINKS_SHOWN);
+        assert_eq!(groups[0].total, BACKLINKS_SHOWN + 7);
+        assert!(groups[0].all_url.is_some());
         // Another record's backlinks are not cut.
         let groups = bounded_backlinks(&rows, None);
         assert_eq!(groups[0].group.items.len(), BACKLINKS_SHOWN + 7);

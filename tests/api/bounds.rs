@@ -710,3 +710,35 @@ async fn the_sources_kind_counts_written_at_import_are_the_citations_counted() {
         assert_eq!(written, counted);
     }
 }
+
+/// The backlinks of each country written at import (migration 0020) are
+/// the records linking to it, each once whatever its roles.
+#[tokio::test]
+async fn the_country_backlinks_written_at_import_are_the_links() {
+    for app in [TestApp::new().await, TestApp::scaled(COPIES).await] {
+        let pool = db(&app).await;
+        let mut linked: Vec<(i64, String, i64, i64)> = sqlx::query_as::<_, (i64, Kind, i64, i64)>(
+            "SELECT l.to_id, f.kind, f.position, f.id FROM record_links l \
+             JOIN records t ON t.id = l.to_id JOIN records f ON f.id = l.from_id \
+             WHERE t.kind = 'country'",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(c, k, p, id)| (c, k.as_str().to_owned(), p, id))
+        .collect();
+        let links = linked.len();
+        linked.sort();
+        linked.dedup();
+        assert!(linked.len() < links, "some record links to a country twice");
+        let written: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+            "SELECT country_id, kind, position, record_id FROM country_backlinks \
+             ORDER BY country_id, kind, position, record_id",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert_eq!(written, linked);
+    }
+}
