@@ -8,6 +8,8 @@
 //! of a sort holds the same records. What a page then shows of its rows
 //! (their cells) is read for those rows alone.
 
+use std::ops::Range;
+
 use sqlx::{FromRow, SqlitePool};
 
 use crate::lists::{Column, Grouping};
@@ -57,7 +59,7 @@ pub struct ListAnswer {
     /// Whether any of them only mentions a country.
     pub mentions_countries: bool,
     pub groups: Vec<ListGroup>,
-    /// The page's rows in order.
+    /// The page's rows in order, once [`list_rows`] has read them.
     pub rows: Vec<ListEntry>,
 }
 
@@ -70,17 +72,17 @@ impl ListAnswer {
 }
 
 #[derive(Debug, FromRow)]
-struct ListRow {
+struct CountRow {
     part: String,
     rank: i64,
     n: i64,
     g: Option<String>,
     g_title: Option<String>,
     g_en: Option<String>,
-    id: Option<i64>,
 }
 
-/// How a row's sort key is found (a join, bound at `?7`) and what it is.
+/// How a row's sort key is found (a join, its parameter bound at `?7`)
+/// and what it is.
 fn sort_sql(sort: Option<Option<Column>>) -> (&'static str, &'static str) {
     match sort {
         None => ("", ""),
@@ -104,71 +106,49 @@ fn sort_sql(sort: Option<Option<Column>>) -> (&'static str, &'static str) {
     }
 }
 
-/// The view's counts and the `limit` rows from `offset`, in one statement
-/// (the entries are gathered once).
-pub async fn list_page(
+/// A record names the country (`?2`, a slug) in any role: the condition,
+/// over the record id `id`.
+fn names_country(id: &str) -> String {
+    format!(
+        "(?2 IS NULL OR EXISTS (SELECT 1 FROM record_links l WHERE l.from_id = {id} \
+           AND l.to_id = (SELECT id FROM records WHERE kind = 'country' AND slug = ?2)))"
+    )
+}
+
+/// The view's groups in order with their sizes, how many records it
+/// holds, and whether any only mentions a country; no rows yet
+/// ([`list_rows`] reads a page's).
+pub async fn list_counts(
     pool: &SqlitePool,
     view: &ListView<'_>,
-    offset: usize,
-    limit: usize,
 ) -> Result<ListAnswer, sqlx::Error> {
-    let (sort_join, key) = sort_sql(view.sort);
-    let order = if key.is_empty() {
-        "grp.rank, e.position".to_owned()
-    } else {
-        let dir = if view.desc { "DESC" } else { "ASC" };
-        format!("grp.rank, {key} IS NULL, {key} {dir}, e.position")
-    };
-    // A record names the country (`?2`, a slug) in any role.
-    let names_country = |id: &str| {
-        format!(
-            "(?2 IS NULL OR EXISTS (SELECT 1 FROM record_links l WHERE l.from_id = {id} \
-               AND l.to_id = (SELECT id FROM records WHERE kind = 'country' AND slug = ?2)))"
-        )
-    };
     let (in_view, record_in_view) = (names_country("e.record_id"), names_country("k.record_id"));
     // Groups are ordered by their first entry; a field's group takes the
     // English of its first record's value, a country's its English name.
     let sql = format!(
-        "WITH ent AS MATERIALIZED (SELECT e.g, e.first, e.position, e.record_id \
-           FROM list_entries e WHERE e.kind = ?1 AND e.grouping = ?5 AND {in_view}), \
-         grp AS MATERIALIZED (SELECT g, min(first) AS rank, count(*) AS n, record_id \
-           FROM ent GROUP BY g) \
+        "WITH grp AS MATERIALIZED (SELECT g, min(first) AS rank, count(*) AS n, record_id \
+           FROM list_entries e WHERE e.kind = ?1 AND e.grouping = ?3 AND {in_view} GROUP BY g) \
          SELECT 'group' AS part, grp.rank, grp.n, grp.g, c.title AS g_title, \
-           COALESCE(c.english, f.value_en) AS g_en, NULL AS id \
-         FROM grp LEFT JOIN records c ON ?5 = 'country' AND c.kind = 'country' AND c.slug = grp.g \
-           LEFT JOIN record_fields f ON f.record_id = grp.record_id AND f.name = ?5 \
+           COALESCE(c.english, f.value_en) AS g_en \
+         FROM grp LEFT JOIN records c ON ?3 = 'country' AND c.kind = 'country' AND c.slug = grp.g \
+           LEFT JOIN record_fields f ON f.record_id = grp.record_id AND f.name = ?3 \
          UNION ALL SELECT 'records', 0, (SELECT count(*) FROM list_entries e \
-           WHERE e.kind = ?1 AND e.grouping = 'none' AND {in_view}), NULL, NULL, NULL, NULL \
+           WHERE e.kind = ?1 AND e.grouping = 'none' AND {in_view}), NULL, NULL, NULL \
          UNION ALL SELECT 'mentions', 0, EXISTS (SELECT 1 FROM list_keys k \
            JOIN records r ON r.id = k.record_id AND r.kind = ?1 \
-           WHERE k.col = ?8 AND {record_in_view}), NULL, NULL, NULL, NULL \
-         UNION ALL SELECT * FROM (SELECT 'row', grp.rank, e.position, NULL, NULL, NULL, e.record_id \
-           FROM ent e JOIN grp ON grp.g = e.g {sort_join} \
-           ORDER BY {order} LIMIT ?3 OFFSET ?4)"
+           WHERE k.col = ?4 AND {record_in_view}), NULL, NULL, NULL"
     );
-    let sort_param = match view.sort {
-        Some(Some(c)) => Some(c.key()),
-        _ => None,
-    };
-    let rows: Vec<ListRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+    let rows: Vec<CountRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(view.kind)
         .bind(view.country)
-        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-        .bind(i64::try_from(offset).unwrap_or(i64::MAX))
         .bind(view.grouping.key())
-        .bind(None::<&str>)
-        .bind(sort_param)
         .bind(Column::Mentioned.key())
         .fetch_all(pool)
         .await?;
-
     let mut answer = ListAnswer::default();
     let mut ranked: Vec<(i64, ListGroup)> = Vec::new();
-    let mut page: Vec<(i64, i64, i64)> = Vec::new();
     for r in rows {
         let n = usize::try_from(r.n).unwrap_or(0);
-        // A row's `n` is its record's position; a count's is the count.
         match r.part.as_str() {
             "group" => ranked.push((
                 r.rank,
@@ -180,22 +160,66 @@ pub async fn list_page(
                 },
             )),
             "records" => answer.records = n,
-            "mentions" => answer.mentions_countries = n > 0,
-            _ => page.extend(r.id.map(|id| (r.rank, id, r.n))),
+            _ => answer.mentions_countries = n > 0,
         }
     }
     ranked.sort_by_key(|(rank, _)| *rank);
-    answer.rows = page
-        .into_iter()
-        .filter_map(|(rank, record_id, position)| {
-            let group = ranked.binary_search_by_key(&rank, |(r, _)| *r).ok()?;
-            Some(ListEntry {
-                group,
-                record_id,
-                position,
-            })
-        })
-        .collect();
     answer.groups = ranked.into_iter().map(|(_, g)| g).collect();
     Ok(answer)
+}
+
+/// The rows at places `range` of the view, whose groups `answer` holds
+/// ([`list_counts`]): the groups are laid end to end, so a page is a slice
+/// of one group or two, each read by itself (in the sources' order, an
+/// index range of `list_entries`; sorted, a sort of that group alone).
+pub async fn list_rows(
+    pool: &SqlitePool,
+    view: &ListView<'_>,
+    answer: &mut ListAnswer,
+    range: Range<usize>,
+) -> Result<(), sqlx::Error> {
+    let (sort_join, key) = sort_sql(view.sort);
+    let order = if key.is_empty() {
+        "e.position".to_owned()
+    } else {
+        let dir = if view.desc { "DESC" } else { "ASC" };
+        format!("{key} IS NULL, {key} {dir}, e.position")
+    };
+    let in_view = names_country("e.record_id");
+    let sql = format!(
+        "SELECT e.record_id, e.position FROM list_entries e {sort_join} \
+         WHERE e.kind = ?1 AND e.grouping = ?3 AND e.g = ?4 AND {in_view} \
+         ORDER BY {order} LIMIT ?5 OFFSET ?6"
+    );
+    let sort_param = match view.sort {
+        Some(Some(c)) => Some(c.key()),
+        _ => None,
+    };
+    let mut rows = Vec::new();
+    let mut at = 0;
+    for (group, g) in answer.groups.iter().enumerate() {
+        let (start, end) = (at, at + g.count);
+        at = end;
+        let (from, to) = (start.max(range.start), end.min(range.end));
+        if from >= to {
+            continue;
+        }
+        let found: Vec<(i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(view.kind)
+            .bind(view.country)
+            .bind(view.grouping.key())
+            .bind(&g.key)
+            .bind(i64::try_from(to - from).unwrap_or(i64::MAX))
+            .bind(i64::try_from(from - start).unwrap_or(i64::MAX))
+            .bind(sort_param)
+            .fetch_all(pool)
+            .await?;
+        rows.extend(found.into_iter().map(|(record_id, position)| ListEntry {
+            group,
+            record_id,
+            position,
+        }));
+    }
+    answer.rows = rows;
+    Ok(())
 }

@@ -137,6 +137,14 @@ pub async fn all_sources(pool: &SqlitePool) -> Result<Vec<SourceRow>> {
         .await
 }
 
+/// The first `limit` sources in the sources' order (by date, then slug).
+pub async fn first_sources(pool: &SqlitePool, limit: i64) -> Result<Vec<SourceRow>> {
+    sqlx::query_as("SELECT * FROM sources ORDER BY published, slug LIMIT ?")
+        .bind(limit)
+        .fetch_all(pool)
+        .await
+}
+
 pub async fn source_by_slug(pool: &SqlitePool, slug: &str) -> Result<Option<SourceRow>> {
     sqlx::query_as("SELECT * FROM sources WHERE slug = ?")
         .bind(slug)
@@ -967,13 +975,17 @@ pub async fn outcome_count_claims(
 ) -> Result<Vec<OutcomeClaimRow>> {
     fetch_by_ids(
         pool,
-        "SELECT c.source_id, r.slug, o.value AS original, c.paragraph, s.slug AS source_slug \
-         FROM records r \
+        // The given sources' first citations first: driven from the
+        // figures, the plan looked through every figure's measure (11 ms
+        // at 1000x, on every page with a scope aside; 0.4 ms this way).
+        "WITH c AS MATERIALIZED (SELECT record_id, source_id, paragraph FROM citations \
+           WHERE source_id IN ({ids}) AND position = 0) \
+         SELECT c.source_id, r.slug, o.value AS original, c.paragraph, s.slug AS source_slug \
+         FROM c JOIN records r ON r.id = c.record_id AND r.kind = 'figure' \
          JOIN record_fields m ON m.record_id = r.id AND m.name = 'measure' AND m.value LIKE '%成果数量' \
          JOIN record_fields o ON o.record_id = r.id AND o.name = 'original' \
-         JOIN citations c ON c.record_id = r.id AND c.position = 0 \
          JOIN sources s ON s.id = c.source_id \
-         WHERE r.kind = 'figure' AND c.source_id IN ({ids}) ORDER BY r.position",
+         ORDER BY r.position",
         source_ids,
     )
     .await

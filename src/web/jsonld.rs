@@ -236,7 +236,8 @@ pub fn web_page(base: &str, path: &str, name: &str) -> Value {
     })
 }
 
-/// The whole site as a Dataset, with every download as a DataDownload.
+/// The whole site as a Dataset, with every download as a DataDownload and
+/// the sources given (the few a page names) as what it is based on.
 pub fn dataset(
     base: &str,
     data_version: &str,
