@@ -13,8 +13,9 @@
 -- (`lists::groupings`): `none` (one group, `''`), a field (its value, or
 -- `lists::OTHER` without one), `country` (one entry per country the
 -- record belongs to, `''` for none). `first` orders the groups by their
--- first entry in the sources' order: the record's position, or for a
--- country (position << 20) + the link's position, the maximum for `''`.
+-- first entry in the sources' order: the record's position under a field,
+-- (position << 20) + the link's position under a country and the maximum
+-- for `''`, 0 under `none` (one group).
 CREATE TABLE list_entries (
     kind      TEXT NOT NULL,
     grouping  TEXT NOT NULL,

@@ -513,6 +513,9 @@ pub fn is_valid_slug(slug: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// Quote kinds the article distinguishes (a quote's `quote_type`).
+pub const QUOTE_TYPES: [&str; 3] = ["direct", "paraphrase", "allusion"];
+
 #[cfg(test)]
 mod tests {
     use super::*;

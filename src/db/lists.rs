@@ -95,6 +95,8 @@ fn sort_sql(sort: Option<Option<Column>>) -> (&'static str, &'static str) {
             "LEFT JOIN record_fields sk ON sk.record_id = e.record_id AND sk.name = ?7",
             "CAST(sk.value AS REAL)",
         ),
+        // The value as stored. A cell shows a quote type's label, not its
+        // code; the two sort alike (a test in `web::views` pins it).
         Some(Some(Column::Field(_))) => (
             "LEFT JOIN record_fields sk ON sk.record_id = e.record_id AND sk.name = ?7",
             "NULLIF(sk.value, '')",
@@ -108,7 +110,7 @@ fn sort_sql(sort: Option<Option<Column>>) -> (&'static str, &'static str) {
 
 /// A record names the country (`?2`, a slug) in any role: the condition,
 /// over the record id `id`.
-fn names_country(id: &str) -> String {
+fn names_country(id: &'static str) -> String {
     format!(
         "(?2 IS NULL OR EXISTS (SELECT 1 FROM record_links l WHERE l.from_id = {id} \
            AND l.to_id = (SELECT id FROM records WHERE kind = 'country' AND slug = ?2)))"

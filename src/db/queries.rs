@@ -496,29 +496,6 @@ pub async fn field_of_kind(pool: &SqlitePool, kind: Kind, name: &str) -> Result<
     .await
 }
 
-/// Every field of every record of a kind, for list pages.
-pub async fn fields_of_kind(pool: &SqlitePool, kind: Kind) -> Result<Vec<FieldRow>> {
-    sqlx::query_as(
-        "SELECT f.record_id, f.name, f.value, f.value_en FROM record_fields f JOIN records r ON r.id = f.record_id \
-         WHERE r.kind = ?",
-    )
-    .bind(kind)
-    .fetch_all(pool)
-    .await
-}
-
-/// Links made by every record of a kind, with their targets.
-pub async fn links_from_kind(pool: &SqlitePool, kind: Kind) -> Result<Vec<LinkPairRow>> {
-    sqlx::query_as(
-        "SELECT l.from_id, l.role, t.kind, t.slug, t.title, t.english \
-         FROM record_links l JOIN records f ON f.id = l.from_id JOIN records t ON t.id = l.to_id \
-         WHERE f.kind = ? ORDER BY l.from_id, l.position",
-    )
-    .bind(kind)
-    .fetch_all(pool)
-    .await
-}
-
 /// The records a record links to.
 pub async fn links_from(pool: &SqlitePool, record_id: i64) -> Result<Vec<LinkedRow>> {
     sqlx::query_as(

@@ -1,7 +1,8 @@
 //! Filters a search can be narrowed by, and the facet lists that offer
 //! them. The counting itself is SQL (`db::search`), over every match: a
 //! count computed on a capped sample would be wrong as soon as a query
-//! matches more rows than the cap.
+//! matches more rows than the cap. SQL counts the country facets per set
+//! of countries; [`per_country`] splits the sets.
 
 use std::collections::HashMap;
 

@@ -28,7 +28,7 @@ use toml::Spanned;
 use super::source::is_iso_date;
 use super::{SeedError, SeedErrors, Source, hash_file, line_of, read_text, toml_error};
 use crate::dates::{Basis, DateSpan};
-use crate::model::{EnglishBasis, FieldName, Kind, LinkRole, is_valid_slug};
+use crate::model::{EnglishBasis, FieldName, Kind, LinkRole, QUOTE_TYPES, is_valid_slug};
 use crate::search::fold;
 
 /// A checked record.
@@ -463,9 +463,6 @@ struct English {
     fields_provenance: Option<Provenance>,
 }
 
-/// Quote kinds the article distinguishes.
-pub const QUOTE_TYPES: [&str; 3] = ["direct", "paraphrase", "allusion"];
-
 impl RawRecord {
     /// The kind-specific fields that are present, with their spans.
     fn present_fields(&self) -> Vec<(FieldName, String, std::ops::Range<usize>)> {
@@ -709,6 +706,17 @@ impl Ctx<'_> {
                     format!("{label}: missing field `{}`", def.name.as_str()),
                 );
             }
+        }
+        // A figure's value is a number a list sorts by: TOML also reads
+        // `inf` and `nan`, which order nowhere.
+        if let Some(v) = &raw.value
+            && !v.get_ref().is_finite()
+        {
+            self.err(
+                errors,
+                v.span(),
+                format!("{label}: value must be a finite number"),
+            );
         }
         if let Some(qt) = &raw.quote_type
             && !QUOTE_TYPES.contains(&qt.get_ref().as_str())

@@ -688,6 +688,18 @@ pub fn scopes(
 mod tests {
     use super::*;
 
+    /// A list sorted by quote type sorts by the stored code
+    /// (`db::lists`), while its cells show the label: the two orders must
+    /// agree, or a new type or label would sort out of order.
+    #[test]
+    fn quote_types_sort_the_same_by_code_and_by_label() {
+        let mut by_code = crate::model::QUOTE_TYPES.to_vec();
+        by_code.sort_unstable();
+        let mut by_label = by_code.clone();
+        by_label.sort_by_key(|c| display_field_value("quote_type", c));
+        assert_eq!(by_code, by_label);
+    }
+
     fn cite(source: &str, paragraph: i64) -> CitationView {
         CitationView {
             source: source.into(),

@@ -1136,3 +1136,17 @@ async fn erratum_on_a_joined_line_lands_on_its_words() {
             .contains("共进力量，托起的是共同繁荣")
     );
 }
+
+/// A figure's value that is no finite number (TOML reads `inf` and `nan`)
+/// would sort nowhere on the figures' list: it is refused at its line.
+#[tokio::test]
+async fn a_value_that_is_not_a_finite_number() {
+    let s = Scratch::new().await;
+    s.edit("records/figures.toml", |t| {
+        t.replacen("value = 948\n", "value = inf\n", 1)
+    });
+    let f = s.path("records/figures.toml");
+    let msg = s.reject().await;
+    let line = line_of(&f, "value = inf");
+    assert_names(&msg, &f, line, "value must be a finite number");
+}
