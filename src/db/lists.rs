@@ -108,12 +108,16 @@ fn sort_sql(sort: Option<Option<Column>>) -> (&'static str, &'static str) {
     }
 }
 
-/// A record names the country (`?2`, a slug) in any role: the condition,
-/// over the record id `id`.
+/// A record of the kind (`?1`) names the country (`?2`, a slug) in any
+/// role: the condition, over the record id `id`. The country's records of
+/// the kind are read once from `country_backlinks` and each entry is
+/// looked up among them; a link lookup per entry took 90 ms for a country
+/// few records name, grouped by country at 1000x.
 fn names_country(id: &'static str) -> String {
     format!(
-        "(?2 IS NULL OR EXISTS (SELECT 1 FROM record_links l WHERE l.from_id = {id} \
-           AND l.to_id = (SELECT id FROM records WHERE kind = 'country' AND slug = ?2)))"
+        "(?2 IS NULL OR {id} IN (SELECT b.record_id FROM country_backlinks b \
+           WHERE b.country_id = (SELECT id FROM records WHERE kind = 'country' AND slug = ?2) \
+             AND b.kind = ?1))"
     )
 }
 
