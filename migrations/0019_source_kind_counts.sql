@@ -1,5 +1,5 @@
 -- How many records of each kind each source's citations hold, written by
--- the import (`write_source_kind_counts` in src/db/import.rs): what the
+-- the import (`write_page_summaries` in src/db/import.rs): what the
 -- scope a page states ("from N sources", each shown source's counts) is
 -- read from.
 --

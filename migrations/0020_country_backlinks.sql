@@ -1,6 +1,6 @@
 -- The records that link to each country, once each whatever the roles,
 -- by kind in the sources' order, written by the import
--- (`write_country_backlinks` in src/db/import.rs): what a country's page
+-- (`write_page_summaries` in src/db/import.rs): what a country's page
 -- counts per kind and shows the first of.
 --
 -- Why: a country is the target of tens of thousands of links as summits

@@ -93,8 +93,7 @@ pub async fn import(pool: &SqlitePool, seeds: &SeedSet) -> Result<ImportOutcome,
     write_map_summaries(&mut tx).await?;
     write_timeline_keys(&mut tx).await?;
     write_list_tables(&mut tx).await?;
-    write_source_kind_counts(&mut tx).await?;
-    write_country_backlinks(&mut tx).await?;
+    write_page_summaries(&mut tx).await?;
     sqlx::query(
         "INSERT INTO meta (key, value) VALUES ('data_version', ?) \
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -708,31 +707,23 @@ async fn write_list_tables(tx: &mut SqliteConnection) -> Result<(), sqlx::Error>
     Ok(())
 }
 
-/// Writes how many records of each kind each source's citations hold
-/// (migration 0019), in one `INSERT ... SELECT`.
-async fn write_source_kind_counts(tx: &mut SqliteConnection) -> Result<(), sqlx::Error> {
-    sqlx::query(
+/// Writes what the scope asides and a country's page read (an
+/// `INSERT ... SELECT` each): how many records of each kind each source's
+/// citations hold (migration 0019), and the records linking to each
+/// country, once each (migration 0020).
+async fn write_page_summaries(tx: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+    for summary in [
         "INSERT INTO source_kind_counts (source_id, kind, count) \
          SELECT c.source_id, r.kind, COUNT(DISTINCT r.id) \
          FROM citations c JOIN records r ON r.id = c.record_id \
          GROUP BY c.source_id, r.kind",
-    )
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
-}
-
-/// Writes the records linking to each country, once each (migration
-/// 0020), in one `INSERT ... SELECT`.
-async fn write_country_backlinks(tx: &mut SqliteConnection) -> Result<(), sqlx::Error> {
-    sqlx::query(
         "INSERT INTO country_backlinks (country_id, kind, position, record_id) \
          SELECT DISTINCT l.to_id, f.kind, f.position, f.id \
          FROM record_links l JOIN records t ON t.id = l.to_id AND t.kind = 'country' \
            JOIN records f ON f.id = l.from_id",
-    )
-    .execute(&mut *tx)
-    .await?;
+    ] {
+        sqlx::query(summary).execute(&mut *tx).await?;
+    }
     Ok(())
 }
 

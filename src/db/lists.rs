@@ -51,7 +51,7 @@ pub struct ListEntry {
     pub position: i64,
 }
 
-/// The counts of a list view and one page of its rows.
+/// The counts of a list view.
 #[derive(Debug, Clone, Default)]
 pub struct ListAnswer {
     /// Records in the view (a record under several countries counts once).
@@ -59,8 +59,6 @@ pub struct ListAnswer {
     /// Whether any of them only mentions a country.
     pub mentions_countries: bool,
     pub groups: Vec<ListGroup>,
-    /// The page's rows in order, once [`list_rows`] has read them.
-    pub rows: Vec<ListEntry>,
 }
 
 impl ListAnswer {
@@ -68,6 +66,16 @@ impl ListAnswer {
     /// under each.
     pub fn entries(&self) -> usize {
         self.groups.iter().map(|g| g.count).sum()
+    }
+
+    /// Where each group's rows stand among the view's, in order: the
+    /// groups are laid end to end.
+    pub fn spans(&self) -> impl Iterator<Item = Range<usize>> + '_ {
+        self.groups.iter().scan(0, |at, g| {
+            let span = *at..*at + g.count;
+            *at = span.end;
+            Some(span)
+        })
     }
 }
 
@@ -122,8 +130,8 @@ fn names_country(id: &'static str) -> String {
 }
 
 /// The view's groups in order with their sizes, how many records it
-/// holds, and whether any only mentions a country; no rows yet
-/// ([`list_rows`] reads a page's).
+/// holds, and whether any only mentions a country ([`list_rows`] then
+/// reads a page's rows).
 pub async fn list_counts(
     pool: &SqlitePool,
     view: &ListView<'_>,
@@ -174,16 +182,16 @@ pub async fn list_counts(
     Ok(answer)
 }
 
-/// The rows at places `range` of the view, whose groups `answer` holds
-/// ([`list_counts`]): the groups are laid end to end, so a page is a slice
-/// of one group or two, each read by itself (in the sources' order, an
-/// index range of `list_entries`; sorted, a sort of that group alone).
+/// The rows at places `range` of the view, in order, whose groups `answer`
+/// holds ([`list_counts`]): the groups are laid end to end, so a page is a
+/// slice of one group or two, each read by itself (in the sources' order,
+/// an index range of `list_entries`; sorted, a sort of that group alone).
 pub async fn list_rows(
     pool: &SqlitePool,
     view: &ListView<'_>,
-    answer: &mut ListAnswer,
+    answer: &ListAnswer,
     range: Range<usize>,
-) -> Result<(), sqlx::Error> {
+) -> Result<Vec<ListEntry>, sqlx::Error> {
     let (sort_join, key) = sort_sql(view.sort);
     let order = if key.is_empty() {
         "e.position".to_owned()
@@ -202,10 +210,8 @@ pub async fn list_rows(
         _ => None,
     };
     let mut rows = Vec::new();
-    let mut at = 0;
-    for (group, g) in answer.groups.iter().enumerate() {
-        let (start, end) = (at, at + g.count);
-        at = end;
+    for (group, (g, span)) in answer.groups.iter().zip(answer.spans()).enumerate() {
+        let (start, end) = (span.start, span.end);
         let (from, to) = (start.max(range.start), end.min(range.end));
         if from >= to {
             continue;
@@ -226,6 +232,5 @@ pub async fn list_rows(
             position,
         }));
     }
-    answer.rows = rows;
-    Ok(())
+    Ok(rows)
 }

@@ -412,10 +412,10 @@ pub async fn kind_list(
             p
         }
     };
-    lists::list_rows(pool, &view, &mut answer, pager.range()).await?;
+    let rows = lists::list_rows(pool, &view, &answer, pager.range()).await?;
 
     // The cells of the page's rows alone.
-    let ids: Vec<i64> = answer.rows.iter().map(|r| r.record_id).collect();
+    let ids: Vec<i64> = rows.iter().map(|r| r.record_id).collect();
     let records: HashMap<i64, RecordRow> = queries::records_by_ids(pool, &ids)
         .await?
         .into_iter()
@@ -466,9 +466,8 @@ pub async fn kind_list(
 
     // The groups: a chip for each, and a table for each with rows on this
     // page. An empty list without grouping still has its one, empty, table.
-    let mut listed = answer.groups.clone();
-    if listed.is_empty() && group == Grouping::None {
-        listed.push(ListGroup {
+    if answer.groups.is_empty() && group == Grouping::None {
+        answer.groups.push(ListGroup {
             key: String::new(),
             title: None,
             english: None,
@@ -478,8 +477,7 @@ pub async fn kind_list(
     let range = pager.range();
     let mut chips = Vec::new();
     let mut groups: Vec<TableGroup> = Vec::new();
-    let mut at = 0;
-    for (i, g) in listed.iter().enumerate() {
+    for (i, (g, span)) in answer.groups.iter().zip(answer.spans()).enumerate() {
         let (label, label_en, id) = match group {
             Grouping::None => (String::new(), None, "all".to_owned()),
             Grouping::Field(_) if g.key == OTHER => (
@@ -499,8 +497,7 @@ pub async fn kind_list(
                 format!("c-{}", g.key),
             ),
         };
-        let (start, end) = (at, at + g.count);
-        at = end;
+        let (start, end) = (span.start, span.end);
         chips.push(ChipView {
             label: label.clone(),
             label_en: label_en.clone(),
@@ -526,8 +523,7 @@ pub async fn kind_list(
             label_en,
             id,
             total: g.count,
-            rows: answer
-                .rows
+            rows: rows
                 .iter()
                 .filter(|r| r.group == i)
                 .filter_map(|r| records.get(&r.record_id))
@@ -576,11 +572,7 @@ pub async fn kind_list(
         .collect();
 
     // The page's records, in the sources' order, each once.
-    let mut on_page: Vec<(i64, i64)> = answer
-        .rows
-        .iter()
-        .map(|r| (r.position, r.record_id))
-        .collect();
+    let mut on_page: Vec<(i64, i64)> = rows.iter().map(|r| (r.position, r.record_id)).collect();
     on_page.sort_unstable();
     on_page.dedup();
     let items: Vec<(String, String)> = on_page
