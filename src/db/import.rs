@@ -27,7 +27,7 @@ pub enum ImportOutcome {
 }
 
 /// Tables holding imported content, children first.
-const CONTENT_TABLES: [&str; 31] = [
+const CONTENT_TABLES: [&str; 32] = [
     "country_backlinks",
     "source_kind_counts",
     "list_keys",
@@ -48,6 +48,7 @@ const CONTENT_TABLES: [&str; 31] = [
     "country_shapes",
     "record_editorial",
     "search_facets",
+    "search_facet_values",
     "search_rows",
     "suggest_labels",
     "citations",
@@ -172,12 +173,19 @@ async fn write_content(
                 _ => None,
             })
     });
+    // Search rows are numbered records first (each under its record's
+    // id), then paragraphs, each in document order: the order search
+    // ranks candidates in (migration 0021).
+    let first_paragraph_row = seeds.records.len() as i64 + 1;
     insert_rows(
         tx,
-        "search_rows (target, ref_id, n, countries, names, pinyin, linked, body)",
-        paragraphs,
-        |mut row, (id, n, body)| {
-            row.push_bind("paragraph")
+        "search_rows (id, target, ref_id, n, countries, names, pinyin, linked, body)",
+        paragraphs
+            .enumerate()
+            .map(|(i, p)| (first_paragraph_row + i as i64, p)),
+        |mut row, (row_id, (id, n, body))| {
+            row.push_bind(row_id)
+                .push_bind("paragraph")
                 .push_bind(id)
                 .push_bind(i64::from(n))
                 .push_bind("")
@@ -422,7 +430,7 @@ async fn write_content(
     let mut vocabulary: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     insert_rows(
         tx,
-        "search_rows (target, ref_id, n, countries, names, pinyin, linked, body)",
+        "search_rows (id, target, ref_id, n, countries, names, pinyin, linked, body)",
         records().map(|(id, r)| {
             let cols = record_index_columns(r, ids);
             vocabulary.extend(crate::search::fuzzy::vocabulary([
@@ -432,7 +440,8 @@ async fn write_content(
             (id, r, countries_of(r, ids), cols)
         }),
         |mut row, (id, r, countries, cols)| {
-            row.push_bind(r.kind.as_str())
+            row.push_bind(id)
+                .push_bind(r.kind.as_str())
                 .push_bind(id)
                 .push_bind(None::<i64>)
                 .push_bind(countries.join(" "))
@@ -587,15 +596,22 @@ async fn write_term_index(tx: &mut SqliteConnection) -> Result<(), sqlx::Error> 
     }
 }
 
-/// Writes each `search_rows` row's target and countries into
-/// `search_facets` (migration 0013) under the same rowid, for the totals
-/// and facets of a search. An `INSERT ... SELECT`, inside SQLite: the
-/// values are already in the table, so nothing is bound or sent back and
-/// forth, which batching with `insert_rows` would still do.
+/// Writes each `search_rows` row's facet value (its target and
+/// countries, migration 0021) into `search_facets` under the same rowid,
+/// for the totals and facets of a search. `INSERT ... SELECT`s, inside
+/// SQLite: the values are already in the table, so nothing is bound or
+/// sent back and forth, which batching with `insert_rows` would still do.
 async fn write_search_facets(tx: &mut SqliteConnection) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO search_facets (id, target, countries) \
-         SELECT id, target, countries FROM search_rows",
+        "INSERT INTO search_facet_values (target, countries) \
+         SELECT DISTINCT target, countries FROM search_rows ORDER BY target, countries",
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO search_facets (id, facet) \
+         SELECT s.id, v.id FROM search_rows s \
+         JOIN search_facet_values v ON v.target = s.target AND v.countries = s.countries",
     )
     .execute(&mut *tx)
     .await?;

@@ -587,10 +587,11 @@ async fn totals_facets_and_filters_hold_past_the_candidate_cap() {
 }
 
 /// After a real import, every search row (`search_rows`, read here through
-/// the trigram index, whose content it is) has its facets under the same
-/// rowid (migration 0013), with the same target and countries: the totals
-/// and facets, read from `search_facets`, count the rows a search matches.
-/// That the index itself holds those rows is checked by FTS5 in
+/// the trigram index, whose content it is) has its facet value under the
+/// same rowid (migrations 0013 and 0021), with the same target and
+/// countries: the totals and facets, read from `search_facets`, count the
+/// rows a search matches. Each value is stored once. That the index itself
+/// holds those rows is checked by FTS5 in
 /// `the_trigram_index_agrees_with_its_rows`.
 #[tokio::test]
 async fn search_facets_hold_every_index_row() {
@@ -602,13 +603,62 @@ async fn search_facets_hold_every_index_row() {
             .fetch_all(&pool)
             .await
             .expect("index rows");
-    let facets: Vec<(i64, String, String)> =
-        sqlx::query_as("SELECT id, target, countries FROM search_facets ORDER BY id")
-            .fetch_all(&pool)
-            .await
-            .expect("facet rows");
+    let facets: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT f.id, v.target, v.countries FROM search_facets f \
+         JOIN search_facet_values v ON v.id = f.facet ORDER BY f.id",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("facet rows");
     assert!(index.len() > 100, "{} index rows", index.len());
     assert_eq!(facets, index);
+    let (values, distinct): (i64, i64) = sqlx::query_as(
+        "SELECT count(*), (SELECT count(*) FROM \
+           (SELECT DISTINCT target, countries FROM search_rows)) FROM search_facet_values",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("values");
+    assert_eq!(values, distinct);
+    pool.close().await;
+}
+
+/// Search rows are numbered records first, then paragraphs, each in
+/// document order (migration 0021): search takes its candidates in rowid
+/// order, and this is the order they were ranked in before, records
+/// first. A paragraph numbered among the records would push later records
+/// out of the first 2,000.
+#[tokio::test]
+async fn search_rows_are_numbered_records_first_in_document_order() {
+    let pool = summitkb::db::open_read_only(&TestApp::shared().await.db)
+        .await
+        .expect("pool");
+    let rows: Vec<(i64, String, i64, Option<i64>)> =
+        sqlx::query_as("SELECT id, target, ref_id, n FROM search_rows ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .expect("rows");
+    let records: Vec<i64> = sqlx::query_scalar("SELECT id FROM records ORDER BY id")
+        .fetch_all(&pool)
+        .await
+        .expect("records");
+    let paragraphs: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT source_id, n FROM source_blocks WHERE kind = 'paragraph' AND n IS NOT NULL \
+         ORDER BY source_id, position",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("paragraphs");
+    let (first, rest) = rows.split_at(records.len());
+    assert!(first.iter().all(|r| r.1 != "paragraph"));
+    assert_eq!(first.iter().map(|r| r.2).collect::<Vec<_>>(), records);
+    assert!(rest.iter().all(|r| r.1 == "paragraph"));
+    assert_eq!(
+        rest.iter()
+            .map(|r| (r.2, r.3.unwrap_or(-1)))
+            .collect::<Vec<_>>(),
+        paragraphs
+    );
     pool.close().await;
 }
 
@@ -695,8 +745,10 @@ async fn ranked_results_are_the_results_built() {
         "INSERT INTO search_index (rowid, target, ref_id, n, countries, names, pinyin, linked, \
          body) SELECT id, target, ref_id, n, countries, names, pinyin, linked, body \
          FROM search_rows WHERE id = (SELECT max(id) FROM search_rows)",
-        "INSERT INTO search_facets (id, target, countries) SELECT id, target, countries \
-         FROM search_rows WHERE id = (SELECT max(id) FROM search_rows)",
+        "INSERT OR IGNORE INTO search_facet_values (target, countries) VALUES ('project', '')",
+        "INSERT INTO search_facets (id, facet) SELECT s.id, v.id FROM search_rows s \
+         JOIN search_facet_values v USING (target, countries) \
+         WHERE s.id = (SELECT max(id) FROM search_rows)",
     ] {
         sqlx::query(indexed)
             .execute(&pool)
