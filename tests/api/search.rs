@@ -623,6 +623,26 @@ async fn search_facets_hold_every_index_row() {
     pool.close().await;
 }
 
+/// Both full-text indexes gather 16 MB of entries before writing a
+/// segment (migration 0022), which the import's writing of them whole is
+/// measured to need; FTS5 keeps the setting in each index's own table.
+#[tokio::test]
+async fn the_full_text_indexes_flush_in_16_mb_batches() {
+    let pool = summitkb::db::open_read_only(&TestApp::shared().await.db)
+        .await
+        .expect("pool");
+    for index in ["search_index", "search_terms"] {
+        let size: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT v FROM {index}_config WHERE k = 'hashsize'"
+        )))
+        .fetch_one(&pool)
+        .await
+        .expect("hashsize");
+        assert_eq!(size, 16 << 20, "{index}");
+    }
+    pool.close().await;
+}
+
 /// Search rows are numbered records first, then paragraphs, each in
 /// document order (migration 0021): search takes its candidates in rowid
 /// order, and this is the order they were ranked in before, records
