@@ -11,7 +11,7 @@
 -- 55-110 ms search. Joined from the index to this narrow table (a few
 -- bytes a row, all of it in cache) and grouped once by one integer, they
 -- take about 13 ms, and the per-kind and per-country counts are summed
--- from the few dozen values in Rust (`search::facets::FacetCounts`).
+-- from the few dozen values in Rust (`search::facets::tally`).
 --
 -- The import also numbers `search_rows` records first, then paragraphs,
 -- each in document order, the order candidates are ranked in: the first
