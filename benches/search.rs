@@ -2,7 +2,7 @@
 //! larger (`SEARCH_FACTORS`, default `1 100`; `SEARCH_FACTORS="1 100 1000"`
 //! adds the 1000x corpus, whose import takes half a minute).
 //!
-//! Criterion measures each query; before it runs, a percentile pass prints
+//! Criterion measures each query (some with a facet chosen); before it runs, a percentile pass prints
 //! p50/p99 per query over 500 runs on the real data, 50 on the 100x
 //! corpus and 20 on larger ones (the figures in the README).
 //! Run: `cargo bench --bench search`.
@@ -46,6 +46,37 @@ const QUERIES: &[&str] = &[
     "zhjwtl",
 ];
 
+/// Queries with a facet chosen, as after a click on a kind or a country:
+/// (query, kind, country). 峰 among paragraphs is the slowest shape of a
+/// lone term lookup, whose candidates are read in rowid order: every
+/// record comes before the first paragraph.
+const FILTERED: &[(&str, Option<&str>, Option<&str>)] = &[
+    ("峰", Some("quote"), None),
+    ("峰", Some("paragraph"), None),
+    ("峰", None, Some("kazakhstan")),
+    ("铁路", Some("project"), None),
+    ("中吉乌铁路", None, Some("kyrgyzstan")),
+];
+
+/// Every query of the bench with its filters and its label.
+fn cases() -> Vec<(String, Query, Filters)> {
+    let plain = QUERIES
+        .iter()
+        .map(|q| (q.to_string(), Query::parse(q), Filters::default()));
+    let filtered = FILTERED.iter().map(|(q, kind, country)| {
+        let facet = kind.or(*country).unwrap_or_default();
+        (
+            format!("{q} [{facet}]"),
+            Query::parse(q),
+            Filters {
+                kind: kind.map(str::to_owned),
+                country: country.map(str::to_owned),
+            },
+        )
+    });
+    plain.chain(filtered).collect()
+}
+
 async fn corpus(factor: usize, dir: &Path) -> SqlitePool {
     let db = common::import_corpus(factor, dir).await;
     summitkb::db::open_read_only(&db)
@@ -66,12 +97,11 @@ fn runs_at(factor: usize) -> usize {
 
 /// Runs per query for the percentiles ([`runs_at`]).
 fn percentiles(rt: &tokio::runtime::Runtime, pool: &SqlitePool, label: &str, runs: usize) {
-    for q in QUERIES {
-        let query = Query::parse(q);
+    for (q, query, filters) in cases() {
         let times: Vec<Duration> = (0..runs)
             .map(|_| {
                 let t = Instant::now();
-                rt.block_on(search(pool, &query, &Filters::default(), 50))
+                rt.block_on(search(pool, &query, &filters, 50))
                     .expect("search");
                 t.elapsed()
             })
@@ -93,13 +123,9 @@ fn bench(c: &mut Criterion) {
             .sample_size(20)
             .warm_up_time(Duration::from_secs(1))
             .measurement_time(Duration::from_secs(2));
-        for q in QUERIES {
-            let query = Query::parse(q);
-            group.bench_function(*q, |b| {
-                b.iter(|| {
-                    rt.block_on(search(&pool, &query, &Filters::default(), 50))
-                        .unwrap()
-                })
+        for (q, query, filters) in cases() {
+            group.bench_function(q, |b| {
+                b.iter(|| rt.block_on(search(&pool, &query, &filters, 50)).unwrap())
             });
         }
         group.finish();

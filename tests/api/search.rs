@@ -590,7 +590,8 @@ async fn totals_facets_and_filters_hold_past_the_candidate_cap() {
 /// the trigram index, whose content it is) has its facet value under the
 /// same rowid (migrations 0013 and 0021), with the same target and
 /// countries: the totals and facets, read from `search_facets`, count the
-/// rows a search matches. Each value is stored once. That the index itself
+/// rows a search matches. No value is stored that no row has (`UNIQUE`
+/// keeps each once). That the index itself
 /// holds those rows is checked by FTS5 in
 /// `the_trigram_index_agrees_with_its_rows`.
 #[tokio::test]
@@ -624,8 +625,9 @@ async fn search_facets_hold_every_index_row() {
 }
 
 /// Both full-text indexes gather 16 MB of entries before writing a
-/// segment (migration 0022), which the import's writing of them whole is
-/// measured to need; FTS5 keeps the setting in each index's own table.
+/// segment (migration 0022), which the trigram index's rebuild in one
+/// statement was measured to gain from; FTS5 keeps the setting in each
+/// index's own table.
 #[tokio::test]
 async fn the_full_text_indexes_flush_in_16_mb_batches() {
     let pool = summitkb::db::open_read_only(&TestApp::shared().await.db)
